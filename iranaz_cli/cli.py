@@ -1,0 +1,509 @@
+"""The `iranaz` command: parse options, call one core function, hand the rows to a renderer.
+
+Only Typer is imported up front; the loader, core and renderers are imported by the commands that
+use them, so a JSON query never loads Rich or the YAML parser.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+import typer.core
+
+from . import __version__
+from .errors import IranazError, NotFound
+
+EXIT_CODES = """\b
+Exit codes:
+  0  results printed
+  1  nothing found ('[]' on stdout with --json)
+  2  usage error (unknown option, command or value)
+  3  fact base missing or invalid
+"""
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    md = "md"
+
+
+class Unit(StrEnum):
+    bcm_y = "bcm/y"
+    mcm_d = "mcm/d"
+    bcf_d = "bcf/d"
+    tcf_y = "tcf/y"
+
+
+class Kind(StrEnum):
+    visit = "visit"
+    event = "event"
+    corridor = "corridor"
+    quote = "quote"
+    gas = "gas"
+
+
+class SchemaKind(StrEnum):
+    visits = "visits"
+    who = "who"
+    gas = "gas"
+    corridor = "corridor"
+    timeline = "timeline"
+    search = "search"
+    quotes = "quotes"
+    sources = "sources"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+DataOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--data",
+        envvar="IRANAZ_DATA",
+        metavar="DIR",
+        show_default=False,
+        help="Fact-base folder to read instead of the shipped one [env: IRANAZ_DATA].",
+    ),
+]
+SinceOpt = Annotated[int | None, typer.Option(metavar="YEAR", help="First year to include.")]
+UntilOpt = Annotated[int | None, typer.Option(metavar="YEAR", help="Last year to include.")]
+SvgOpt = Annotated[str | None, typer.Option("--save-svg", metavar="FILE", help="Also save the table as SVG.")]
+HtmlOpt = Annotated[str | None, typer.Option("--save-html", metavar="FILE", help="Also save the table as HTML.")]
+
+
+class _Group(typer.core.TyperGroup):
+    """Turn iranaz's errors into `Error: ...` lines and exit codes; end quietly on a closed pipe."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IranazError as e:
+            for line in str(e).splitlines():
+                typer.echo(f"Error: {line}", err=True)
+            raise typer.Exit(e.exit_code) from None
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
+
+
+app = typer.Typer(
+    name="iranaz",
+    cls=_Group,
+    help="Facts about Iran–Azerbaijan relations, each citing its source.\n\n" + EXIT_CODES,
+    rich_markup_mode=None,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+)
+
+
+def _load(data: str | None) -> Any:
+    from .loader import load_fact_base
+
+    return load_fact_base(data)
+
+
+def emit(
+    query: Callable[[], list[dict]],
+    view: str | Callable[[list[dict]], Any],
+    fmt: Format,
+    as_json: bool,
+    empty: str,
+    save_svg: str | None = None,
+    save_html: str | None = None,
+) -> None:
+    """Run a query and print its rows; print `[]` for JSON and exit 1 when nothing is found."""
+    fmt = Format.json if as_json else fmt
+    try:
+        rows = query()
+        if not rows:
+            raise NotFound(empty)
+    except NotFound:
+        if fmt is Format.json:
+            from .render import write_json
+
+            write_json([])
+        raise
+    _render(rows, view, fmt, save_svg, save_html)
+
+
+def _render(rows: list[dict], view: Any, fmt: Format, save_svg: str | None, save_html: str | None) -> None:
+    from . import render
+
+    if fmt is Format.json:
+        return render.write_json(rows)
+    if fmt is Format.jsonl:
+        return render.write_jsonl(rows)
+    if fmt is Format.csv:
+        return render.write_csv(rows)
+    from .views import VIEWS
+
+    spec = VIEWS[view] if isinstance(view, str) else view(rows)
+    if fmt is Format.md:
+        return render.write_md(rows, spec)
+    from .render_table import make_console, write_table
+
+    console = write_table(rows, spec, make_console(record=bool(save_svg or save_html)))
+    _save(console, save_svg, save_html)
+
+
+def _save(console: Any, save_svg: str | None, save_html: str | None) -> None:
+    try:
+        if save_svg:
+            console.save_svg(save_svg, title="iranaz", clear=False)
+        if save_html:
+            console.save_html(save_html, clear=False)
+    except OSError as e:
+        from .errors import UsageError
+
+        raise UsageError(f"cannot save to {e.filename}: {e.strerror}") from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"iranaz {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    data: DataOpt = None,
+) -> None:
+    """Facts about Iran–Azerbaijan relations, each citing its source."""
+    ctx.obj = data
+    if ctx.invoked_subcommand is None:
+        from .overview import print_overview
+
+        print_overview(_load(data))
+
+
+def _data(ctx: typer.Context, data: str | None) -> str | None:
+    return data if data is not None else ctx.obj
+
+
+@app.command()
+def visits(
+    ctx: typer.Context,
+    president: Annotated[
+        str | None, typer.Option("--president", "-p", metavar="NAME", help="Only this president (any spelling).")
+    ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    data: DataOpt = None,
+    save_svg: SvgOpt = None,
+    save_html: HtmlOpt = None,
+) -> None:
+    """List visits to Azerbaijan by Iranian presidents, oldest first.
+
+    \b
+    Examples:
+      iranaz visits --since 2000
+      iranaz visits --president Rowhani --json
+    """
+    from . import core
+
+    base = _load(_data(ctx, data))
+    emit(
+        lambda: core.visits(base, president, since, until),
+        "visits",
+        fmt,
+        as_json,
+        "no visits match",
+        save_svg,
+        save_html,
+    )
+
+
+@app.command()
+def who(
+    ctx: typer.Context,
+    name: Annotated[list[str], typer.Argument(metavar="NAME...", help="A name, alias or role, as you heard it.")],
+    limit: Annotated[int | None, typer.Option(min=1, help="Show at most this many people.")] = None,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    data: DataOpt = None,
+    save_svg: SvgOpt = None,
+    save_html: HtmlOpt = None,
+) -> None:
+    """Show the people matching a name, best match first, with every record that mentions them.
+
+    \b
+    Examples:
+      iranaz who Sanaei
+      iranaz who Baghaie --json
+      iranaz who "oil minister"
+    """
+    from . import core
+
+    base = _load(_data(ctx, data))
+    emit(lambda: core.people(base, " ".join(name), limit), "who", fmt, as_json, "no one matches", save_svg, save_html)
+
+
+@app.command()
+def gas(
+    ctx: typer.Context,
+    unit: Annotated[
+        Unit, typer.Option(help="Unit of the converted volume (1 bcm = 35.3147 bcf; 365-day year).")
+    ] = Unit.bcm_y,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    data: DataOpt = None,
+    save_svg: SvgOpt = None,
+    save_html: HtmlOpt = None,
+) -> None:
+    """Show the Russia-to-Iran gas deal routed through Azerbaijan.
+
+    \b
+    Examples:
+      iranaz gas --unit mcm/d
+      iranaz gas --json | jq .[0].volume
+    """
+    from . import core
+
+    base = _load(_data(ctx, data))
+    emit(lambda: core.gas(base, unit.value), "gas", fmt, as_json, "no gas deals in the base", save_svg, save_html)
+
+
+@app.command()
+def corridor(
+    ctx: typer.Context,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    data: DataOpt = None,
+    save_svg: SvgOpt = None,
+    save_html: HtmlOpt = None,
+) -> None:
+    """Show the history of the corridor to Nakhchivan, oldest first, undated records last.
+
+    \b
+    Example:
+      iranaz corridor --format md
+    """
+    from . import core
+
+    base = _load(_data(ctx, data))
+    emit(lambda: core.corridor(base), "corridor", fmt, as_json, "no corridor records", save_svg, save_html)
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    kind: Annotated[
+        list[Kind] | None, typer.Option("--kind", "-k", help="Only records of this kind (repeatable).")
+    ] = None,
+    chart: Annotated[bool, typer.Option("--chart", help="Draw the records per year as a chart.")] = False,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    data: DataOpt = None,
+    save_svg: SvgOpt = None,
+    save_html: HtmlOpt = None,
+) -> None:
+    """List every dated record (visits, events, corridor, quotes, gas), oldest first.
+
+    \b
+    Examples:
+      iranaz timeline --since 2020
+      iranaz timeline --kind visit --kind event --chart
+    """
+    from . import core
+
+    base = _load(_data(ctx, data))
+    kinds = [k.value for k in kind] if kind else None
+    view = "timeline-chart" if chart else "timeline"
+    emit(
+        lambda: core.timeline(base, since, until, kinds),
+        view,
+        fmt,
+        as_json,
+        "no dated records match",
+        save_svg,
+        save_html,
+    )
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Literal text (not a pattern); case and accents are ignored.")],
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    data: DataOpt = None,
+    save_svg: SvgOpt = None,
+    save_html: HtmlOpt = None,
+) -> None:
+    """Find every record any of whose fields, quotes or notes contain TEXT.
+
+    \b
+    Examples:
+      iranaz search Nakhchivan
+      iranaz search "new beginning" --json
+    """
+    from . import core
+
+    base = _load(_data(ctx, data))
+    emit(lambda: core.search(base, text), "search", fmt, as_json, f"nothing contains '{text}'", save_svg, save_html)
+
+
+@app.command()
+def quotes(
+    ctx: typer.Context,
+    speaker: Annotated[
+        str | None, typer.Option("--speaker", "-s", metavar="NAME", help="Only this speaker (any spelling).")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    data: DataOpt = None,
+    save_svg: SvgOpt = None,
+    save_html: HtmlOpt = None,
+) -> None:
+    """List direct quotes and reported statements, with speaker and context.
+
+    \b
+    Examples:
+      iranaz quotes --speaker Sanaei
+      iranaz quotes --format csv
+    """
+    from . import core
+
+    base = _load(_data(ctx, data))
+    emit(lambda: core.quotes(base, speaker), "quotes", fmt, as_json, "no quotes match", save_svg, save_html)
+
+
+def _complete_id(incomplete: str) -> list[str]:
+    try:
+        from . import core
+
+        return [i for i in core.record_ids(_load(None)) if i.startswith(incomplete)]
+    except IranazError:
+        return []
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id.", autocompletion=_complete_id)],
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    data: DataOpt = None,
+    save_svg: SvgOpt = None,
+    save_html: HtmlOpt = None,
+) -> None:
+    """Show one record with all its fields and full provenance (JSON: one object).
+
+    \b
+    Examples:
+      iranaz show rouhani-2019
+      iranaz show sanaei --json
+    """
+    from . import core
+    from .views import record_view
+
+    base = _load(_data(ctx, data))
+    row = core.record(base, record_id)
+    if as_json or fmt is Format.json:
+        from .render import write_json
+
+        return write_json(row)
+    _render([row], lambda rows: record_view(rows[0]), fmt, save_svg, save_html)
+
+
+@app.command()
+def sources(
+    ctx: typer.Context,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    data: DataOpt = None,
+    save_svg: SvgOpt = None,
+    save_html: HtmlOpt = None,
+) -> None:
+    """List the sources the base cites, with how many records cite each.
+
+    \b
+    Example:
+      iranaz sources --json
+    """
+    from . import core
+
+    base = _load(_data(ctx, data))
+    emit(lambda: core.sources(base), "sources", fmt, as_json, "no sources", save_svg, save_html)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    directory: Annotated[
+        str | None,
+        typer.Argument(metavar="[DIR]", help="Fact-base folder (default: --data, $IRANAZ_DATA or the shipped base)."),
+    ] = None,
+) -> None:
+    """Check a fact base: print `ok: N records in M files`, or every problem as file:line (exit 3).
+
+    \b
+    Example:
+      iranaz validate data/
+    """
+    from . import loader
+
+    base, _ = loader.validate(directory if directory is not None else ctx.obj)
+    from .model import KINDS
+
+    typer.echo(f"ok: {loader.count_records(base)} records in {len(KINDS)} files")
+
+
+@app.command()
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="The command whose JSON records to describe.")],
+) -> None:
+    """Print the JSON Schema of a command's JSON output.
+
+    \b
+    Example:
+      iranaz schema visits
+    """
+    from .contract import json_schema
+    from .render import write_json
+
+    write_json(json_schema(kind.value))
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    sqlite: Annotated[str, typer.Option("--sqlite", metavar="FILE", help="Write the whole base as a SQLite database.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    data: DataOpt = None,
+) -> None:
+    """Export the whole base as a SQLite database (browse it with `datasette FILE`).
+
+    \b
+    Example:
+      iranaz export --sqlite iranaz.db && datasette iranaz.db
+    """
+    from .export import export_sqlite
+
+    counts = export_sqlite(_load(_data(ctx, data)), sqlite, force=force)
+    typer.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {sqlite}", err=True)
+
+
+def main() -> None:
+    """Run the `iranaz` command (the console script and `python -m iranaz_cli`)."""
+    if (sys.stdout.encoding or "").lower().replace("-", "") not in ("utf8", "utf8sig"):
+        sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    app(prog_name="iranaz")

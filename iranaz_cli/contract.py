@@ -1,0 +1,138 @@
+"""The JSON output contract: the shape of each command's records, and their JSON Schema.
+
+``core`` builds these rows as plain dicts; the tests validate every command's real output against
+the schema generated here, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NotRequired, TypedDict
+
+
+class Citation(TypedDict):
+    source: str
+    quote: NotRequired[str]
+    note: NotRequired[str]
+
+
+class Role(TypedDict):
+    title: str
+    start: str | None
+    end: str | None
+    as_of: str | None
+
+
+class Brief(TypedDict):
+    """A record of any kind, as timeline and search list it."""
+
+    id: str
+    kind: Literal["visit", "event", "corridor", "quote", "gas", "person", "source"]
+    date: str | None
+    year: int | None
+    summary: str
+    sources: list[Citation]
+
+
+class VisitRow(TypedDict):
+    id: str
+    president: str
+    president_id: str
+    date: str
+    year: int | None
+    occasion: str
+    place: str | None
+    agenda: list[str]
+    notes: list[str]
+    sources: list[Citation]
+
+
+class PersonRow(TypedDict):
+    id: str
+    name: str
+    type: Literal["person", "organization"]
+    aliases: list[str]
+    country: str
+    roles: list[Role]
+    notes: list[str]
+    score: float
+    mentions: list[Brief]
+    sources: list[Citation]
+
+
+class Volume(TypedDict):
+    value: float
+    unit: Literal["bcm/y", "mcm/d", "bcf/d", "tcf/y"]
+
+
+class GasRow(TypedDict):
+    id: str
+    supplier: str
+    buyer: str
+    transit: list[str]
+    volume_bcm_per_year: float
+    volume: Volume
+    delivery_point: str
+    announced_by: str
+    announced_by_id: str
+    announced_in: str
+    status: str
+    date: str | None
+    year: int | None
+    notes: list[str]
+    sources: list[Citation]
+
+
+class CorridorRow(TypedDict):
+    id: str
+    date: str | None
+    end: str | None
+    year: int | None
+    summary: str
+    place: str | None
+    actors: list[str]
+    people: list[str]
+    notes: list[str]
+    sources: list[Citation]
+
+
+class QuoteRow(TypedDict):
+    id: str
+    speaker: str
+    speaker_id: str
+    text: str
+    direct: bool
+    date: str | None
+    year: int | None
+    context: str
+    sources: list[Citation]
+
+
+class SourceRow(TypedDict):
+    id: str
+    title: str
+    kind: Literal["article", "background"]
+    path: str | None
+    sha256: str | None
+    records: int
+
+
+ROWS = {
+    "visits": VisitRow,
+    "who": PersonRow,
+    "gas": GasRow,
+    "corridor": CorridorRow,
+    "timeline": Brief,
+    "search": Brief,
+    "quotes": QuoteRow,
+    "sources": SourceRow,
+}
+
+
+def json_schema(command: str) -> dict:
+    """Return the JSON Schema (2020-12) of a listing command's JSON output: an array of rows."""
+    import msgspec
+
+    schema = msgspec.json.schema(list[ROWS[command]])
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"iranaz {command} --json"
+    return schema

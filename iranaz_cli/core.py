@@ -1,0 +1,418 @@
+"""Questions over the fact base: plain data in, plain data out (lists of dicts, ready for JSON).
+
+Every row carries its ``sources``; dated rows carry ``date`` (EDTF text) and ``year`` (int or None).
+Dated results are sorted oldest first, undated last, each kind in file order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import msgspec
+
+from . import names
+from .errors import NotFound, UsageError
+from .loader import fold_quote
+from .model import Event, FactBase, Gas, Person, Quote, Source, Visit
+
+# File name -> the singular ``kind`` rows carry; also the order of kinds in search results.
+KIND = {
+    "visits": "visit",
+    "events": "event",
+    "corridor": "corridor",
+    "quotes": "quote",
+    "gas": "gas",
+    "people": "person",
+    "sources": "source",
+}
+TIMELINE_KINDS = ("visit", "event", "corridor", "quote", "gas")
+TIMELINE_FILES = [f for f, k in KIND.items() if k in TIMELINE_KINDS]
+
+# 1 bcm = 35.3147 bcf; a year is 365 days.
+UNITS = {
+    "bcm/y": 1.0,
+    "mcm/d": 1000 / 365,
+    "bcf/d": 35.3147 / 365,
+    "tcf/y": 35.3147 / 1000,
+}
+
+
+def year_of(date: str | None) -> int | None:
+    """Return the year of an EDTF date, or None for an undated record."""
+    return int(date[:4]) if date else None
+
+
+def _chronological(date: str | None) -> tuple[int, str]:
+    return (0, date.rstrip("~?")) if date else (1, "")
+
+
+def _builtins(value: Any) -> Any:
+    return msgspec.to_builtins(value)
+
+
+class _Lookup:
+    """People by id, built once per query."""
+
+    def __init__(self, base: FactBase):
+        self.people = {p.id: p for p in base.people}
+
+    def name(self, person_id: str) -> str:
+        return self.people[person_id].name
+
+
+def _in_years(year: int | None, since: int | None, until: int | None) -> bool:
+    if since is None and until is None:
+        return True
+    if year is None:
+        return False
+    return (since is None or year >= since) and (until is None or year <= until)
+
+
+def _check_years(since: int | None, until: int | None) -> None:
+    if since is not None and until is not None and since > until:
+        raise UsageError(f"--since {since} is after --until {until}")
+
+
+# --- people ------------------------------------------------------------------------------------
+
+
+def _match_people(base: FactBase, query: str) -> tuple[list[tuple[Person, float]], list[Person]]:
+    index = base.name_index or names.build_index(base.people)
+    matches, near = names.rank(index, query)
+    return [(base.people[i], s) for i, s in matches], [base.people[i] for i in near]
+
+
+def resolve_person(base: FactBase, query: str) -> list[str]:
+    """Return the ids of the people ``query`` names (best match and equally good ones)."""
+    matches, near = _match_people(base, query)
+    if not matches:
+        raise NotFound(_no_match(query, near))
+    return [p.id for p, _ in matches]
+
+
+def _no_match(query: str, near: list[Person]) -> str:
+    message = f"no one matches '{query}'"
+    if near:
+        message += "; did you mean " + ", ".join(p.name for p in near) + "?"
+    return message
+
+
+def people(base: FactBase, query: str, limit: int | None = None) -> list[dict]:
+    """Return the profiles of the people matching ``query``, best match first."""
+    matches, near = _match_people(base, query)
+    if not matches:
+        raise NotFound(_no_match(query, near))
+    if limit is not None:
+        matches = matches[:limit]
+    lookup = _Lookup(base)
+    wanted = {p.id for p, _ in matches}
+    mentions: dict[str, list[dict]] = {pid: [] for pid in wanted}
+    for kind, record in _records(base, ("visits", "quotes", "events", "corridor", "gas")):
+        for pid in _people_of(kind, record) & wanted:
+            mentions[pid].append(_brief(kind, record, lookup))
+    for rows in mentions.values():
+        rows.sort(key=lambda r: _chronological(r["date"]))
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "type": p.type,
+            "aliases": p.aliases,
+            "country": p.country,
+            "roles": [{"title": r.title, "start": r.start, "end": r.end, "as_of": r.as_of} for r in p.roles],
+            "notes": p.notes,
+            "score": round(score, 1),
+            "mentions": mentions[p.id],
+            "sources": _builtins(p.sources),
+        }
+        for p, score in matches
+    ]
+
+
+def _people_of(kind: str, record: Any) -> set[str]:
+    if kind == "visits":
+        return {record.president}
+    if kind == "quotes":
+        return {record.speaker}
+    if kind == "gas":
+        return {record.announced_by}
+    if kind in ("events", "corridor"):
+        return set(record.people)
+    return set()
+
+
+# --- records of every kind -----------------------------------------------------------------------
+
+
+def _records(base: FactBase, kinds: Iterable[str] = KIND) -> Iterator[tuple[str, Any]]:
+    for kind in kinds:
+        for record in getattr(base, kind):
+            yield kind, record
+
+
+def summary(kind: str, record: Any, lookup: _Lookup) -> str:
+    """Return a one-line description of any record."""
+    if isinstance(record, Visit):
+        where = f" in {record.place}" if record.place else ""
+        return f"{lookup.name(record.president)}: {record.occasion}{where}"
+    if isinstance(record, Event):
+        return record.summary
+    if isinstance(record, Quote):
+        speaker = lookup.name(record.speaker)
+        return f"{speaker}: “{record.text}”" if record.direct else f"{speaker} (reported): {record.text}"
+    if isinstance(record, Gas):
+        return (
+            f"{record.supplier} → {record.buyer} gas via {', '.join(record.transit)}: "
+            f"{_number(record.volume_bcm_per_year)} bcm/y, delivered at {record.delivery_point}"
+        )
+    if isinstance(record, Person):
+        return f"{record.name} ({record.roles[0].title})" if record.roles else record.name
+    if isinstance(record, Source):
+        return record.title
+    raise TypeError(kind)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _brief(kind: str, record: Any, lookup: _Lookup) -> dict:
+    date = getattr(record, "date", None)
+    return {
+        "id": record.id,
+        "kind": KIND[kind],
+        "date": date,
+        "year": year_of(date),
+        "summary": summary(kind, record, lookup),
+        "sources": _builtins(getattr(record, "sources", [])),
+    }
+
+
+# --- the commands' queries -------------------------------------------------------------------------
+
+
+def visits(
+    base: FactBase, president: str | None = None, since: int | None = None, until: int | None = None
+) -> list[dict]:
+    """Return the visits, oldest first, filtered by president (any spelling) and year range."""
+    _check_years(since, until)
+    wanted = set(resolve_person(base, president)) if president else None
+    lookup = _Lookup(base)
+    rows = [
+        {
+            "id": v.id,
+            "president": lookup.name(v.president),
+            "president_id": v.president,
+            "date": v.date,
+            "year": year_of(v.date),
+            "occasion": v.occasion,
+            "place": v.place,
+            "agenda": v.agenda,
+            "notes": v.notes,
+            "sources": _builtins(v.sources),
+        }
+        for v in base.visits
+        if (wanted is None or v.president in wanted) and _in_years(year_of(v.date), since, until)
+    ]
+    rows.sort(key=lambda r: _chronological(r["date"]))
+    return rows
+
+
+def visit_summary(rows: list[dict]) -> dict:
+    """Return how many visits by how many presidents, the years spanned and the longest gap."""
+    years = sorted(r["year"] for r in rows if r["year"] is not None)
+    gap = None
+    for a, b in zip(years, years[1:], strict=False):
+        if gap is None or b - a > gap["years"]:
+            gap = {"years": b - a, "from": a, "to": b}
+    return {
+        "visits": len(rows),
+        "presidents": len({r["president_id"] for r in rows}),
+        "first_year": years[0] if years else None,
+        "last_year": years[-1] if years else None,
+        "longest_gap": gap,
+    }
+
+
+def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
+    """Return the gas deals, with the volume also given in ``unit``."""
+    if unit not in UNITS:
+        raise UsageError(f"unknown unit '{unit}' (use one of {', '.join(UNITS)})")
+    lookup = _Lookup(base)
+    rows = [
+        {
+            "id": g.id,
+            "supplier": g.supplier,
+            "buyer": g.buyer,
+            "transit": g.transit,
+            "volume_bcm_per_year": g.volume_bcm_per_year,
+            "volume": {"value": round(g.volume_bcm_per_year * UNITS[unit], 4), "unit": unit},
+            "delivery_point": g.delivery_point,
+            "announced_by": lookup.name(g.announced_by),
+            "announced_by_id": g.announced_by,
+            "announced_in": g.announced_in,
+            "status": g.status,
+            "date": g.date,
+            "year": year_of(g.date),
+            "notes": g.notes,
+            "sources": _builtins(g.sources),
+        }
+        for g in base.gas
+    ]
+    rows.sort(key=lambda r: _chronological(r["date"]))
+    return rows
+
+
+def corridor(base: FactBase) -> list[dict]:
+    """Return the corridor's history, oldest first, undated records last."""
+    return _events(base.corridor)
+
+
+def events(base: FactBase) -> list[dict]:
+    """Return the other events, oldest first, undated records last."""
+    return _events(base.events)
+
+
+def _events(records: list[Event]) -> list[dict]:
+    rows = [
+        {
+            "id": e.id,
+            "date": e.date,
+            "end": e.end,
+            "year": year_of(e.date),
+            "summary": e.summary,
+            "place": e.place,
+            "actors": e.actors,
+            "people": e.people,
+            "notes": e.notes,
+            "sources": _builtins(e.sources),
+        }
+        for e in records
+    ]
+    rows.sort(key=lambda r: _chronological(r["date"]))
+    return rows
+
+
+def timeline(
+    base: FactBase,
+    since: int | None = None,
+    until: int | None = None,
+    kinds: Iterable[str] | None = None,
+) -> list[dict]:
+    """Return every dated record of the chosen kinds, oldest first."""
+    _check_years(since, until)
+    chosen = set(kinds) if kinds else set(TIMELINE_KINDS)
+    unknown = chosen - set(TIMELINE_KINDS)
+    if unknown:
+        raise UsageError(f"unknown kind '{sorted(unknown)[0]}' (use one of {', '.join(TIMELINE_KINDS)})")
+    lookup = _Lookup(base)
+    files = [f for f, k in KIND.items() if k in chosen]
+    rows = [
+        _brief(kind, record, lookup)
+        for kind, record in _records(base, files)
+        if record.date and _in_years(year_of(record.date), since, until)
+    ]
+    rows.sort(key=lambda r: _chronological(r["date"]))
+    return rows
+
+
+def _search_key(text: str) -> str:
+    return names.plain(fold_quote(text))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def search(base: FactBase, text: str) -> list[dict]:
+    """Return every record any of whose fields contains ``text`` (literal, case and accents folded)."""
+    needle = _search_key(text)
+    if not needle:
+        raise UsageError("the search text is empty")
+    lookup = _Lookup(base)
+    rows = [
+        _brief(kind, record, lookup)
+        for kind, record in _records(base)
+        if any(needle in _search_key(s) for s in _strings(_builtins(record)))
+    ]
+    rows.sort(key=lambda r: _chronological(r["date"]))
+    return rows
+
+
+def quotes(base: FactBase, speaker: str | None = None) -> list[dict]:
+    """Return the quotes and reported statements, oldest first, optionally by one speaker."""
+    wanted = set(resolve_person(base, speaker)) if speaker else None
+    lookup = _Lookup(base)
+    rows = [
+        {
+            "id": q.id,
+            "speaker": lookup.name(q.speaker),
+            "speaker_id": q.speaker,
+            "text": q.text,
+            "direct": q.direct,
+            "date": q.date,
+            "year": year_of(q.date),
+            "context": q.context,
+            "sources": _builtins(q.sources),
+        }
+        for q in base.quotes
+        if wanted is None or q.speaker in wanted
+    ]
+    rows.sort(key=lambda r: _chronological(r["date"]))
+    return rows
+
+
+def record(base: FactBase, record_id: str) -> dict:
+    """Return one record by id, with every field, its kind and its full provenance."""
+    lookup = _Lookup(base)
+    titles = {s.id: s for s in base.sources}
+    for kind, rec in _records(base):
+        if rec.id == record_id:
+            out = {"id": rec.id, "kind": KIND[kind], "summary": summary(kind, rec, lookup)}
+            out.update(_builtins(rec))
+            if hasattr(rec, "date"):
+                out["year"] = year_of(rec.date)
+            out["provenance"] = [
+                {"source": c.source, "title": titles[c.source].title, "source_kind": titles[c.source].kind}
+                | ({"quote": c.quote} if c.quote is not None else {"note": c.note})
+                for c in getattr(rec, "sources", [])
+            ]
+            return out
+    raise NotFound(f"no record has the id '{record_id}' (try: iranaz search TEXT)")
+
+
+def record_ids(base: FactBase) -> list[str]:
+    """Return every record id, for shell completion."""
+    return [rec.id for _, rec in _records(base)]
+
+
+def sources(base: FactBase) -> list[dict]:
+    """Return the sources, each with how many records cite it."""
+    counts: dict[str, int] = {s.id: 0 for s in base.sources}
+    for _, rec in _records(base):
+        for cited in {c.source for c in getattr(rec, "sources", [])}:
+            counts[cited] = counts.get(cited, 0) + 1
+    return [
+        {"id": s.id, "title": s.title, "kind": s.kind, "path": s.path, "sha256": s.sha256, "records": counts[s.id]}
+        for s in base.sources
+    ]
+
+
+def overview(base: FactBase) -> dict:
+    """Return how many records of each kind, the years covered, and the latest visit."""
+    years = [year_of(r.date) for _, r in _records(base, TIMELINE_FILES) if r.date]
+    latest = visits(base)[-1] if base.visits else None
+    return {
+        "records": {kind: len(getattr(base, kind)) for kind in KIND},
+        "first_year": min(years) if years else None,
+        "last_year": max(years) if years else None,
+        "latest_visit": latest,
+    }

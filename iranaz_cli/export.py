@@ -1,0 +1,97 @@
+"""`iranaz export --sqlite`: the whole base as a SQLite database that Datasette can browse."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from .core import KIND, _Lookup, summary
+from .errors import UsageError
+from .model import KINDS, FactBase
+
+# Columns that name a person, per table: each becomes a foreign key to people(id).
+_PERSON_COLUMNS = {"visits": "president", "gas": "announced_by", "quotes": "speaker"}
+
+
+def _column_type(values: list[Any]) -> str:
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, bool | int) for v in present):
+        return "INTEGER"
+    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return "REAL"
+    return "TEXT"
+
+
+def _sql_value(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def export_sqlite(base: FactBase, path: str, force: bool = False) -> dict[str, int]:
+    """Write the base to a new SQLite file; return how many rows each table got."""
+    target = Path(path)
+    if target.exists():
+        if not force:
+            raise UsageError(f"{path} exists; add --force to overwrite it")
+        if target.is_dir():
+            raise UsageError(f"{path} is a folder")
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        counts = _write(base, tmp)
+        os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as e:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {e}") from None
+    return counts
+
+
+def _write(base: FactBase, path: Path) -> dict[str, int]:
+    db = sqlite3.connect(path)
+    lookup = _Lookup(base)
+    counts: dict[str, int] = {}
+    with db:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, date TEXT, summary TEXT NOT NULL)")
+        for file, record_type in KINDS.items():  # people before the tables that refer to them
+            records = getattr(base, file)
+            rows = [msgspec.to_builtins(r) for r in records]
+            names = [f.name for f in msgspec.structs.fields(record_type) if f.name not in ("id", "sources")]
+            columns = ["id TEXT PRIMARY KEY REFERENCES records(id)"]
+            for name in names:
+                column = f'"{name}" {_column_type([r.get(name) for r in rows])}'
+                if _PERSON_COLUMNS.get(file) == name:
+                    column += " REFERENCES people(id)"
+                columns.append(column)
+            db.execute(f'CREATE TABLE "{file}" ({", ".join(columns)})')
+            for record, row in zip(records, rows, strict=True):
+                db.execute(
+                    "INSERT INTO records VALUES (?, ?, ?, ?)",
+                    (record.id, KIND[file], getattr(record, "date", None), summary(file, record, lookup)),
+                )
+                db.execute(
+                    f'INSERT INTO "{file}" VALUES ({", ".join("?" * (len(names) + 1))})',
+                    [record.id, *(_sql_value(row.get(n)) for n in names)],
+                )
+            counts[file] = len(records)
+        db.execute(
+            "CREATE TABLE citations (record_id TEXT NOT NULL REFERENCES records(id),"
+            " source_id TEXT NOT NULL REFERENCES sources(id), quote TEXT, note TEXT)"
+        )
+        cited = [
+            (record.id, c.source, c.quote, c.note)
+            for file in KIND
+            for record in getattr(base, file)
+            for c in getattr(record, "sources", [])
+        ]
+        db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?)", cited)
+        counts["citations"] = len(cited)
+        counts["records"] = sum(counts[f] for f in KIND)
+    db.close()
+    return counts

@@ -1,0 +1,498 @@
+"""Find, read, validate and cache the YAML fact base.
+
+Reading is safe by construction: YAML is composed into nodes by libyaml (no object is ever
+constructed from a tag), and ``_Reader`` builds plain Python values from those nodes itself,
+refusing non-standard tags, aliases, duplicate keys, non-string keys and deep nesting, and recording
+the line of every value so that each problem names ``file:line``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import time
+from datetime import date as _date
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from . import __version__
+from .errors import FactBaseError
+from .model import DATE_FIELDS, KINDS, PERSON_REFERENCES, FactBase
+from .names import build_index
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 16
+DATA_ENV = "IRANAZ_DATA"
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_EDTF = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?[~?]?")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+Path_ = tuple[Any, ...]
+
+
+# --- where the base is -------------------------------------------------------------------------
+
+
+def shipped_data_dir() -> Path:
+    """Return the fact base shipped with iranaz (inside the installed package, or the checkout)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "data"
+    return installed if installed.is_dir() else here.parent / "data"
+
+
+def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Return the folder to read: the argument, else $IRANAZ_DATA, else the shipped base."""
+    chosen = data_dir if data_dir is not None else os.environ.get(DATA_ENV) or None
+    if chosen is None:
+        return shipped_data_dir()
+    path = Path(chosen)
+    if not path.exists():
+        raise FactBaseError([f"{path}: no such folder (fact base)"])
+    if not path.is_dir():
+        raise FactBaseError([f"{path}: not a folder; the fact base is a folder of YAML files"])
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise FactBaseError([f"{path}: folder cannot be read (permission denied)"])
+    return path
+
+
+def source_file(data_dir: Path, relative: str) -> Path:
+    """Return where a source's ``path`` points: relative to the folder that holds ``data/``."""
+    return data_dir.parent / relative
+
+
+# --- reading YAML ------------------------------------------------------------------------------
+
+
+def _yaml_loader() -> Any:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+_STANDARD = "tag:yaml.org,2002:"
+
+
+class _Reader:
+    """Build plain values from a composed YAML node tree, recording each value's line."""
+
+    def __init__(self, display: str):
+        import yaml.constructor
+
+        self.display = display
+        self.lines: dict[Path_, int] = {}
+        self.problems: list[str] = []
+        self.seen: set[int] = set()
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(f"{self.display}:{line}: {message}")
+
+    def build(self, node: Any, path: Path_, depth: int = 0, raw_text: bool = False) -> Any:
+        line = node.start_mark.line + 1
+        self.lines.setdefault(path, line)
+        if id(node) in self.seen:
+            self.problem(line, "YAML anchors and aliases are not allowed (this node is reused)")
+            return None
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self.problem(line, f"nested deeper than {MAX_DEPTH} levels")
+            return None
+        tag = node.tag
+        if not tag.startswith(_STANDARD):
+            self.problem(line, f"tag '{tag}' is not allowed")
+            return None
+        kind = tag[len(_STANDARD) :]
+        if kind == "seq":
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if kind == "map":
+            return self._mapping(node, path, depth)
+        if kind in ("str", "timestamp") or (raw_text and kind in ("int", "float")):
+            return str(node.value)
+        if kind in ("int", "float", "bool", "null"):
+            return self.scalars.yaml_constructors[tag](self.scalars, node)
+        self.problem(line, f"tag '!!{kind}' is not allowed")
+        return None
+
+    def _mapping(self, node: Any, path: Path_, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if key_node.tag != _STANDARD + "str" or not isinstance(key_node.value, str):
+                self.problem(line, "a key must be a plain text name")
+                continue
+            key = key_node.value
+            if key in first_line:
+                self.problem(line, f"duplicate key '{key}' (first at line {first_line[key]})")
+                continue
+            first_line[key] = line
+            self.lines[(*path, key)] = line
+            out[key] = self.build(value_node, (*path, key), depth + 1, raw_text=key in DATE_FIELDS)
+        return out
+
+
+def _decode(raw: bytes, display: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise FactBaseError(
+            [f"{display}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})"]
+        ) from None
+
+
+def read_yaml(path: Path, display: str) -> tuple[Any, dict[Path_, int], list[str]]:
+    """Read one YAML file into plain values, a path -> line map, and the problems found."""
+    import yaml
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FactBaseError([f"{display}: {size} bytes is over the {MAX_FILE_BYTES // 2**20} MiB limit"])
+        raw = path.read_bytes()
+    except OSError as e:
+        raise FactBaseError([f"{display}: cannot be read ({e.strerror})"]) from None
+    text = _decode(raw, display)
+    try:
+        root = yaml.compose(text, Loader=_yaml_loader())
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
+        raise FactBaseError([f"{where}: {e.problem or e.context}"]) from None
+    except yaml.YAMLError as e:
+        raise FactBaseError([f"{display}: {e}"]) from None
+    reader = _Reader(display)
+    if root is None:
+        return None, reader.lines, [f"{display}: the file is empty (expected a list of records)"]
+    return reader.build(root, ()), reader.lines, reader.problems
+
+
+# --- validating --------------------------------------------------------------------------------
+
+_MSGSPEC_PATH = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def _msgspec_problem(message: str, record: Path_, lines: dict[Path_, int]) -> tuple[int, str]:
+    """Turn a msgspec ValidationError message into (line, readable message)."""
+    text, _, where = message.partition(" - at `$")
+    path = tuple(name if name else int(index) for name, index in _MSGSPEC_PATH.findall(where.rstrip("`")))
+    field = re.search(r"field `([^`]+)`", text)
+    if field and text.startswith("Object contains unknown"):
+        path = (*path, field.group(1))
+    full = (*record, *path)
+    while full not in lines and len(full) > len(record):
+        full = full[:-1]
+    line = lines.get(full, lines.get(record, 1))
+    readable = text.replace("`", "'")
+    readable = readable[0].lower() + readable[1:]
+    if path and not (field and text.startswith("Object contains unknown")):
+        readable = f"'{_dotted(path)}': {readable}"
+    return line, readable
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def check_date(value: str) -> str | None:
+    """Return why ``value`` is not a date in iranaz's EDTF subset, or None if it is one."""
+    m = _EDTF.fullmatch(value)
+    if m:
+        year, month, day = (int(g) if g else None for g in m.groups())
+        try:
+            _date(year or 1, month or 1, day or 1)
+            return None
+        except ValueError:
+            pass
+    return f"bad date '{value}' (expected YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ or ?)"
+
+
+_FOLDS = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+_SPACE = re.compile(r"\s+")
+
+
+def fold_quote(text: str) -> str:
+    """Fold typographic quotes, dashes and runs of whitespace, as quote checks compare them."""
+    return _SPACE.sub(" ", text.translate(_FOLDS)).strip()
+
+
+class _Validator:
+    """Convert each file's records to model types and check what types cannot express."""
+
+    def __init__(self, data_dir: Path, display_dir: str):
+        self.data_dir = data_dir
+        self.display_dir = display_dir
+        self.problems: list[str] = []
+        self.ids: dict[str, str] = {}  # id -> "file:line" of its first record
+        self.source_text: dict[str, str | None] = {}  # source id -> folded text (None: background)
+        self.deps: list[Path] = []
+
+    def at(self, display: str, line: int, message: str) -> None:
+        self.problems.append(f"{display}:{line}: {message}")
+
+    def run(self) -> FactBase:
+        files: dict[str, Path] = {}
+        missing = []
+        for kind in KINDS:
+            path = self.data_dir / f"{kind}.yaml"
+            if path.is_file():
+                files[kind] = path
+            else:
+                missing.append(f"{kind}.yaml")
+        if missing:
+            raise FactBaseError(
+                [f"{self.display_dir}: missing {', '.join(missing)} (a fact base has one file per kind)"]
+            )
+        for extra in sorted(self.data_dir.glob("*.y*ml")):
+            if extra.stem not in KINDS or extra.suffix != ".yaml":
+                expected = ", ".join(f"{k}.yaml" for k in KINDS)
+                self.problems.append(f"{self.display_dir}/{extra.name}: unexpected file (expected {expected})")
+        base = FactBase()
+        pending: list[tuple[str, str, Any, Path_, dict[Path_, int]]] = []
+        for kind, path in files.items():
+            display = f"{self.display_dir}/{path.name}"
+            self.deps.append(path)
+            try:
+                value, lines, problems = read_yaml(path, display)
+            except FactBaseError as e:
+                self.problems.extend(e.problems)
+                continue
+            self.problems.extend(problems)
+            if problems and value is None:
+                continue
+            if not isinstance(value, list):
+                self.at(display, lines.get((), 1), "expected a list of records (each starting with '- id:')")
+                continue
+            records = getattr(base, kind)
+            for i, raw in enumerate(value):
+                record = self._convert(kind, raw, (i,), lines, display)
+                if record is not None:
+                    records.append(record)
+                    pending.append((kind, display, record, (i,), lines))
+        for kind, display, record, where, lines in pending:
+            if kind == "sources":
+                self._check_source(record, display, lines[where], lines, where)
+        people = {p.id for p in base.people}
+        for kind, display, record, where, lines in pending:
+            self._check_record(kind, record, display, where, lines, people)
+        if self.problems:
+            raise FactBaseError(self.problems)
+        return base
+
+    def _convert(self, kind: str, raw: Any, where: Path_, lines: dict[Path_, int], display: str):
+        line = lines.get(where, 1)
+        if not isinstance(raw, dict):
+            self.at(display, line, "expected a record (a mapping of fields)")
+            return None
+        try:
+            return msgspec.convert(raw, KINDS[kind])
+        except msgspec.ValidationError as e:
+            line, message = _msgspec_problem(str(e), where, lines)
+            self.at(display, line, message)
+            return None
+
+    def _check_source(self, source, display, line, lines, where) -> None:
+        if source.kind == "background":
+            self.source_text[source.id] = None
+            return
+        if not (source.path and source.sha256):
+            self.at(display, line, f"source '{source.id}': an article needs 'path' and 'sha256'")
+            return
+        path = source_file(self.data_dir, source.path)
+        self.deps.append(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            self.at(display, lines.get((*where, "path"), line), f"source file {source.path}: {e.strerror}")
+            return
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != source.sha256:
+            self.at(
+                display,
+                lines.get((*where, "sha256"), line),
+                f"source file {source.path} has sha256 {digest}, not the one recorded",
+            )
+        text = _decode(raw, str(path))
+        if fold_quote(text.split("\n", 1)[0]) != fold_quote(source.title):
+            self.at(display, lines.get((*where, "title"), line), "title is not the article's first line")
+        self.source_text[source.id] = fold_quote(text)
+
+    def _check_record(self, kind, record, display, where, lines, people) -> None:
+        line = lines[where]
+
+        def field_line(*path: Any) -> int:
+            return lines.get((*where, *path), line)
+
+        if not _ID.fullmatch(record.id):
+            self.at(display, field_line("id"), f"id '{record.id}' is not a lowercase slug (a-z, 0-9, -)")
+        first = self.ids.setdefault(record.id, f"{display}:{line}")
+        if first != f"{display}:{line}":
+            self.at(display, field_line("id"), f"duplicate id '{record.id}' (first at {first})")
+        if kind == "sources":
+            if record.sha256 is not None and not _SHA256.fullmatch(record.sha256):
+                self.at(display, field_line("sha256"), "sha256 must be 64 lowercase hex digits")
+            return
+        self._check_dates(record, display, field_line)
+        for i, role in enumerate(getattr(record, "roles", ())):
+            self._check_dates(role, display, lambda name, i=i: field_line("roles", i, name))
+        if kind in PERSON_REFERENCES:
+            name = PERSON_REFERENCES[kind]
+            value = getattr(record, name)
+            for j, ref in enumerate([value] if isinstance(value, str) else value):
+                if ref not in people:
+                    at = field_line(name) if isinstance(value, str) else field_line(name, j)
+                    self.at(display, at, f"'{name}' names '{ref}', which is not a person id in people.yaml")
+        self._check_citations(record, display, field_line)
+        if kind == "quotes":
+            self._check_quote_text(record, display, field_line)
+
+    def _check_dates(self, record, display, field_line) -> None:
+        for name in DATE_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                why = check_date(value)
+                if why:
+                    self.at(display, field_line(name), why)
+
+    def _check_citations(self, record, display, field_line) -> None:
+        if not record.sources:
+            self.at(display, field_line("sources"), "'sources' must cite at least one source")
+        for i, cite in enumerate(record.sources):
+            at = field_line("sources", i)
+            if cite.source not in self.source_text:
+                self.at(display, at, f"cites '{cite.source}', which is not a source id in sources.yaml")
+                continue
+            text = self.source_text[cite.source]
+            if text is None:
+                if cite.note is None or cite.quote is not None:
+                    self.at(
+                        display, at, f"a citation of background source '{cite.source}' needs a 'note' and no 'quote'"
+                    )
+            elif cite.quote is None or cite.note is not None:
+                self.at(display, at, f"a citation of article '{cite.source}' needs a 'quote' and no 'note'")
+            elif not cite.quote.strip() or fold_quote(cite.quote) not in text:
+                self.at(
+                    display,
+                    field_line("sources", i, "quote"),
+                    f"quote not found in source '{cite.source}': {cite.quote!r}",
+                )
+
+    def _check_quote_text(self, record, display, field_line) -> None:
+        texts = [self.source_text.get(c.source) for c in record.sources]
+        folded = fold_quote(record.text)
+        if not any(t is not None and folded in t for t in texts):
+            self.at(display, field_line("text"), "the quote's text is not found in any article it cites")
+
+
+def validate(data_dir: str | os.PathLike[str] | None = None) -> tuple[FactBase, list[Path]]:
+    """Read and check every file of a fact base; raise FactBaseError listing every problem."""
+    path = resolve_data_dir(data_dir)
+    validator = _Validator(path, _display_dir(path))
+    return validator.run(), validator.deps
+
+
+def _display_dir(path: Path) -> str:
+    """Name a data folder as short as is unambiguous: relative to the working folder if inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def count_records(base: FactBase) -> int:
+    """Return how many records the base holds, sources included."""
+    return sum(len(getattr(base, kind)) for kind in KINDS)
+
+
+# --- the cache ---------------------------------------------------------------------------------
+
+# (path, size, mtime_ns, ctime_ns, inode, content digest or "")
+_Dep = tuple[str, int, int, int, int, str]
+# A file changed less than this long before the cache was written may change again within the
+# file system's timestamp granularity without its stamp changing, so its content is hashed too.
+_RACY_NS = 2_000_000_000
+
+
+class _Cache(msgspec.Struct, array_like=True):
+    version: str
+    deps: list[_Dep]
+    base: FactBase
+
+
+def _digest(path: str) -> str:
+    return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
+
+
+def _stamp(path: Path | str, now_ns: int | None = None) -> _Dep:
+    st = os.stat(path)
+    racy = now_ns is not None and now_ns - st.st_mtime_ns < _RACY_NS and not os.path.isdir(path)
+    digest = _digest(str(path)) if racy else ""
+    return (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest)
+
+
+def _cache_file(data_dir: Path) -> Path:
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    name = hashlib.blake2b(str(data_dir.resolve()).encode(), digest_size=12).hexdigest()
+    return Path(root) / "iranaz" / f"base-{name}.msgpack"
+
+
+def _read_cache(cache: Path) -> FactBase | None:
+    try:
+        entry = msgspec.msgpack.decode(cache.read_bytes(), type=_Cache)
+        if entry.version != __version__:
+            return None
+        racy = False
+        for path, *stamp, digest in entry.deps:
+            st = os.stat(path)
+            if [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino] != stamp:
+                return None
+            if digest:
+                racy = True
+                if _digest(path) != digest:
+                    return None
+        if racy:  # the files have settled since: store plain stamps so later runs skip hashing
+            _write_cache(cache, [Path(d[0]) for d in entry.deps], entry.base)
+        return entry.base
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+        return None  # missing, stale or corrupt: rebuild
+
+
+def _write_cache(cache: Path, deps: list[Path], base: FactBase) -> None:
+    try:
+        now = time.time_ns()
+        entry = _Cache(__version__, [_stamp(p, now) for p in deps], base)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".base-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(msgspec.msgpack.encode(entry))
+            os.replace(tmp, cache)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass  # a read-only or full cache folder only costs speed
+
+
+def load_fact_base(data_dir: str | os.PathLike[str] | None = None, *, cache: bool = True) -> FactBase:
+    """Return the validated fact base, from the cache when no file has changed since."""
+    path = resolve_data_dir(data_dir)
+    use_cache = cache and not os.environ.get("IRANAZ_NO_CACHE")
+    cache_path = _cache_file(path) if use_cache else None
+    if cache_path is not None:
+        base = _read_cache(cache_path)
+        if base is not None:
+            return base
+    base, deps = validate(path)
+    base.name_index = build_index(base.people)
+    if cache_path is not None:
+        _write_cache(cache_path, [path, *deps], base)
+    return base

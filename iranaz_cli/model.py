@@ -1,0 +1,152 @@
+"""The fact-base model: one msgspec Struct per kind of record.
+
+msgspec validates types and refuses unknown fields when the YAML is converted, and emits the JSON
+Schema of the same types; the checks no type can express (dates, ids, references, quotes) live in
+``loader.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+
+class _Record(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """Base of every record: a Struct that refuses unknown fields."""
+
+
+class Citation(_Record):
+    """Where a record comes from: a quote from an article, or a note for a background fact."""
+
+    source: str
+    quote: str | None = None
+    note: str | None = None
+
+
+class Source(_Record):
+    """A document the base cites."""
+
+    id: str
+    title: str
+    kind: Literal["article", "background"]
+    path: str | None = None
+    sha256: str | None = None
+    url: str | None = None
+
+
+class Role(_Record):
+    """A title a person held, with the dates the sources give."""
+
+    title: str
+    start: str | None = None
+    end: str | None = None
+    as_of: str | None = None
+
+
+class Person(_Record):
+    """A person (or an organisation that speaks, such as a news agency)."""
+
+    id: str
+    name: str
+    country: str
+    sources: list[Citation]
+    type: Literal["person", "organization"] = "person"
+    aliases: list[str] = []
+    roles: list[Role] = []
+    notes: list[str] = []
+
+
+class Visit(_Record):
+    """A visit to Azerbaijan by an Iranian president."""
+
+    id: str
+    president: str
+    date: str
+    occasion: str
+    sources: list[Citation]
+    place: str | None = None
+    agenda: list[str] = []
+    notes: list[str] = []
+
+
+class Gas(_Record):
+    """A gas supply deal."""
+
+    id: str
+    supplier: str
+    buyer: str
+    transit: list[str]
+    volume_bcm_per_year: float
+    delivery_point: str
+    announced_by: str
+    announced_in: str
+    status: str
+    sources: list[Citation]
+    date: str | None = None
+    notes: list[str] = []
+
+
+class Event(_Record):
+    """A corridor milestone or another event; ``date`` is None when the source gives none."""
+
+    id: str
+    summary: str
+    sources: list[Citation]
+    date: str | None = None
+    end: str | None = None
+    place: str | None = None
+    actors: list[str] = []
+    people: list[str] = []
+    notes: list[str] = []
+
+
+class Quote(_Record):
+    """Words the source quotes (``direct``) or reports."""
+
+    id: str
+    speaker: str
+    text: str
+    direct: bool
+    context: str
+    sources: list[Citation]
+    date: str | None = None
+    notes: list[str] = []
+
+
+class FactBase(msgspec.Struct, kw_only=True):
+    """The whole validated base, one list per file."""
+
+    sources: list[Source] = []
+    people: list[Person] = []
+    visits: list[Visit] = []
+    gas: list[Gas] = []
+    corridor: list[Event] = []
+    events: list[Event] = []
+    quotes: list[Quote] = []
+    # Derived when loaded (see names.build_index) and cached with the base; not part of any file.
+    name_index: dict[str, list[int]] = {}
+
+
+# File stem -> record type; the order is the order files are read and reported in.
+KINDS: dict[str, type[_Record]] = {
+    "sources": Source,
+    "people": Person,
+    "visits": Visit,
+    "gas": Gas,
+    "corridor": Event,
+    "events": Event,
+    "quotes": Quote,
+}
+
+# Fields holding EDTF dates, wherever they appear; the loader keeps their YAML text as written.
+DATE_FIELDS = frozenset({"date", "end", "start", "as_of"})
+
+# Fields that name a person by id, by kind of record; a list field names several.
+PERSON_REFERENCES: dict[str, str] = {
+    "visits": "president",
+    "gas": "announced_by",
+    "quotes": "speaker",
+    "corridor": "people",
+    "events": "people",
+}

@@ -1,0 +1,139 @@
+"""Find people by name as readers type them: folded by transliteration rules, ranked by rapidfuzz.
+
+Persian and Azerbaijani names reach English in many spellings. ``fold`` maps each spelling to one
+key by rule (gh/q, zh/j, kh/x, ou/u/o, ei/ey/ai/ie, ee/i, doubled letters, -ian/-yan, Azerbaijani
+letters, Persian letter forms and the zero-width non-joiner), so most variants meet exactly; what
+is left (typos, e/i, a/e) is scored with ``rapidfuzz.fuzz.ratio`` against a cut-off.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+# A key scoring at least this (0-100) is a match; one at least SUGGEST is offered as "did you mean".
+CUTOFF = 75.0
+SUGGEST = 55.0
+# People scoring within this of the best are returned with it, as matching about equally well.
+TIE = 5.0
+
+_STOPWORDS = frozenset({"of", "the", "and", "to", "for", "in", "a", "an"})
+
+_LETTERS = str.maketrans(
+    {
+        # Azerbaijani Latin letters, folded as English transliteration writes them
+        "ə": "a", "ä": "a", "ı": "i", "ş": "sh", "ç": "ch", "ğ": "gh", "ö": "o", "ü": "u",
+        # Persian and Arabic forms of the same letters, and the zero-width non-joiner
+        "ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "\u200c": "", "\u200d": "", "\u0640": "",
+        # apostrophes and hamza signs inside transliterated names (Khamene'i)
+        "'": "", "’": "", "ʼ": "", "ʻ": "", "`": "",
+    }
+)  # fmt: skip
+_NON_WORD = re.compile(r"[^\w]+")
+_DIGRAPHS = (("gh", "q"), ("zh", "j"), ("kh", "x"))
+_OW = re.compile(r"ow(?![aeiouy])")
+_YAN = re.compile(r"(?<=[^aeiouy])yan$")
+_VOWELS = re.compile(r"[aeiouy]+")
+_DOUBLE = re.compile(r"(.)\1+")
+_LONG_VOWELS = {"ou": "o", "oo": "o", "uo": "o", "uu": "o", "ee": "i", "ii": "i", "iy": "i",
+                "yi": "i", "aa": "a"}  # fmt: skip
+_SHORT_VOWELS = {"u": "o", "y": "i"}
+
+
+def _vowel_run(m: re.Match[str]) -> str:
+    run = m.group(0)
+    if len(run) == 1:
+        return _SHORT_VOWELS.get(run, run)
+    return _LONG_VOWELS.get(run, "e")
+
+
+def _fold_word(word: str) -> str:
+    if not word.isascii():
+        return word  # Persian script: letter forms are already unified
+    for a, b in _DIGRAPHS:
+        word = word.replace(a, b)
+    word = _OW.sub("ou", word)
+    word = _YAN.sub("ian", word)
+    head, rest = (word[:1], word[1:]) if word[:1] == "y" else ("", word)
+    return _DOUBLE.sub(r"\1", head + _VOWELS.sub(_vowel_run, rest))
+
+
+def plain(text: str) -> str:
+    """Lower-case ``text`` and strip accents and marks (İlham -> ilham, Əliyev -> aliyev)."""
+    text = text.casefold().translate(_LETTERS)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Return the matching key of a name: accents, script forms and spelling variants folded."""
+    words = _NON_WORD.sub(" ", plain(text)).split()
+    return " ".join(_fold_word(w) for w in words)
+
+
+def _keys(person: Any) -> Iterable[tuple[str, bool]]:
+    """Yield (key, is_name) for a person: full names and their parts, then role titles and words."""
+    for name in (person.name, *person.aliases):
+        key = fold(name)
+        yield key, True
+        for part in key.split():
+            if part not in _STOPWORDS:
+                yield part, True
+    for role in person.roles:
+        key = fold(role.title)
+        yield key, False
+        for part in key.split():
+            if part not in _STOPWORDS:
+                yield part, False
+
+
+def build_index(people: list[Any]) -> dict[str, list[int]]:
+    """Map each folded key to the people it names: a name key as ``i``, a role key as ``~i``."""
+    index: dict[str, list[int]] = {}
+    for i, person in enumerate(people):
+        for key, is_name in _keys(person):
+            entry = index.setdefault(key, [])
+            code = i if is_name else ~i
+            if code not in entry:
+                entry.append(code)
+    return index
+
+
+def rank(index: dict[str, list[int]], query: str) -> tuple[list[tuple[int, float]], list[int]]:
+    """Return the people matching ``query`` as (index, score), best first, and near misses."""
+    q = fold(query)
+    if not q:
+        return [], []
+    best: dict[int, float] = {}
+    names_only: dict[int, float] = {}
+
+    def note(codes: list[int], score: float) -> None:
+        for code in codes:
+            person = code if code >= 0 else ~code
+            if score > best.get(person, -1.0):
+                best[person] = score
+            if code >= 0 and score > names_only.get(person, -1.0):
+                names_only[person] = score
+
+    exact = index.get(q)
+    if exact:
+        note(exact, 100.0)
+    else:
+        from rapidfuzz import fuzz, process
+
+        scorer = fuzz.token_sort_ratio if " " in q else fuzz.ratio
+        for key, score, _ in process.extract_iter(q, index.keys(), scorer=scorer, score_cutoff=SUGGEST):
+            note(index[key], score)
+        if " " in q:  # every word of the query among a key's words: "oil minister" in a role title
+            words = set(q.split()) - _STOPWORDS
+            for key, codes in index.items():
+                if " " in key and words <= set(key.split()):
+                    note(codes, 100.0)
+    matches = sorted(((p, s) for p, s in best.items() if s >= CUTOFF), key=lambda ps: (-ps[1], ps[0]))
+    if matches:
+        top = matches[0][1]
+        return [(p, s) for p, s in matches if s >= top - TIE], []
+    near = sorted(names_only, key=lambda p: (-names_only[p], p))[:3]
+    return [], near

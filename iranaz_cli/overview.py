@@ -1,0 +1,32 @@
+"""What `iranaz` prints with no command: the base in a few lines, and where to start."""
+
+from __future__ import annotations
+
+import typer
+
+from .core import overview
+
+EXAMPLES = ("iranaz visits", "iranaz who Sanaei", "iranaz gas --json | jq .")
+
+
+def overview_text(base) -> str:
+    """Return the overview of a fact base as plain text."""
+    o = overview(base)
+    counts = ", ".join(f"{n} {kind}" for kind, n in o["records"].items())
+    lines = [
+        "iranaz: facts about Iran–Azerbaijan relations, each citing its source.",
+        f"Records: {counts}.",
+    ]
+    if o["first_year"] is not None:
+        lines.append(f"Years covered: {o['first_year']}–{o['last_year']}.")
+    if o["latest_visit"]:
+        v = o["latest_visit"]
+        where = f", {v['place']}" if v["place"] else ""
+        lines.append(f"Latest visit: {v['president']}, {v['date']}{where} ({v['id']}).")
+    lines += ["", "Try:", *(f"  {e}" for e in EXAMPLES), "", "Every command: iranaz --help"]
+    return "\n".join(lines)
+
+
+def print_overview(base) -> None:
+    """Print the overview to stdout."""
+    typer.echo(overview_text(base))

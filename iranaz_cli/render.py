@@ -1,0 +1,145 @@
+"""Renderers for scripts and documents: JSON, JSON Lines, CSV and Markdown (no Rich here).
+
+Each command's rows come from ``core`` as plain dicts; a ``View`` says which columns a human
+format (table, CSV, Markdown) shows. JSON carries every field, encoded by msgspec as UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+FORMATS = ("table", "json", "jsonl", "csv", "md")
+
+
+@dataclass(frozen=True)
+class View:
+    """How a command's rows look in a table: a title, and (header, field or function) columns.
+
+    ``record`` views show each row as field/value pairs (one record at a time, as `show` does);
+    ``chart`` views draw the rows per year in a terminal (and as a table in Markdown).
+    """
+
+    title: str
+    columns: list[tuple[str, str | Callable[[dict], Any]]] = field(default_factory=list)
+    record: bool = False
+    chart: bool = False
+    caption: Callable[[list[dict]], str] | None = None
+
+
+# Control characters (but newline and tab) and bidirectional overrides could move the cursor,
+# recolour or hide text in a terminal: they are shown as escapes instead.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Return ``text`` with control characters made visible (ESC as '\\x1b')."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def cell(value: Any) -> str:
+    """Return the text of one value as tables, CSV and Markdown show it; lists joined with '; '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return "; ".join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return _dict_cell(value)
+    return visible(str(value))
+
+
+def _dict_cell(value: dict) -> str:
+    if "source" in value:  # a citation
+        words = value.get("quote")
+        return cell(f"{value['source']}: “{words}”" if words is not None else f"{value['source']}: {value.get('note')}")
+    if "unit" in value:  # a volume
+        return f"{cell(value['value'])} {value['unit']}"
+    if "title" in value and "as_of" in value:  # a role
+        dates = [f"{k.replace('_', ' ')} {value[k]}" for k in ("start", "end", "as_of") if value.get(k)]
+        return cell(value["title"]) + (f" ({', '.join(dates)})" if dates else "")
+    if "id" in value:  # a mention of another record
+        return cell(value["id"])
+    return "; ".join(f"{k}: {cell(v)}" for k, v in value.items() if v is not None)
+
+
+def column_value(row: dict, key: str | Callable[[dict], Any]) -> str:
+    """Return the text of one column of a row."""
+    return cell(key(row) if callable(key) else row.get(key))
+
+
+def _encoded_json(data: Any) -> bytes:
+    import msgspec
+
+    return msgspec.json.format(msgspec.json.encode(data), indent=2)
+
+
+def write_json(data: Any, out: IO[str] | None = None) -> None:
+    """Write ``data`` as indented UTF-8 JSON and a newline, whatever the terminal."""
+    _write_bytes(_encoded_json(data) + b"\n", out)
+
+
+def write_jsonl(rows: list[dict], out: IO[str] | None = None) -> None:
+    """Write one compact JSON object per line."""
+    import msgspec
+
+    _write_bytes(b"".join(msgspec.json.encode(r) + b"\n" for r in rows), out)
+
+
+def _write_bytes(data: bytes, out: IO[str] | None) -> None:
+    out = out or sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:  # a text-only stream (tests, StringIO)
+        out.write(data.decode("utf-8"))
+
+
+def flat_columns(rows: list[dict]) -> list[str]:
+    """Return every top-level field of the rows, in first-seen order (the CSV header)."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        seen.update(dict.fromkeys(row))
+    return list(seen)
+
+
+def write_csv(rows: list[dict], out: IO[str] | None = None) -> None:
+    """Write a header row of every field, then one row per record; lists joined with '; '."""
+    out = out or sys.stdout
+    columns = flat_columns(rows)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(row.get(c)) for c in columns])
+
+
+def _md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def write_md(rows: list[dict], view: View, out: IO[str] | None = None) -> None:
+    """Write a GitHub Markdown table (a field/value table per record for record views)."""
+    out = out or sys.stdout
+    blocks = []
+    if view.record:
+        for row in rows:
+            lines = ["| Field | Value |", "| --- | --- |"]
+            lines += [f"| {_md(h)} | {_md(column_value(row, k))} |" for h, k in view.columns]
+            blocks.append("\n".join(lines))
+    else:
+        lines = ["| " + " | ".join(_md(h) for h, _ in view.columns) + " |"]
+        lines.append("| " + " | ".join("---" for _ in view.columns) + " |")
+        lines += ["| " + " | ".join(_md(column_value(r, k)) for _, k in view.columns) + " |" for r in rows]
+        blocks.append("\n".join(lines))
+    if view.caption:
+        blocks.append(_md(view.caption(rows)))
+    out.write("\n\n".join(blocks) + "\n")

@@ -502,8 +502,30 @@ def export(
     typer.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {sqlite}", err=True)
 
 
+def _only_invoked_command(args: list[str]) -> None:
+    """Register only the command named in ``args``: Typer builds every registered command's
+    parameters on each run (~8 ms for all of ours), and a run needs one. Help, completion and
+    unknown names keep them all, so listings and "did you mean" suggestions stay complete."""
+    if any(
+        a in ("-h", "--help") or a.startswith("--install-completion") or a.startswith("--show-completion") for a in args
+    ):
+        return
+    if any(k.startswith("_IRANAZ_COMPLETE") for k in os.environ):
+        return
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 2 if args[i] == "--data" else 1  # the one global option that takes a value
+    if i < len(args):
+        name = args[i]
+        chosen = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name]
+        if chosen:
+            app.registered_commands = chosen
+
+
 def main() -> None:
     """Run the `iranaz` command (the console script and `python -m iranaz_cli`)."""
-    if (sys.stdout.encoding or "").lower().replace("-", "") not in ("utf8", "utf8sig"):
-        sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure and (sys.stdout.encoding or "").lower().replace("-", "") not in ("utf8", "utf8sig"):
+        reconfigure(errors="backslashreplace")  # a stdout that cannot encode a name shows an escape
+    _only_invoked_command(sys.argv[1:])
     app(prog_name="iranaz")

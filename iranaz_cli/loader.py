@@ -8,11 +8,10 @@ the line of every value so that each problem names ``file:line``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import tempfile
 import time
+import zlib
 from datetime import date as _date
 from pathlib import Path
 from typing import Any
@@ -313,6 +312,8 @@ class _Validator:
         except OSError as e:
             self.at(display, lines.get((*where, "path"), line), f"source file {source.path}: {e.strerror}")
             return
+        import hashlib
+
         digest = hashlib.sha256(raw).hexdigest()
         if digest != source.sha256:
             self.at(
@@ -428,6 +429,8 @@ class _Cache(msgspec.Struct, array_like=True):
 
 
 def _digest(path: str) -> str:
+    import hashlib
+
     return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
 
 
@@ -440,7 +443,7 @@ def _stamp(path: Path | str, now_ns: int | None = None) -> _Dep:
 
 def _cache_file(data_dir: Path) -> Path:
     root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    name = hashlib.blake2b(str(data_dir.resolve()).encode(), digest_size=12).hexdigest()
+    name = f"{zlib.crc32(os.fsencode(data_dir.resolve())):08x}"  # one cache file per data folder
     return Path(root) / "iranaz" / f"base-{name}.msgpack"
 
 
@@ -466,6 +469,8 @@ def _read_cache(cache: Path) -> FactBase | None:
 
 
 def _write_cache(cache: Path, deps: list[Path], base: FactBase) -> None:
+    import tempfile
+
     try:
         now = time.time_ns()
         entry = _Cache(__version__, [_stamp(p, now) for p in deps], base)

@@ -6,17 +6,14 @@ format (table, CSV, Markdown) shows. JSON carries every field, encoded by msgspe
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import IO, Any
 
 FORMATS = ("table", "json", "jsonl", "csv", "md")
 
 
-@dataclass(frozen=True)
 class View:
     """How a command's rows look in a table: a title, and (header, field or function) columns.
 
@@ -24,11 +21,21 @@ class View:
     ``chart`` views draw the rows per year in a terminal (and as a table in Markdown).
     """
 
-    title: str
-    columns: list[tuple[str, str | Callable[[dict], Any]]] = field(default_factory=list)
-    record: bool = False
-    chart: bool = False
-    caption: Callable[[list[dict]], str] | None = None
+    __slots__ = ("title", "columns", "record", "chart", "caption")
+
+    def __init__(
+        self,
+        title: str,
+        columns: list[tuple[str, str | Callable[[dict], Any]]],
+        record: bool = False,
+        chart: bool = False,
+        caption: Callable[[list[dict]], str] | None = None,
+    ):
+        self.title = title
+        self.columns = columns
+        self.record = record
+        self.chart = chart
+        self.caption = caption
 
 
 # Control characters (but newline and tab) and bidirectional overrides could move the cursor,
@@ -114,6 +121,8 @@ def flat_columns(rows: list[dict]) -> list[str]:
 
 def write_csv(rows: list[dict], out: IO[str] | None = None) -> None:
     """Write a header row of every field, then one row per record; lists joined with '; '."""
+    import csv
+
     out = out or sys.stdout
     columns = flat_columns(rows)
     writer = csv.writer(out, lineterminator="\n")

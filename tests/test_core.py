@@ -1,0 +1,211 @@
+"""The query core answers every question the article can answer, as plain data."""
+
+from __future__ import annotations
+
+import pytest
+
+from iranaz_cli import core
+from iranaz_cli.errors import NotFound, UsageError
+
+SEVEN_VISITS = [
+    ("rafsanjani-1993", "Akbar Hashemi Rafsanjani", "1993"),
+    ("khatami-2004", "Mohammad Khatami", "2004"),
+    ("ahmadinejad-2007", "Mahmoud Ahmadinejad", "2007"),
+    ("ahmadinejad-2010", "Mahmoud Ahmadinejad", "2010"),
+    ("rouhani-2016", "Hassan Rouhani", "2016"),
+    ("rouhani-2019", "Hassan Rouhani", "2019"),
+    ("pezeshkian-2025", "Masoud Pezeshkian", "2025-04-28"),
+]
+
+
+def test_the_seven_visits_oldest_first(base):
+    assert [(v["id"], v["president"], v["date"]) for v in core.visits(base)] == SEVEN_VISITS
+
+
+def test_visits_filter_by_year_inclusive_and_by_president_in_any_spelling(base):
+    assert [v["year"] for v in core.visits(base, since=2007, until=2016)] == [2007, 2010, 2016]
+    assert [v["id"] for v in core.visits(base, president="Rowhani")] == ["rouhani-2016", "rouhani-2019"]
+    with pytest.raises(UsageError):
+        core.visits(base, since=2020, until=2010)
+
+
+def test_visit_summary_counts_presidents_and_the_longest_gap(base):
+    s = core.visit_summary(core.visits(base))
+    assert s == {
+        "visits": 7,
+        "presidents": 5,
+        "first_year": 1993,
+        "last_year": 2025,
+        "longest_gap": {"years": 11, "from": 1993, "to": 2004},
+    }
+
+
+def test_the_gas_figure_and_its_conversions(base):
+    [deal] = core.gas(base)
+    assert deal["volume_bcm_per_year"] == 55
+    assert (deal["supplier"], deal["buyer"], deal["transit"]) == ("Russia", "Iran", ["Azerbaijan"])
+    assert (deal["delivery_point"], deal["announced_by"], deal["announced_in"]) == ("Astara", "Mohsen Paknejad", "Moscow")
+    assert core.gas(base, "mcm/d")[0]["volume"] == {"value": round(55_000 / 365, 4), "unit": "mcm/d"}
+    assert core.gas(base, "bcf/d")[0]["volume"]["value"] == round(55 * 35.3147 / 365, 4)
+    assert core.gas(base, "tcf/y")[0]["volume"]["value"] == round(55 * 35.3147 / 1000, 4)
+    with pytest.raises(UsageError):
+        core.gas(base, "furlongs")
+
+
+def test_corridor_chronology_dated_first_then_undated_in_file_order(base):
+    rows = core.corridor(base)
+    assert [r["id"] for r in rows] == [
+        "zangezur-railway-severed-1988",
+        "nakhchivan-access-via-iran-turkey",
+        "second-karabakh-war",
+        "zangezur-railway",
+        "nakhchivan-exclave",
+        "azerbaijan-seeks-nakhchivan-corridor",
+        "iran-opposes-new-corridor",
+    ]
+    assert [r["year"] for r in rows[:3]] == [1988, 1988, 2020]
+
+
+def test_timeline_is_every_dated_record_oldest_first(base):
+    rows = core.timeline(base)
+    assert all(r["date"] for r in rows)
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    assert rows[0]["id"] == "zangezur-railway-severed-1988"
+    assert {r["kind"] for r in rows} == {"visit", "event", "corridor", "quote"}
+    assert {r["kind"] for r in core.timeline(base, kinds=["visit"])} == {"visit"}
+    assert [r["year"] for r in core.timeline(base, since=2024, until=2024)] == [2024, 2024, 2024]
+    with pytest.raises(UsageError):
+        core.timeline(base, kinds=["battle"])
+
+
+def test_search_is_literal_and_folds_case_accents_and_typography(base):
+    assert {r["id"] for r in core.search(base, "ZAGULBA")} >= {"zagulba-welcome-2025", "pezeshkian-2025"}
+    assert core.search(base, "Iran's President")  # the article writes Iran’s
+    assert core.search(base, "İlham")  # dotted capital I, as Azerbaijani writes it
+    assert core.search(base, ".*") == []
+    assert {r["id"] for r in core.search(base, "(COP29)")} == {"cop29-baku-2024"}  # a literal parenthesis
+
+
+def test_quotes_by_speaker(base):
+    assert [q["id"] for q in core.quotes(base, "Sanaei")] == ["sanaei-compressed-trip", "sanaei-new-beginning"]
+    assert {q["direct"] for q in core.quotes(base)} == {True, False}
+
+
+def test_record_has_full_provenance(base):
+    record = core.record(base, "rouhani-2019")
+    assert record["kind"] == "visit" and record["year"] == 2019
+    assert record["provenance"] == [
+        {
+            "source": "baku-visit-article",
+            "title": "Iran’s President Pezeshkian Visits Azerbaijan Amid Efforts to Revive Ties",
+            "source_kind": "article",
+            "quote": "Hassan Rouhani visited twice, once in 2016 and again in 2019",
+        }
+    ]
+    with pytest.raises(NotFound):
+        core.record(base, "no-such-id")
+
+
+def test_sources_count_the_records_citing_them(base):
+    counts = {s["id"]: s["records"] for s in core.sources(base)}
+    cited = sum(1 for _, r in core._records(base) if any(c.source == "background" for c in getattr(r, "sources", [])))
+    assert counts["background"] == cited
+    assert counts["baku-visit-article"] == 48
+
+
+def _event(base, record_id):
+    return core.record(base, record_id)
+
+
+# Every item of the fact-base issue's coverage list, each answered through the core.
+COVERAGE = {
+    "arrived in Baku on an official visit": lambda b: core.visits(b, "Pezeshkian")[0]["place"] == "Baku"
+    and core.visits(b, "Pezeshkian")[0]["occasion"] == "Official visit",
+    "welcomed by Aliyev at the Zagulba Palace": lambda b: "aliyev" in _event(b, "zagulba-welcome-2025")["people"]
+    and "Zagulba Palace" in _event(b, "zagulba-welcome-2025")["place"],
+    "talks began right after the welcoming ceremony": lambda b: "bilateral-talks-2025"
+    in {r["id"] for r in core.search(b, "began immediately")},
+    "state TV broadcast 'friend of Azerbaijan'": lambda b: any(
+        q["text"] == "friend of Azerbaijan" and q["direct"] and "state television" in q["context"]
+        for q in core.quotes(b, "Pezeshkian")
+    ),
+    "conveyed Khamenei's greetings to Aliyev": lambda b: {"khamenei", "aliyev"}
+    <= set(_event(b, "khamenei-greetings-to-aliyev-2025")["people"]),
+    "first trip in nearly six years": lambda b: "pezeshkian-2025" in {r["id"] for r in core.search(b, "nearly six years")},
+    "the agenda": lambda b: len(core.visits(b, "Pezeshkian")[0]["agenda"]) == 5
+    and any("border governors" in a for a in core.visits(b, "Pezeshkian")[0]["agenda"]),
+    "statement before leaving Tehran": lambda b: any(
+        q["text"].startswith("Our relationship with Azerbaijan is rooted") and "Tehran" in q["context"]
+        for q in core.quotes(b, "Pezeshkian")
+    ),
+    "relations fragile over ties with Israel": lambda b: "relations-fragile-over-israel"
+    in {r["id"] for r in core.search(b, "Israel")},
+    "Sanaei: compressed one-day trip": lambda b: "compressed one-day trip" in {q["text"] for q in core.quotes(b, "Sanaei")},
+    "the Shahid Rajaee Port explosion": lambda b: _event(b, "shahid-rajaee-port-explosion-2025")["date"] == "2025-04-26",
+    "Sanaei: a new beginning": lambda b: "a new beginning" in {q["text"] for q in core.quotes(b, "Sanaei")},
+    "IRNA: part of restoring ties": lambda b: any(not q["direct"] for q in core.quotes(b, "IRNA")),
+    "Baghaei: long preparations": lambda b: "underway for a long time" in core.quotes(b, "Baghaei")[0]["text"],
+    "weeks before the anniversary of Raisi's death": lambda b: "pezeshkian-2025"
+    in {r["id"] for r in core.search(b, "anniversary")},
+    "Raisi died in a helicopter crash": lambda b: _event(b, "raisi-death-2024")["date"] == "2024-05-19",
+    "the border ceremony is an event, not a visit": lambda b: _event(b, "raisi-aliyev-border-ceremony-2024")["kind"]
+    == "event"
+    and not any(v["president_id"] == "raisi" for v in core.visits(b)),
+    "COP29 in Baku, Iran represented by Ansari": lambda b: "ansari" in _event(b, "cop29-baku-2024")["people"]
+    and _event(b, "cop29-baku-2024")["end"] == "2024-11-22",
+    "past energy cooperation": lambda b: "iran-azerbaijan-energy-cooperation"
+    in {r["id"] for r in core.search(b, "energy sector")},
+    "new agreement with Russia via Azerbaijan": lambda b: core.gas(b)[0]["transit"] == ["Azerbaijan"],
+    "Paknejad announced it in Moscow": lambda b: core.gas(b)[0]["announced_by_id"] == "paknejad",
+    "55 bcm a year": lambda b: core.gas(b)[0]["volume_bcm_per_year"] == 55,
+    "delivered at Astara": lambda b: core.gas(b)[0]["delivery_point"] == "Astara",
+    "logistics with Russia and Azerbaijan": lambda b: "Russia and Azerbaijan" in core.gas(b)[0]["status"],
+    "territories reclaimed in the Second Karabakh War": lambda b: _event(b, "second-karabakh-war")["date"] == "2020-09-27",
+    "Azerbaijan seeks a corridor to Nakhchivan": lambda b: "azerbaijan-seeks-nakhchivan-corridor"
+    in {r["id"] for r in core.corridor(b)},
+    "Nakhchivan borders Turkey and Iran, cut off by Armenia": lambda b: "strip of Armenian territory"
+    in _event(b, "nakhchivan-exclave")["summary"],
+    "railway through Zangezur before the Soviet collapse": lambda b: "Zangezur" in _event(b, "zangezur-railway")["summary"],
+    "severed in 1988": lambda b: _event(b, "zangezur-railway-severed-1988")["year"] == 1988,
+    "reliance on Iran and Turkey since": lambda b: "Iran and Turkey"
+    in _event(b, "nakhchivan-access-via-iran-turkey")["summary"],
+    "Tehran opposes a new corridor": lambda b: "regional balance" in _event(b, "iran-opposes-new-corridor")["summary"],
+    "Iran among the first to recognize independence": lambda b: _event(b, "iran-recognizes-azerbaijan-independence"),
+    "seven visits": lambda b: len(core.visits(b)) == 7,
+}
+
+PEOPLE_ROLES = {
+    "Pezeshkian": "President of Iran",
+    "Aliyev": "President of Azerbaijan",
+    "Khamenei": "Supreme Leader of Iran",
+    "Sanaei": "Political advisor to the President of Iran",
+    "Baghaei": "Foreign Ministry spokesperson",
+    "Raisi": "Former President of Iran",
+    "Ansari": "Head of the Department of Environment",
+    "Paknejad": "Oil Minister of Iran",
+    "Rafsanjani": "President of Iran",
+    "Khatami": "President of Iran",
+    "Ahmadinejad": "President of Iran",
+    "Rouhani": "President of Iran",
+}
+
+
+@pytest.mark.parametrize("item", COVERAGE)
+def test_coverage(base, item):
+    assert COVERAGE[item](base)
+
+
+@pytest.mark.parametrize("name", PEOPLE_ROLES)
+def test_people_and_their_roles(base, name):
+    [person] = core.people(base, name)
+    assert PEOPLE_ROLES[name] in [r["title"] for r in person["roles"]]
+
+
+def test_who_lists_every_record_that_mentions_the_person(base):
+    [aliyev] = core.people(base, "Aliyev")
+    assert {m["id"] for m in aliyev["mentions"]} == {
+        "raisi-aliyev-border-ceremony-2024",
+        "zagulba-welcome-2025",
+        "bilateral-talks-2025",
+        "khamenei-greetings-to-aliyev-2025",
+    }

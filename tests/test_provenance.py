@@ -1,0 +1,132 @@
+"""The fact base cites its sources faithfully: the seed is intact and every quote is in it.
+
+These tests read the YAML with PyYAML directly, not through the project's loader, so a bug in the
+loader's own quote check cannot hide a misquote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, SEED
+
+SEED_SHA256 = "98d720bee306ce7075eafc1d9b712ee16fff32d844a5e81cb163e4bc1e688e0f"
+SHARED_SEED = ROOT.parent / "shared" / "seeds" / SEED.name
+KIND_FILES = ["people", "visits", "gas", "corridor", "events", "quotes"]
+
+
+def _fold(text: str) -> str:
+    for a, b in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("—", "-"), ("–", "-")):
+        text = text.replace(a, b)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+ARTICLE = _fold(SEED.read_text(encoding="utf-8"))
+
+
+def _records():
+    for kind in KIND_FILES:
+        for record in yaml.safe_load((ROOT / "data" / f"{kind}.yaml").read_text(encoding="utf-8")):
+            yield kind, record
+
+
+def test_seed_is_the_article_unchanged():
+    assert hashlib.sha256(SEED.read_bytes()).hexdigest() == SEED_SHA256
+
+
+@pytest.mark.skipif(not SHARED_SEED.exists(), reason="no ../shared checkout beside this one")
+def test_seed_is_byte_identical_to_the_shared_copy():
+    assert SEED.read_bytes() == SHARED_SEED.read_bytes()
+
+
+def test_sources_file_records_the_seed():
+    sources = {s["id"]: s for s in yaml.safe_load((ROOT / "data" / "sources.yaml").read_text(encoding="utf-8"))}
+    article = sources["baku-visit-article"]
+    assert article["sha256"] == SEED_SHA256
+    assert (ROOT / article["path"]).read_bytes() == SEED.read_bytes()
+    assert article["title"] == SEED.read_text(encoding="utf-8").splitlines()[0]
+    assert article["kind"] == "article" and sources["background"]["kind"] == "background"
+
+
+@pytest.mark.parametrize(("kind", "record"), list(_records()), ids=lambda v: v["id"] if isinstance(v, dict) else v)
+def test_every_record_cites_and_every_quote_is_in_the_article(kind, record):
+    assert record["sources"], "a record must cite at least one source"
+    for cite in record["sources"]:
+        if cite["source"] == "baku-visit-article":
+            assert _fold(cite["quote"]) in ARTICLE, cite["quote"]
+        else:
+            assert cite["source"] == "background" and cite["note"] and "quote" not in cite
+    if kind == "quotes":
+        assert _fold(record["text"]) in ARTICLE
+
+
+def test_direct_quotes_are_the_words_in_quotation_marks():
+    quoted = {_fold(m) for m in re.findall(r"“([^”]+)”", SEED.read_text(encoding="utf-8"))}
+    direct = {_fold(r["text"]) for k, r in _records() if k == "quotes" and r["direct"]}
+    assert direct == quoted
+
+
+BACKGROUND_FACTS = {
+    # record id: the fields the background source gives it
+    "pezeshkian-2025": {"date": "2025-04-28"},
+    "raisi-death-2024": {"date": "2024-05-19"},
+    "shahid-rajaee-port-explosion-2025": {"date": "2025-04-26", "place": "Bandar Abbas"},
+    "cop29-baku-2024": {"date": "2024-11-11", "end": "2024-11-22"},
+    "second-karabakh-war": {"date": "2020-09-27", "end": "2020-11-10"},
+}
+
+
+@pytest.mark.parametrize("record_id", BACKGROUND_FACTS)
+def test_background_facts_are_marked_with_their_source(record_id):
+    record = next(r for _, r in _records() if r["id"] == record_id)
+    for name, value in BACKGROUND_FACTS[record_id].items():
+        assert record[name] == value
+    assert any(c["source"] == "background" for c in record["sources"])
+
+
+PERSIAN_NAMES = {
+    "pezeshkian": "مسعود پزشکیان",
+    "aliyev": "İlham Əliyev",
+    "khamenei": "علی خامنه\u200cای",
+    "raisi": "ابراهیم رئیسی",
+    "rouhani": "حسن روحانی",
+    "ahmadinejad": "محمود احمدی\u200cنژاد",
+    "khatami": "محمد خاتمی",
+    "rafsanjani": "اکبر هاشمی رفسنجانی",
+    "sanaei": "مهدی صنایی",
+    "baghaei": "اسماعیل بقائی",
+    "paknejad": "محسن پاک\u200cنژاد",
+    "ansari": "شینا انصاری",
+}
+
+
+@pytest.mark.parametrize("person_id", PERSIAN_NAMES)
+def test_script_names_are_the_issue_s_exact_aliases(person_id):
+    person = next(r for k, r in _records() if k == "people" and r["id"] == person_id)
+    assert PERSIAN_NAMES[person_id] in person["aliases"]
+    assert any(c["source"] == "background" for c in person["sources"])
+
+
+def test_dates_keep_only_the_precision_the_source_gives():
+    dates = {r["id"]: r.get("date") for k, r in _records() if k == "visits"}
+    assert dates["khatami-2004"] == "2004" and dates["rafsanjani-1993"] == "1993"
+
+
+def test_installed_copy_ships_the_same_seed_and_data():
+    from iranaz_cli.loader import shipped_data_dir
+
+    shipped = shipped_data_dir()
+    assert (shipped.parent / "seeds" / SEED.name).read_bytes() == SEED.read_bytes()
+    for kind in [*KIND_FILES, "sources"]:
+        assert (shipped / f"{kind}.yaml").read_bytes() == (ROOT / "data" / f"{kind}.yaml").read_bytes()
+
+
+def test_data_readme_documents_every_kind():
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    for kind in [*KIND_FILES, "sources"]:
+        assert f"{kind}.yaml" in readme

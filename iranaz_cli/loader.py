@@ -255,6 +255,7 @@ class _Validator:
                 expected = ", ".join(f"{k}.yaml" for k in KINDS)
                 self.problems.append(f"{self.display_dir}/{extra.name}: unexpected file (expected {expected})")
         base = FactBase()
+        unconverted_people: set[str] = set()  # reported already: references to them are not errors too
         pending: list[tuple[str, str, Any, Path_, dict[Path_, int]]] = []
         for kind, path in files.items():
             display = f"{self.display_dir}/{path.name}"
@@ -276,10 +277,12 @@ class _Validator:
                 if record is not None:
                     records.append(record)
                     pending.append((kind, display, record, (i,), lines))
+                elif kind == "people" and isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                    unconverted_people.add(raw["id"])
         for kind, display, record, where, lines in pending:
             if kind == "sources":
                 self._check_source(record, display, lines[where], lines, where)
-        people = {p.id for p in base.people}
+        people = {p.id for p in base.people} | unconverted_people
         for kind, display, record, where, lines in pending:
             self._check_record(kind, record, display, where, lines, people)
         if self.problems:

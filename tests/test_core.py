@@ -44,7 +44,11 @@ def test_the_gas_figure_and_its_conversions(base):
     [deal] = core.gas(base)
     assert deal["volume_bcm_per_year"] == 55
     assert (deal["supplier"], deal["buyer"], deal["transit"]) == ("Russia", "Iran", ["Azerbaijan"])
-    assert (deal["delivery_point"], deal["announced_by"], deal["announced_in"]) == ("Astara", "Mohsen Paknejad", "Moscow")
+    assert (deal["delivery_point"], deal["announced_by"], deal["announced_in"]) == (
+        "Astara",
+        "Mohsen Paknejad",
+        "Moscow",
+    )
     assert core.gas(base, "mcm/d")[0]["volume"] == {"value": round(55_000 / 365, 4), "unit": "mcm/d"}
     assert core.gas(base, "bcf/d")[0]["volume"]["value"] == round(55 * 35.3147 / 365, 4)
     assert core.gas(base, "tcf/y")[0]["volume"]["value"] == round(55 * 35.3147 / 1000, 4)
@@ -119,56 +123,82 @@ def _event(base, record_id):
 
 # Every item of the fact-base issue's coverage list, each answered through the core.
 COVERAGE = {
-    "arrived in Baku on an official visit": lambda b: core.visits(b, "Pezeshkian")[0]["place"] == "Baku"
-    and core.visits(b, "Pezeshkian")[0]["occasion"] == "Official visit",
-    "welcomed by Aliyev at the Zagulba Palace": lambda b: "aliyev" in _event(b, "zagulba-welcome-2025")["people"]
-    and "Zagulba Palace" in _event(b, "zagulba-welcome-2025")["place"],
-    "talks began right after the welcoming ceremony": lambda b: "bilateral-talks-2025"
-    in {r["id"] for r in core.search(b, "began immediately")},
+    "arrived in Baku on an official visit": lambda b: (
+        core.visits(b, "Pezeshkian")[0]["place"] == "Baku"
+        and core.visits(b, "Pezeshkian")[0]["occasion"] == "Official visit"
+    ),
+    "welcomed by Aliyev at the Zagulba Palace": lambda b: (
+        "aliyev" in _event(b, "zagulba-welcome-2025")["people"]
+        and "Zagulba Palace" in _event(b, "zagulba-welcome-2025")["place"]
+    ),
+    "talks began right after the welcoming ceremony": lambda b: (
+        "bilateral-talks-2025" in {r["id"] for r in core.search(b, "began immediately")}
+    ),
     "state TV broadcast 'friend of Azerbaijan'": lambda b: any(
         q["text"] == "friend of Azerbaijan" and q["direct"] and "state television" in q["context"]
         for q in core.quotes(b, "Pezeshkian")
     ),
-    "conveyed Khamenei's greetings to Aliyev": lambda b: {"khamenei", "aliyev"}
-    <= set(_event(b, "khamenei-greetings-to-aliyev-2025")["people"]),
-    "first trip in nearly six years": lambda b: "pezeshkian-2025" in {r["id"] for r in core.search(b, "nearly six years")},
-    "the agenda": lambda b: len(core.visits(b, "Pezeshkian")[0]["agenda"]) == 5
-    and any("border governors" in a for a in core.visits(b, "Pezeshkian")[0]["agenda"]),
+    "conveyed Khamenei's greetings to Aliyev": lambda b: (
+        {"khamenei", "aliyev"} <= set(_event(b, "khamenei-greetings-to-aliyev-2025")["people"])
+    ),
+    "first trip in nearly six years": lambda b: (
+        "pezeshkian-2025" in {r["id"] for r in core.search(b, "nearly six years")}
+    ),
+    "the agenda": lambda b: (
+        len(core.visits(b, "Pezeshkian")[0]["agenda"]) == 5
+        and any("border governors" in a for a in core.visits(b, "Pezeshkian")[0]["agenda"])
+    ),
     "statement before leaving Tehran": lambda b: any(
         q["text"].startswith("Our relationship with Azerbaijan is rooted") and "Tehran" in q["context"]
         for q in core.quotes(b, "Pezeshkian")
     ),
-    "relations fragile over ties with Israel": lambda b: "relations-fragile-over-israel"
-    in {r["id"] for r in core.search(b, "Israel")},
-    "Sanaei: compressed one-day trip": lambda b: "compressed one-day trip" in {q["text"] for q in core.quotes(b, "Sanaei")},
-    "the Shahid Rajaee Port explosion": lambda b: _event(b, "shahid-rajaee-port-explosion-2025")["date"] == "2025-04-26",
+    "relations fragile over ties with Israel": lambda b: (
+        "relations-fragile-over-israel" in {r["id"] for r in core.search(b, "Israel")}
+    ),
+    "Sanaei: compressed one-day trip": lambda b: (
+        "compressed one-day trip" in {q["text"] for q in core.quotes(b, "Sanaei")}
+    ),
+    "the Shahid Rajaee Port explosion": lambda b: (
+        _event(b, "shahid-rajaee-port-explosion-2025")["date"] == "2025-04-26"
+    ),
     "Sanaei: a new beginning": lambda b: "a new beginning" in {q["text"] for q in core.quotes(b, "Sanaei")},
     "IRNA: part of restoring ties": lambda b: any(not q["direct"] for q in core.quotes(b, "IRNA")),
     "Baghaei: long preparations": lambda b: "underway for a long time" in core.quotes(b, "Baghaei")[0]["text"],
-    "weeks before the anniversary of Raisi's death": lambda b: "pezeshkian-2025"
-    in {r["id"] for r in core.search(b, "anniversary")},
+    "weeks before the anniversary of Raisi's death": lambda b: (
+        "pezeshkian-2025" in {r["id"] for r in core.search(b, "anniversary")}
+    ),
     "Raisi died in a helicopter crash": lambda b: _event(b, "raisi-death-2024")["date"] == "2024-05-19",
-    "the border ceremony is an event, not a visit": lambda b: _event(b, "raisi-aliyev-border-ceremony-2024")["kind"]
-    == "event"
-    and not any(v["president_id"] == "raisi" for v in core.visits(b)),
-    "COP29 in Baku, Iran represented by Ansari": lambda b: "ansari" in _event(b, "cop29-baku-2024")["people"]
-    and _event(b, "cop29-baku-2024")["end"] == "2024-11-22",
-    "past energy cooperation": lambda b: "iran-azerbaijan-energy-cooperation"
-    in {r["id"] for r in core.search(b, "energy sector")},
+    "the border ceremony is an event, not a visit": lambda b: (
+        _event(b, "raisi-aliyev-border-ceremony-2024")["kind"] == "event"
+        and not any(v["president_id"] == "raisi" for v in core.visits(b))
+    ),
+    "COP29 in Baku, Iran represented by Ansari": lambda b: (
+        "ansari" in _event(b, "cop29-baku-2024")["people"] and _event(b, "cop29-baku-2024")["end"] == "2024-11-22"
+    ),
+    "past energy cooperation": lambda b: (
+        "iran-azerbaijan-energy-cooperation" in {r["id"] for r in core.search(b, "energy sector")}
+    ),
     "new agreement with Russia via Azerbaijan": lambda b: core.gas(b)[0]["transit"] == ["Azerbaijan"],
     "Paknejad announced it in Moscow": lambda b: core.gas(b)[0]["announced_by_id"] == "paknejad",
     "55 bcm a year": lambda b: core.gas(b)[0]["volume_bcm_per_year"] == 55,
     "delivered at Astara": lambda b: core.gas(b)[0]["delivery_point"] == "Astara",
     "logistics with Russia and Azerbaijan": lambda b: "Russia and Azerbaijan" in core.gas(b)[0]["status"],
-    "territories reclaimed in the Second Karabakh War": lambda b: _event(b, "second-karabakh-war")["date"] == "2020-09-27",
-    "Azerbaijan seeks a corridor to Nakhchivan": lambda b: "azerbaijan-seeks-nakhchivan-corridor"
-    in {r["id"] for r in core.corridor(b)},
-    "Nakhchivan borders Turkey and Iran, cut off by Armenia": lambda b: "strip of Armenian territory"
-    in _event(b, "nakhchivan-exclave")["summary"],
-    "railway through Zangezur before the Soviet collapse": lambda b: "Zangezur" in _event(b, "zangezur-railway")["summary"],
+    "territories reclaimed in the Second Karabakh War": lambda b: (
+        _event(b, "second-karabakh-war")["date"] == "2020-09-27"
+    ),
+    "Azerbaijan seeks a corridor to Nakhchivan": lambda b: (
+        "azerbaijan-seeks-nakhchivan-corridor" in {r["id"] for r in core.corridor(b)}
+    ),
+    "Nakhchivan borders Turkey and Iran, cut off by Armenia": lambda b: (
+        "strip of Armenian territory" in _event(b, "nakhchivan-exclave")["summary"]
+    ),
+    "railway through Zangezur before the Soviet collapse": lambda b: (
+        "Zangezur" in _event(b, "zangezur-railway")["summary"]
+    ),
     "severed in 1988": lambda b: _event(b, "zangezur-railway-severed-1988")["year"] == 1988,
-    "reliance on Iran and Turkey since": lambda b: "Iran and Turkey"
-    in _event(b, "nakhchivan-access-via-iran-turkey")["summary"],
+    "reliance on Iran and Turkey since": lambda b: (
+        "Iran and Turkey" in _event(b, "nakhchivan-access-via-iran-turkey")["summary"]
+    ),
     "Tehran opposes a new corridor": lambda b: "regional balance" in _event(b, "iran-opposes-new-corridor")["summary"],
     "Iran among the first to recognize independence": lambda b: _event(b, "iran-recognizes-azerbaijan-independence"),
     "seven visits": lambda b: len(core.visits(b)) == 7,

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, SEED
 
 SEED_SHA256 = "98d720bee306ce7075eafc1d9b712ee16fff32d844a5e81cb163e4bc1e688e0f"

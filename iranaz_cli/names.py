@@ -102,38 +102,49 @@ def build_index(people: list[Any]) -> dict[str, list[int]]:
 
 
 def rank(index: dict[str, list[int]], query: str) -> tuple[list[tuple[int, float]], list[int]]:
-    """Return the people matching ``query`` as (index, score), best first, and near misses."""
+    """Return the people matching ``query`` as (index, score), best first, and near misses.
+
+    A query equal to a folded name, alias or role title scores 100. Otherwise each word of the
+    query is scored against every one-word key (name parts, role words) with rapidfuzz, and a
+    person scores the *worst* of their words' best scores: "president of france" must not match
+    the presidents of Iran on the strength of "president" alone.
+    """
     q = fold(query)
     if not q:
         return [], []
     best: dict[int, float] = {}
     names_only: dict[int, float] = {}
-
-    def note(codes: list[int], score: float) -> None:
-        for code in codes:
-            person = code if code >= 0 else ~code
-            if score > best.get(person, -1.0):
-                best[person] = score
-            if code >= 0 and score > names_only.get(person, -1.0):
-                names_only[person] = score
-
     exact = index.get(q)
     if exact:
-        note(exact, 100.0)
+        for code in exact:
+            best[code if code >= 0 else ~code] = 100.0
+            if code >= 0:
+                names_only[code] = 100.0
     else:
-        from rapidfuzz import fuzz, process
-
-        scorer = fuzz.token_sort_ratio if " " in q else fuzz.ratio
-        for key, score, _ in process.extract_iter(q, index.keys(), scorer=scorer, score_cutoff=SUGGEST):
-            note(index[key], score)
-        if " " in q:  # every word of the query among a key's words: "oil minister" in a role title
-            words = set(q.split()) - _STOPWORDS
-            for key, codes in index.items():
-                if " " in key and words <= set(key.split()):
-                    note(codes, 100.0)
+        words = [w for w in q.split() if w not in _STOPWORDS] or q.split()
+        per_word = [_word_scores(index, w) for w in words]
+        for person in per_word[0][0]:  # a match must match every word, so also the first
+            best[person] = min(s.get(person, 0.0) for s, _ in per_word)
+            names_only[person] = min(n.get(person, 0.0) for _, n in per_word)
     matches = sorted(((p, s) for p, s in best.items() if s >= CUTOFF), key=lambda ps: (-ps[1], ps[0]))
     if matches:
         top = matches[0][1]
         return [(p, s) for p, s in matches if s >= top - TIE], []
-    near = sorted(names_only, key=lambda p: (-names_only[p], p))[:3]
-    return [], near
+    near = [p for p in sorted(names_only, key=lambda p: (-names_only[p], p)) if names_only[p] >= SUGGEST]
+    return [], near[:3]
+
+
+def _word_scores(index: dict[str, list[int]], word: str) -> tuple[dict[int, float], dict[int, float]]:
+    """Score one query word against every one-word key: best per person, and over name keys only."""
+    from rapidfuzz import fuzz, process
+
+    scores: dict[int, float] = {}
+    names: dict[int, float] = {}
+    keys = [k for k in index if " " not in k]
+    for key, score, _ in process.extract_iter(word, keys, scorer=fuzz.ratio, score_cutoff=SUGGEST):
+        for code in index[key]:
+            person = code if code >= 0 else ~code
+            scores[person] = max(scores.get(person, 0.0), score)
+            if code >= 0:
+                names[person] = max(names.get(person, 0.0), score)
+    return scores, names

@@ -1,0 +1,110 @@
+"""`who` finds people by the spellings readers actually use, and nobody for unrelated words."""
+
+from __future__ import annotations
+
+import pytest
+
+from iranaz_cli import core
+from iranaz_cli.errors import NotFound
+from iranaz_cli.names import fold
+
+QUERIES = {
+    # spelling variants, folded by rule
+    "Baghaei": "baghaei",
+    "Baghaie": "baghaei",
+    "Baqaei": "baghaei",
+    "Rouhani": "rouhani",
+    "Rowhani": "rouhani",
+    "Ruhani": "rouhani",
+    "Ahmadinejad": "ahmadinejad",
+    "Ahmadinezhad": "ahmadinejad",
+    "Pezeshkian": "pezeshkian",
+    "Pezeshkyan": "pezeshkian",
+    "Aliyev": "aliyev",
+    "Aliev": "aliyev",
+    "Əliyev": "aliyev",
+    "İlham": "aliyev",
+    "Ilham Aliyev": "aliyev",
+    "Sanai": "sanaei",
+    "Sanaee": "sanaei",
+    "Paknejad": "paknejad",
+    "Paknezhad": "paknejad",
+    "Ansari": "ansari",
+    "Sheena Ansari": "ansari",
+    "Khamenei": "khamenei",
+    "Khamene'i": "khamenei",
+    "Raeisi": "raisi",
+    "Hashemi Rafsanjani": "rafsanjani",
+    "Mohammad Khatami": "khatami",
+    "Muhammad Khatami": "khatami",
+    "Masood Pezeshkian": "pezeshkian",
+    "Esmaeil Baghaei": "baghaei",
+    # roles
+    "foreign ministry spokesperson": "baghaei",
+    "spokesperson": "baghaei",
+    "president of azerbaijan": "aliyev",
+    "oil minister": "paknejad",
+    "supreme leader": "khamenei",
+    "political advisor": "sanaei",
+    "state news agency": "irna",
+    # Persian and Azerbaijani script, with and without the zero-width non-joiner, Arabic letter forms
+    "مسعود پزشکیان": "pezeshkian",
+    "پزشکیان": "pezeshkian",
+    "علی خامنه‌ای": "khamenei",
+    "علي خامنه‌اي": "khamenei",
+    "محمود احمدی‌نژاد": "ahmadinejad",
+    "محمود احمدینژاد": "ahmadinejad",
+    "پاک‌نژاد": "paknejad",
+    "بقائی": "baghaei",
+    "İlham Əliyev": "aliyev",
+    # one-letter typos
+    "Rafsanjan": "rafsanjani",
+    "Ahmadinejd": "ahmadinejad",
+    "Paknejas": "paknejad",
+    "Khatamu": "khatami",
+    "Pezeshkan": "pezeshkian",
+    "Rouhanj": "rouhani",
+}
+
+NOBODY = ["banana", "Putin", "Erdogan", "Tehran", "xyzzy", "Nakhchivan", "president of france", "Astara", "zzz"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_query_finds_the_person_first(base, query):
+    assert core.people(base, query)[0]["id"] == QUERIES[query]
+
+
+@pytest.mark.parametrize("query", NOBODY)
+def test_unrelated_words_find_nobody(base, query):
+    with pytest.raises(NotFound, match=f"no one matches '{query}'"):
+        core.people(base, query)
+
+
+def test_near_miss_suggests_names(base):
+    with pytest.raises(NotFound) as e:
+        core.people(base, "Rafs")
+    assert "did you mean" in str(e.value) and "Akbar Hashemi Rafsanjani" in str(e.value)
+
+
+def test_several_people_only_when_equally_good_and_limit(base):
+    presidents = core.people(base, "president of iran")
+    assert {p["id"] for p in presidents} >= {"pezeshkian", "rouhani", "khatami"}
+    assert len(core.people(base, "president of iran", limit=2)) == 2
+    assert len(core.people(base, "Sanaei")) == 1
+
+
+def test_the_same_matcher_serves_visits_and_quotes(base):
+    assert [v["id"] for v in core.visits(base, president="Ahmadinezhad")] == ["ahmadinejad-2007", "ahmadinejad-2010"]
+    assert {q["speaker_id"] for q in core.quotes(base, speaker="Baghaie")} == {"baghaei"}
+    with pytest.raises(NotFound):
+        core.visits(base, president="Putin")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Baghaei", "Baqai"), ("Rouhani", "Rowhani"), ("Zhaleh", "Jaleh"), ("Khatami", "Xatami"), ("Şahin", "Shahin"),
+     ("Çelik", "Chelik"), ("Göy", "Goy"), ("Ağa", "Agha"), ("Pezeshkian", "Pezeshkyan"), ("Hassan", "Hasan"),
+     ("Masoud", "Masood"), ("Sheena", "Shina")],
+)  # fmt: skip
+def test_fold_rules(a, b):
+    assert fold(a) == fold(b)

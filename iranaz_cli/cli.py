@@ -194,6 +194,23 @@ def _data(ctx: typer.Context, data: str | None) -> str | None:
     return data if data is not None else ctx.obj
 
 
+def _complete_id(incomplete: str) -> list[str]:
+    try:
+        from . import core
+
+        return [i for i in core.record_ids(_load(None)) if i.startswith(incomplete)]
+    except IranazError:
+        return []
+
+
+def _complete_name(incomplete: str) -> list[str]:
+    try:
+        prefix = incomplete.casefold()
+        return [p.name for p in _load(None).people if p.name.casefold().startswith(prefix)]
+    except IranazError:
+        return []
+
+
 @app.command()
 def visits(
     ctx: typer.Context,
@@ -232,7 +249,12 @@ def visits(
 @app.command()
 def who(
     ctx: typer.Context,
-    name: Annotated[list[str], typer.Argument(metavar="NAME...", help="A name, alias or role, as you heard it.")],
+    name: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="NAME...", help="A name, alias or role, as you heard it.", autocompletion=_complete_name
+        ),
+    ],
     limit: Annotated[int | None, typer.Option(min=1, help="Show at most this many people.")] = None,
     fmt: FormatOpt = Format.table,
     as_json: JsonOpt = False,
@@ -384,15 +406,6 @@ def quotes(
 
     base = _load(_data(ctx, data))
     emit(lambda: core.quotes(base, speaker), "quotes", fmt, as_json, "no quotes match", save_svg, save_html)
-
-
-def _complete_id(incomplete: str) -> list[str]:
-    try:
-        from . import core
-
-        return [i for i in core.record_ids(_load(None)) if i.startswith(incomplete)]
-    except IranazError:
-        return []
 
 
 @app.command()

@@ -180,16 +180,17 @@ def _msgspec_problem(message: str, record: Path_, lines: dict[Path_, int]) -> tu
     """Turn a msgspec ValidationError message into (line, readable message)."""
     text, _, where = message.partition(" - at `$")
     path = tuple(name if name else int(index) for name, index in _MSGSPEC_PATH.findall(where.rstrip("`")))
-    field = re.search(r"field `([^`]+)`", text)
-    if field and text.startswith("Object contains unknown"):
-        path = (*path, field.group(1))
+    unknown = re.fullmatch(r"Object contains unknown field `([^`]+)`", text)
+    if unknown:  # msgspec names the mapping; the line is that of the unknown key
+        path = (*path, unknown.group(1))
     full = (*record, *path)
     while full not in lines and len(full) > len(record):
         full = full[:-1]
     line = lines.get(full, lines.get(record, 1))
-    readable = text.replace("`", "'")
+    readable = re.sub(r"^Object (contains |missing required )", lambda m: m.group(1).replace("contains ", ""), text)
+    readable = re.sub(r"`([^`]*)`", r"'\1'", readable)
     readable = readable[0].lower() + readable[1:]
-    if path and not (field and text.startswith("Object contains unknown")):
+    if path and not unknown:
         readable = f"'{_dotted(path)}': {readable}"
     return line, readable
 

@@ -16,10 +16,19 @@ from rich.text import Text
 
 from .render import View, column_value
 
+# Columns never wrapped: short values that read badly broken.
+_KEEP_WHOLE = frozenset({"Date", "Kind"})
+# Below this many cells per column Rich would squeeze columns out of the table altogether.
+_MIN_CELLS = 12
+
+
+def _closed_pipe() -> None:
+    raise BrokenPipeError  # the CLI ends quietly; Rich's own handler would exit 1
+
 
 def make_console(file: IO[str] | None = None, record: bool = False) -> Console:
     """Return a console for stdout: colour only on a terminal, and never under NO_COLOR."""
-    return Console(
+    console = Console(
         file=file or sys.stdout,
         highlight=False,
         markup=False,
@@ -28,6 +37,8 @@ def make_console(file: IO[str] | None = None, record: bool = False) -> Console:
         record=record,
         soft_wrap=False,
     )
+    console.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
+    return console
 
 
 def _text(value: str, style: str = "") -> Text:
@@ -59,7 +70,7 @@ def build_table(rows: list[dict], view: View) -> Any:
         return Group(*tables)
     table = Table(title=_text(view.title), box=box.SIMPLE_HEAD, title_justify="left")
     for header, _ in view.columns:
-        table.add_column(_text(header), overflow="fold")
+        table.add_column(_text(header), overflow="fold", no_wrap=header in _KEEP_WHOLE)
     for row in rows:
         table.add_row(*(_text(column_value(row, key)) for _, key in view.columns))
     if view.caption:
@@ -76,5 +87,22 @@ def _record_title(view: View, row: dict) -> str:
 def write_table(rows: list[dict], view: View, console: Console | None = None) -> Console:
     """Print rows as a Rich table and return the console (to save it as SVG or HTML)."""
     console = console or make_console()
+    # Too narrow for every column, Rich drops columns: widen instead, so that no value is lost
+    # (a terminal wraps the long lines; a pipe gets them whole).
+    console.width = max(console.width, _min_width(rows, view))
     console.print(build_table(rows, view))
     return console
+
+
+def _min_width(rows: list[dict], view: View) -> int:
+    """Return the narrowest width at which every column keeps at least a few cells."""
+    if view.chart:
+        return 40
+    if view.record:
+        labels = max((len(header) for header, _ in view.columns), default=0)
+        return labels + _MIN_CELLS + 7  # two columns, their padding and the box
+    widths = []
+    for header, key in view.columns:
+        longest = max((len(column_value(row, key)) for row in rows), default=0)
+        widths.append(max(len(header), longest if header in _KEEP_WHOLE else min(longest, _MIN_CELLS)) + 2)
+    return sum(widths) + 2

@@ -1,0 +1,107 @@
+"""The installed `iranaz` as a subprocess: pipes, terminal width, colour, encodings, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.installed
+
+IRANAZ = Path(sys.executable).parent / "iranaz"
+COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-9]|9[0-7]|38;|4[0-9])[0-9;]*m")
+
+
+def run(*args: str, env: dict[str, str] | None = None, cwd: str | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "IRANAZ_DATA")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [str(IRANAZ), *args], capture_output=True, text=True, encoding="utf-8", env=full_env, cwd=cwd, timeout=60
+    )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _installed():
+    if not IRANAZ.exists():
+        pytest.fail(f"no installed iranaz beside {sys.executable}: run `pip install .` first")
+
+
+def test_json_is_valid_at_any_terminal_width(tmp_path):
+    for columns in ("20", "500"):
+        result = run("gas", "--json", env={"COLUMNS": columns}, cwd=str(tmp_path))
+        assert result.returncode == 0
+        assert json.loads(result.stdout)[0]["delivery_point"] == "Astara"
+
+
+def test_shipped_data_is_found_from_any_folder(tmp_path):
+    result = run("validate", cwd=str(tmp_path))
+    assert (result.returncode, result.stdout) == (0, "ok: 50 records in 7 files\n")
+
+
+def test_piped_table_has_no_escape_codes_and_no_cut_cells():
+    result = run("visits", env={"COLUMNS": "20"})
+    assert result.returncode == 0
+    assert "\x1b" not in result.stdout and "…" not in result.stdout
+    assert "pezeshkian" in result.stdout.replace("\n", "")
+
+
+def test_forced_colour_and_no_color():
+    forced = run("visits", env={"FORCE_COLOR": "1", "TERM": "xterm-256color"})
+    assert "\x1b[" in forced.stdout
+    plain = run("visits", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "TERM": "xterm-256color"})
+    assert plain.returncode == 0 and not COLOUR.search(plain.stdout)
+
+
+def test_closed_pipe_ends_quietly():
+    proc = subprocess.Popen([str(IRANAZ), "timeline"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before the first write, as with `| head -0`
+    _, err = proc.communicate(timeout=60)
+    assert err == b"" and proc.returncode == 0
+    shell = subprocess.run(f"'{IRANAZ}' timeline | head -1", shell=True, capture_output=True, text=True)
+    assert shell.stderr == "" and shell.stdout.count("\n") == 1
+
+
+def test_stdout_that_cannot_encode_a_name_does_not_crash():
+    env = {"PYTHONIOENCODING": "ascii"}
+    table = run("who", "Pezeshkian", env=env)
+    assert table.returncode == 0 and "Traceback" not in table.stderr
+    data = subprocess.run([str(IRANAZ), "who", "Pezeshkian", "--json"], capture_output=True, env={**os.environ, **env})
+    assert data.returncode == 0 and "مسعود پزشکیان" in json.loads(data.stdout.decode("utf-8"))[0]["aliases"]
+
+
+def test_exit_codes():
+    assert run("visits").returncode == 0
+    missing = run("who", "banana", "--json")
+    assert (missing.returncode, missing.stdout.strip()) == (1, "[]")
+    assert run("visits", "--since", "abc").returncode == 2
+    assert run("frobnicate").returncode == 2
+    nothing = run("visits", env={"IRANAZ_DATA": "/nonexistent/iranaz"})
+    assert nothing.returncode == 3 and nothing.stderr == "Error: /nonexistent/iranaz: no such folder (fact base)\n"
+
+
+def test_broken_base_is_one_line_naming_file_and_line(base_dir):
+    path = base_dir / "people.yaml"
+    path.write_text(path.read_text().replace("- id: sanaei\n", "- id: sanaei\n  id: sanaei\n", 1))
+    result = run("who", "Sanaei", env={"IRANAZ_DATA": str(base_dir)})
+    assert result.returncode == 3
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert re.fullmatch(r"Error: \S+/people\.yaml:\d+: duplicate key 'id' \(first at line \d+\)\n", result.stderr)
+
+
+def test_hostile_yaml_runs_nothing(base_dir, tmp_path):
+    marker = tmp_path / "pwned"
+    (base_dir / "gas.yaml").write_text(f"- !!python/object/apply:os.system ['touch {marker}']\n")
+    result = run("gas", "--json", env={"IRANAZ_DATA": str(base_dir)})
+    assert result.returncode == 3 and "is not allowed" in result.stderr
+    assert result.stdout == "" and not marker.exists()
+
+
+def test_python_dash_m_works_like_the_command():
+    result = subprocess.run([sys.executable, "-m", "iranaz_cli", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("iranaz ")
+    assert run("--version").stdout == result.stdout

@@ -76,6 +76,10 @@ def _yaml_loader() -> Any:
 _STANDARD = "tag:yaml.org,2002:"
 
 
+class _Refused(Exception):
+    """Raised inside the reader to abandon a file whose problem is already recorded."""
+
+
 class _Reader:
     """Build plain values from a composed YAML node tree, recording each value's line."""
 
@@ -85,25 +89,27 @@ class _Reader:
         self.display = display
         self.lines: dict[Path_, int] = {}
         self.problems: list[str] = []
+        self.bad_records: set[Any] = set()  # top-level items with a problem: not validated further
         self.seen: set[int] = set()
         self.scalars = yaml.constructor.SafeConstructor()
 
-    def problem(self, line: int, message: str) -> None:
+    def problem(self, path: Path_, line: int, message: str) -> None:
         self.problems.append(f"{self.display}:{line}: {message}")
+        self.bad_records.add(path[0] if path else None)
 
     def build(self, node: Any, path: Path_, depth: int = 0, raw_text: bool = False) -> Any:
         line = node.start_mark.line + 1
         self.lines.setdefault(path, line)
-        if id(node) in self.seen:
-            self.problem(line, "YAML anchors and aliases are not allowed (this node is reused)")
-            return None
+        if id(node) in self.seen:  # an alias: stop here, before an alias bomb can be walked
+            self.problem((), line, "YAML anchors and aliases are not allowed")
+            raise _Refused
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            self.problem(line, f"nested deeper than {MAX_DEPTH} levels")
+            self.problem(path, line, f"nested deeper than {MAX_DEPTH} levels")
             return None
         tag = node.tag
         if not tag.startswith(_STANDARD):
-            self.problem(line, f"tag '{tag}' is not allowed")
+            self.problem(path, line, f"tag '{tag}' is not allowed")
             return None
         kind = tag[len(_STANDARD) :]
         if kind == "seq":
@@ -114,7 +120,7 @@ class _Reader:
             return str(node.value)
         if kind in ("int", "float", "bool", "null"):
             return self.scalars.yaml_constructors[tag](self.scalars, node)
-        self.problem(line, f"tag '!!{kind}' is not allowed")
+        self.problem(path, line, f"tag '!!{kind}' is not allowed")
         return None
 
     def _mapping(self, node: Any, path: Path_, depth: int) -> dict[str, Any]:
@@ -123,11 +129,11 @@ class _Reader:
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if key_node.tag != _STANDARD + "str" or not isinstance(key_node.value, str):
-                self.problem(line, "a key must be a plain text name")
+                self.problem(path, line, "a key must be a plain text name")
                 continue
             key = key_node.value
             if key in first_line:
-                self.problem(line, f"duplicate key '{key}' (first at line {first_line[key]})")
+                self.problem(path, line, f"duplicate key '{key}' (first at line {first_line[key]})")
                 continue
             first_line[key] = line
             self.lines[(*path, key)] = line
@@ -145,8 +151,9 @@ def _decode(raw: bytes, display: str) -> str:
         ) from None
 
 
-def read_yaml(path: Path, display: str) -> tuple[Any, dict[Path_, int], list[str]]:
-    """Read one YAML file into plain values, a path -> line map, and the problems found."""
+def read_yaml(path: Path, display: str) -> tuple[Any, dict[Path_, int], list[str], set[Any]]:
+    """Read one YAML file into plain values, a path -> line map, the problems found, and which
+    top-level items they were in (None: outside any)."""
     import yaml
 
     try:
@@ -167,8 +174,12 @@ def read_yaml(path: Path, display: str) -> tuple[Any, dict[Path_, int], list[str
         raise FactBaseError([f"{display}: {e}"]) from None
     reader = _Reader(display)
     if root is None:
-        return None, reader.lines, [f"{display}: the file is empty (expected a list of records)"]
-    return reader.build(root, ()), reader.lines, reader.problems
+        return None, reader.lines, [f"{display}: the file is empty (expected a list of records)"], {None}
+    try:
+        value = reader.build(root, ())
+    except _Refused:
+        value = None
+    return value, reader.lines, reader.problems, reader.bad_records
 
 
 # --- validating --------------------------------------------------------------------------------
@@ -262,19 +273,19 @@ class _Validator:
             display = f"{self.display_dir}/{path.name}"
             self.deps.append(path)
             try:
-                value, lines, problems = read_yaml(path, display)
+                value, lines, problems, bad = read_yaml(path, display)
             except FactBaseError as e:
                 self.problems.extend(e.problems)
                 continue
             self.problems.extend(problems)
-            if problems and value is None:
+            if None in bad:  # the problem is in the file's structure, not one record
                 continue
             if not isinstance(value, list):
                 self.at(display, lines.get((), 1), "expected a list of records (each starting with '- id:')")
                 continue
             records = getattr(base, kind)
             for i, raw in enumerate(value):
-                record = self._convert(kind, raw, (i,), lines, display)
+                record = None if i in bad else self._convert(kind, raw, (i,), lines, display)
                 if record is not None:
                     records.append(record)
                     pending.append((kind, display, record, (i,), lines))

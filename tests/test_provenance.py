@@ -11,6 +11,7 @@ import re
 
 import pytest
 import yaml
+
 from conftest import ROOT, SEED
 
 SEED_SHA256 = "98d720bee306ce7075eafc1d9b712ee16fff32d844a5e81cb163e4bc1e688e0f"

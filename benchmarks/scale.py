@@ -1,0 +1,87 @@
+"""Generate a valid fact base N times the shipped one: ids and names varied, references intact.
+
+    python benchmarks/scale.py OUT_DIR [--factor 1000]
+
+Copy 0 is the shipped base itself; copy k renames every id with a `-k<k>` suffix, gives each
+person a generated surname, and keeps every citation (so every quote is still in the article).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import msgspec
+import yaml
+
+from iranaz_cli.loader import load_fact_base, shipped_data_dir
+from iranaz_cli.model import KINDS, PERSON_REFERENCES
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """Write every value out in full: the fact base refuses anchors and aliases."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+SYLLABLES = ["ka", "ri", "mo", "za", "de", "ho", "sa", "ne", "ba", "ta", "ve", "lu", "fa", "pi", "go", "ja"]
+
+
+def surname(k: int) -> str:
+    """Return a pronounceable name unique to k (base-16 digits as syllables)."""
+    parts = []
+    while True:
+        parts.append(SYLLABLES[k % 16])
+        k //= 16
+        if not k:
+            break
+    return ("".join(parts) + "vand").capitalize()
+
+
+def _rename(value, suffix: str):
+    return [v + suffix for v in value] if isinstance(value, list) else value + suffix
+
+
+def generate(out: Path, factor: int) -> int:
+    """Write the scaled base to OUT/data (and the seed to OUT/seeds); return its record count."""
+    shipped = shipped_data_dir()
+    base = msgspec.to_builtins(load_fact_base(shipped, cache=False))
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    shutil.copytree(shipped.parent / "seeds", out / "seeds", dirs_exist_ok=True)
+    total = 0
+    for kind in KINDS:
+        records = base[kind]
+        if kind == "sources":
+            scaled = records
+        else:
+            scaled = []
+            for k in range(factor):
+                suffix = f"-k{k}" if k else ""
+                for record in records:
+                    copy = dict(record, id=record["id"] + suffix)
+                    if k and kind == "people":
+                        first = copy["name"].split()[0]
+                        copy["name"] = f"{first} {surname(k)}"
+                        copy["aliases"] = []
+                    if k and PERSON_REFERENCES.get(kind) in copy:
+                        field = PERSON_REFERENCES[kind]
+                        copy[field] = _rename(copy[field], suffix)
+                    scaled.append(copy)
+        with open(out / "data" / f"{kind}.yaml", "w", encoding="utf-8") as f:
+            yaml.dump(scaled, f, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
+        total += len(scaled)
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--factor", type=int, default=1000)
+    args = parser.parse_args()
+    print(f"{generate(args.out, args.factor)} records in {args.out / 'data'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -11,10 +11,9 @@ from typing import Any
 
 import msgspec
 
-from . import names
 from .errors import NotFound, UsageError
 from .loader import fold_quote
-from .model import Event, FactBase, Gas, Person, Quote, Source, Visit
+from .model import Event, FactBase, Gas, Person, Quote, Source, Visit, mentions_index
 
 # File name -> the singular ``kind`` rows carry; also the order of kinds in search results.
 KIND = {
@@ -78,6 +77,8 @@ def _check_years(since: int | None, until: int | None) -> None:
 
 
 def _match_people(base: FactBase, query: str) -> tuple[list[tuple[Person, float]], list[Person]]:
+    from . import names
+
     index = base.name_index or names.build_index(base.people)
     matches, near = names.rank(index, query)
     return [(base.people[i], s) for i, s in matches], [base.people[i] for i in near]
@@ -106,13 +107,11 @@ def people(base: FactBase, query: str, limit: int | None = None) -> list[dict]:
     if limit is not None:
         matches = matches[:limit]
     lookup = _Lookup(base)
-    wanted = {p.id for p, _ in matches}
-    mentions: dict[str, list[dict]] = {pid: [] for pid in wanted}
-    for kind, record in _records(base, ("visits", "quotes", "events", "corridor", "gas")):
-        for pid in _people_of(kind, record) & wanted:
-            mentions[pid].append(_brief(kind, record, lookup))
-    for rows in mentions.values():
-        rows.sort(key=lambda r: _chronological(r["date"]))
+    index = base.mentions or mentions_index(base)
+    mentions: dict[str, list[dict]] = {}
+    for person, _ in matches:
+        rows = [_brief(kind, getattr(base, kind)[i], lookup) for kind, i in index.get(person.id, ())]
+        mentions[person.id] = sorted(rows, key=lambda r: _chronological(r["date"]))
     return [
         {
             "id": p.id,
@@ -128,18 +127,6 @@ def people(base: FactBase, query: str, limit: int | None = None) -> list[dict]:
         }
         for p, score in matches
     ]
-
-
-def _people_of(kind: str, record: Any) -> set[str]:
-    if kind == "visits":
-        return {record.president}
-    if kind == "quotes":
-        return {record.speaker}
-    if kind == "gas":
-        return {record.announced_by}
-    if kind in ("events", "corridor"):
-        return set(record.people)
-    return set()
 
 
 # --- records of every kind -----------------------------------------------------------------------
@@ -318,7 +305,9 @@ def timeline(
 
 
 def _search_key(text: str) -> str:
-    return names.plain(fold_quote(text))
+    from .names import plain
+
+    return plain(fold_quote(text))
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -20,8 +20,7 @@ import msgspec
 
 from . import __version__
 from .errors import FactBaseError
-from .model import DATE_FIELDS, KINDS, PERSON_REFERENCES, FactBase
-from .names import build_index
+from .model import DATE_FIELDS, KINDS, PERSON_REFERENCES, FactBase, mentions_index
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 16
@@ -566,8 +565,14 @@ def _cache_file(data_dir: Path) -> Path:
 
 
 def _read_cache(cache: Path) -> FactBase | None:
+    import gc
+
     try:
-        entry = msgspec.msgpack.decode(cache.read_bytes(), type=_Cache)
+        gc.disable()  # decoding makes many objects and no cycles: collecting would only cost time
+        try:
+            entry = msgspec.msgpack.decode(cache.read_bytes(), type=_Cache)
+        finally:
+            gc.enable()
         if entry.version != __version__:
             return None
         racy = False
@@ -614,8 +619,11 @@ def load_fact_base(data_dir: str | os.PathLike[str] | None = None, *, cache: boo
         base = _read_cache(cache_path)
         if base is not None:
             return base
+    from .names import build_index
+
     base, deps = validate(path)
     base.name_index = build_index(base.people)
+    base.mentions = mentions_index(base)
     if cache_path is not None:
         _write_cache(cache_path, [path, *deps], base)
     return base

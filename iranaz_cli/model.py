@@ -12,7 +12,7 @@ from typing import Literal
 import msgspec
 
 
-class _Record(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+class _Record(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True, gc=False):
     """Base of every record: a Struct that refuses unknown fields."""
 
 
@@ -124,8 +124,30 @@ class FactBase(msgspec.Struct, kw_only=True):
     corridor: list[Event] = []
     events: list[Event] = []
     quotes: list[Quote] = []
-    # Derived when loaded (see names.build_index) and cached with the base; not part of any file.
+    # Derived when loaded and cached with the base; not part of any file:
+    # folded name keys -> people (names.build_index), and person id -> [kind, index] of every
+    # record that names the person (mentions_index below).
     name_index: dict[str, list[int]] = {}
+    mentions: dict[str, list[tuple[str, int]]] = {}
+
+
+def people_named(kind: str, record: _Record) -> list[str]:
+    """Return the ids of the people a record names (its president, speaker, announcer, people)."""
+    field = PERSON_REFERENCES.get(kind)
+    if field is None:
+        return []
+    value = getattr(record, field)
+    return [value] if isinstance(value, str) else list(value)
+
+
+def mentions_index(base: FactBase) -> dict[str, list[tuple[str, int]]]:
+    """Map each person id to the (kind, index) of every record that names them."""
+    index: dict[str, list[tuple[str, int]]] = {}
+    for kind in PERSON_REFERENCES:
+        for i, record in enumerate(getattr(base, kind)):
+            for person in dict.fromkeys(people_named(kind, record)):
+                index.setdefault(person, []).append((kind, i))
+    return index
 
 
 # File stem -> record type; the order is the order files are read and reported in.

@@ -1,0 +1,178 @@
+"""Start-up and scale benchmark for iranaz: one command, interleaved runs, medians.
+
+    python benchmarks/bench.py [--runs 21] [--factor 1000] [--skip-scale]
+
+Run it with the Python of the environment iranaz is installed in (`.venv/bin/python`). It times,
+round-robin so that machine noise hits every command alike: `iranaz who Sanaei --json`,
+`iranaz visits` (a table), a one-command Typer hello-world (the framework's floor), `python -c pass`
+and `jq` selecting Sanaei from iranaz's own JSON export; then it builds a fact base FACTOR times
+the shipped one and times the first (cold) and later (warm) `who` queries on it. It prints each
+median, the ratios the budgets are stated in, each iranaz run's peak memory, and exits 1 if a
+budget is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HELLO = """\
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def hello(name: str = "world") -> None:
+    print(f"hello {name}")
+
+
+app()
+"""
+
+
+# A child's peak memory (ru_maxrss) counts the process it was forked from, so commands are started
+# from this minimal Python (no site, ~8 MB) rather than from the benchmark itself; it also times them.
+SPAWN = """\
+import os, sys, time
+null = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0) for fd in (1, 2)]
+started = time.perf_counter()
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=null)
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - started, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run a command once; return (wall seconds, peak resident memory in MB)."""
+    out = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", SPAWN, *cmd], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    elapsed, peak_kb, code = float(out[0]), int(out[1]), int(out[2])
+    if code not in (0, 1):
+        raise SystemExit(f"bench: {' '.join(cmd)} exited {code}")
+    return elapsed, peak_kb / 1024
+
+
+def interleaved(commands: dict[str, list[str]], runs: int, env: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """Return name -> (median ms, peak MB) over ``runs`` round-robin rounds (after one warm-up)."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, float] = dict.fromkeys(commands, 0.0)
+    for cmd in commands.values():
+        run_once(cmd, env)  # warm-up: page cache, .pyc files, iranaz's own cache
+    for _ in range(runs):
+        for name, cmd in commands.items():
+            elapsed, peak = run_once(cmd, env)
+            times[name].append(elapsed)
+            peaks[name] = max(peaks[name], peak)
+    return {name: (statistics.median(t) * 1000, peaks[name]) for name, t in times.items()}
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        kb = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1])
+        memory = f", {kb / 2**20:.0f} GiB memory"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return f"{platform.machine()}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--factor", type=int, default=1000)
+    parser.add_argument("--skip-scale", action="store_true", help="only the start-up benchmark")
+    args = parser.parse_args()
+
+    bindir = Path(sys.executable).parent
+    iranaz = str(bindir / "iranaz")
+    if not Path(iranaz).exists():
+        raise SystemExit(f"bench: no iranaz beside {sys.executable}; install it there first (pip install .)")
+    work = Path(tempfile.mkdtemp(prefix="iranaz-bench-"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
+    for name in ("IRANAZ_DATA", "IRANAZ_NO_CACHE", "NO_COLOR", "FORCE_COLOR"):
+        env.pop(name, None)
+    hello = work / "hello.py"
+    hello.write_text(HELLO)
+
+    import msgspec
+
+    from iranaz_cli import __version__, load_fact_base
+
+    export = work / "iranaz.json"
+    export.write_bytes(msgspec.json.encode(load_fact_base(cache=False)))
+    commands = {
+        "iranaz who Sanaei --json": [iranaz, "who", "Sanaei", "--json"],
+        "iranaz visits (table)": [iranaz, "visits"],
+        "typer hello-world": [sys.executable, str(hello)],
+        "python -c pass": [sys.executable, "-c", "pass"],
+    }
+    jq = shutil.which("jq")
+    if jq:
+        commands["jq select Sanaei"] = [
+            os.path.realpath(jq),
+            '.people[] | select(.name | contains("Sanaei"))',
+            str(export),
+        ]
+
+    print(f"iranaz {__version__} on {machine()}, {time.strftime('%Y-%m-%d')}; medians of {args.runs} interleaved runs")
+    results = interleaved(commands, args.runs, env)
+    floor = results["typer hello-world"][0]
+    bare = results["python -c pass"][0]
+    print(f"{'command':28} {'median':>9} {'/ typer':>8} {'/ python':>9} {'peak':>8}")
+    for name, (ms, peak) in results.items():
+        print(f"{name:28} {ms:7.1f}ms {ms / floor:7.2f}x {ms / bare:8.2f}x {peak:6.1f}MB")
+
+    checks = [
+        ("who --json <= 1.3 x typer", results["iranaz who Sanaei --json"][0] <= 1.3 * floor),
+        ("who --json <= 8 x python", results["iranaz who Sanaei --json"][0] <= 8 * bare),
+        ("visits table <= 1.8 x typer", results["iranaz visits (table)"][0] <= 1.8 * floor),
+        ("visits table <= 11 x python", results["iranaz visits (table)"][0] <= 11 * bare),
+    ]
+
+    if not args.skip_scale:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from scale import generate
+
+        big = work / "big"
+        started = time.perf_counter()
+        records = generate(big, args.factor)
+        seconds = time.perf_counter() - started
+        size = sum(f.stat().st_size for f in (big / "data").iterdir()) / 2**20
+        print(f"\n{args.factor}x base: {records} records, {size:.1f} MiB of YAML, generated in {seconds:.1f}s")
+        query = [iranaz, "--data", str(big / "data"), "who", "Sanaei", "--json"]
+        cold, cold_peak = run_once(query, env)
+        warm = interleaved(
+            {"warm": query, "shipped": commands["iranaz who Sanaei --json"]}, max(args.runs // 2, 5), env
+        )
+        warm_ms, warm_peak = warm["warm"]
+        shipped_ms = warm["shipped"][0]
+        print(f"cold who (validate + cache): {cold:6.2f}s   peak {cold_peak:6.1f}MB")
+        print(
+            f"warm who (from the cache):   {warm_ms:6.1f}ms  peak {warm_peak:6.1f}MB  "
+            f"= {warm_ms / shipped_ms:.2f} x the shipped base's {shipped_ms:.1f}ms"
+        )
+        checks += [
+            ("1000x warm who <= 3 x shipped", warm_ms <= 3 * shipped_ms),
+            ("1000x cold who <= 15 s", cold <= 15),
+            ("1000x peak memory <= 300 MB", max(cold_peak, warm_peak) <= 300),
+        ]
+
+    print()
+    for label, ok in checks:
+        print(f"{'ok  ' if ok else 'MISS'} {label}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

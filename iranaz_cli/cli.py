@@ -139,6 +139,10 @@ def emit(
 def _render(rows: list[dict], view: Any, fmt: Format, save_svg: str | None, save_html: str | None) -> None:
     from . import render
 
+    if (save_svg or save_html) and fmt is not Format.table:
+        from .errors import UsageError
+
+        raise UsageError("--save-svg and --save-html save the table: use them with --format table")
     if fmt is Format.json:
         return render.write_json(rows)
     if fmt is Format.jsonl:

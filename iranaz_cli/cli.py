@@ -6,6 +6,7 @@ use them, so a JSON query never loads Rich or the YAML parser.
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from collections.abc import Callable
@@ -70,7 +71,7 @@ DataOpt = Annotated[
         envvar="IRANAZ_DATA",
         metavar="DIR",
         show_default=False,
-        help="Fact-base folder to read instead of the shipped one [env: IRANAZ_DATA].",
+        help="Fact-base folder to read instead of the shipped one.",
     ),
 ]
 SinceOpt = Annotated[int | None, typer.Option(metavar="YEAR", help="First year to include.")]
@@ -106,23 +107,75 @@ app = typer.Typer(
 )
 
 
-def _load(data: str | None) -> Any:
+def _load(data: str | None, ctx: typer.Context | None = None) -> Any:
+    """Load the base named by --data here, else by --data before the command, else the default."""
     from .loader import load_fact_base
 
-    return load_fact_base(data)
+    return load_fact_base(data if data is not None or ctx is None else ctx.obj)
+
+
+# The options every listing command shares, declared once: (name, annotated type, default).
+OUTPUT_OPTIONS = (
+    ("fmt", FormatOpt, Format.table),
+    ("as_json", JsonOpt, False),
+    ("data", DataOpt, None),
+    ("save_svg", SvgOpt, None),
+    ("save_html", HtmlOpt, None),
+)
+
+
+def listing(
+    view: str | Callable[[dict], str], empty: str | Callable[[dict], str], single: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., None]]:
+    """Turn ``query(base, **options)`` into a command with the shared output options.
+
+    The command loads the base, runs the query and prints its rows in the chosen format; `[]` for
+    JSON and exit 1 when there are none. ``view`` and ``empty`` may depend on the options; a
+    ``single`` query returns one record, printed in JSON as one object.
+    """
+
+    def decorate(query: Callable[..., Any]) -> Callable[..., None]:
+        own = [p for p in inspect.signature(query, eval_str=True).parameters.values() if p.name != "base"]
+        shared = [
+            inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=t) for n, t, d in OUTPUT_OPTIONS
+        ]
+        context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+
+        def command(ctx: typer.Context, **options: Any) -> None:
+            out = {name: options.pop(name) for name, _, _ in OUTPUT_OPTIONS}
+            base = _load(out["data"], ctx)
+            fmt = Format.json if out["as_json"] else out["fmt"]
+            if single and fmt is Format.json:
+                from .render import write_json
+
+                return write_json(query(base, **options))
+            emit(
+                (lambda: [query(base, **options)]) if single else (lambda: query(base, **options)),
+                view(options) if callable(view) else view,
+                fmt,
+                empty(options) if callable(empty) else empty,
+                out["save_svg"],
+                out["save_html"],
+            )
+
+        command.__name__ = query.__name__
+        command.__doc__ = query.__doc__
+        command.__signature__ = inspect.Signature([context, *own, *shared])  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in (context, *own, *shared)}
+        return command
+
+    return decorate
 
 
 def emit(
     query: Callable[[], list[dict]],
     view: str | Callable[[list[dict]], Any],
     fmt: Format,
-    as_json: bool,
     empty: str,
     save_svg: str | None = None,
     save_html: str | None = None,
 ) -> None:
     """Run a query and print its rows; print `[]` for JSON and exit 1 when nothing is found."""
-    fmt = Format.json if as_json else fmt
     try:
         rows = query()
         if not rows:
@@ -149,9 +202,9 @@ def _render(rows: list[dict], view: Any, fmt: Format, save_svg: str | None, save
         return render.write_jsonl(rows)
     if fmt is Format.csv:
         return render.write_csv(rows)
-    from .views import VIEWS
+    from .views import VIEWS, record_view
 
-    spec = VIEWS[view] if isinstance(view, str) else view(rows)
+    spec = VIEWS[view] if view != "record" else record_view(rows[0])
     if fmt is Format.md:
         return render.write_md(rows, spec)
     from .render_table import make_console, write_table
@@ -194,10 +247,6 @@ def main_callback(
         print_overview(_load(data))
 
 
-def _data(ctx: typer.Context, data: str | None) -> str | None:
-    return data if data is not None else ctx.obj
-
-
 def _complete_id(incomplete: str) -> list[str]:
     try:
         from . import core
@@ -216,19 +265,15 @@ def _complete_name(incomplete: str) -> list[str]:
 
 
 @app.command()
+@listing("visits", "no visits match")
 def visits(
-    ctx: typer.Context,
+    base: Any,
     president: Annotated[
         str | None, typer.Option("--president", "-p", metavar="NAME", help="Only this president (any spelling).")
     ] = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    data: DataOpt = None,
-    save_svg: SvgOpt = None,
-    save_html: HtmlOpt = None,
-) -> None:
+) -> list[dict]:
     """List visits to Azerbaijan by Iranian presidents, oldest first.
 
     \b
@@ -238,21 +283,13 @@ def visits(
     """
     from . import core
 
-    base = _load(_data(ctx, data))
-    emit(
-        lambda: core.visits(base, president, since, until),
-        "visits",
-        fmt,
-        as_json,
-        "no visits match",
-        save_svg,
-        save_html,
-    )
+    return core.visits(base, president, since, until)
 
 
 @app.command()
+@listing("who", "no one matches")
 def who(
-    ctx: typer.Context,
+    base: Any,
     name: Annotated[
         list[str],
         typer.Argument(
@@ -260,12 +297,7 @@ def who(
         ),
     ],
     limit: Annotated[int | None, typer.Option(min=1, help="Show at most this many people.")] = None,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    data: DataOpt = None,
-    save_svg: SvgOpt = None,
-    save_html: HtmlOpt = None,
-) -> None:
+) -> list[dict]:
     """Show the people matching a name, best match first, with every record that mentions them.
 
     \b
@@ -276,22 +308,17 @@ def who(
     """
     from . import core
 
-    base = _load(_data(ctx, data))
-    emit(lambda: core.people(base, " ".join(name), limit), "who", fmt, as_json, "no one matches", save_svg, save_html)
+    return core.people(base, " ".join(name), limit)
 
 
 @app.command()
+@listing("gas", "no gas deals in the base")
 def gas(
-    ctx: typer.Context,
+    base: Any,
     unit: Annotated[
         Unit, typer.Option(help="Unit of the converted volume (1 bcm = 35.3147 bcf; 365-day year).")
     ] = Unit.bcm_y,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    data: DataOpt = None,
-    save_svg: SvgOpt = None,
-    save_html: HtmlOpt = None,
-) -> None:
+) -> list[dict]:
     """Show the Russia-to-Iran gas deal routed through Azerbaijan.
 
     \b
@@ -301,19 +328,12 @@ def gas(
     """
     from . import core
 
-    base = _load(_data(ctx, data))
-    emit(lambda: core.gas(base, unit.value), "gas", fmt, as_json, "no gas deals in the base", save_svg, save_html)
+    return core.gas(base, unit.value)
 
 
 @app.command()
-def corridor(
-    ctx: typer.Context,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    data: DataOpt = None,
-    save_svg: SvgOpt = None,
-    save_html: HtmlOpt = None,
-) -> None:
+@listing("corridor", "no corridor records")
+def corridor(base: Any) -> list[dict]:
     """Show the history of the corridor to Nakhchivan, oldest first, undated records last.
 
     \b
@@ -322,25 +342,20 @@ def corridor(
     """
     from . import core
 
-    base = _load(_data(ctx, data))
-    emit(lambda: core.corridor(base), "corridor", fmt, as_json, "no corridor records", save_svg, save_html)
+    return core.corridor(base)
 
 
 @app.command()
+@listing(lambda o: "timeline-chart" if o["chart"] else "timeline", "no dated records match")
 def timeline(
-    ctx: typer.Context,
+    base: Any,
     since: SinceOpt = None,
     until: UntilOpt = None,
     kind: Annotated[
         list[Kind] | None, typer.Option("--kind", "-k", help="Only records of this kind (repeatable).")
     ] = None,
     chart: Annotated[bool, typer.Option("--chart", help="Draw the records per year as a chart.")] = False,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    data: DataOpt = None,
-    save_svg: SvgOpt = None,
-    save_html: HtmlOpt = None,
-) -> None:
+) -> list[dict]:
     """List every dated record (visits, events, corridor, quotes, gas), oldest first.
 
     \b
@@ -350,30 +365,15 @@ def timeline(
     """
     from . import core
 
-    base = _load(_data(ctx, data))
-    kinds = [k.value for k in kind] if kind else None
-    view = "timeline-chart" if chart else "timeline"
-    emit(
-        lambda: core.timeline(base, since, until, kinds),
-        view,
-        fmt,
-        as_json,
-        "no dated records match",
-        save_svg,
-        save_html,
-    )
+    return core.timeline(base, since, until, [k.value for k in kind] if kind else None)
 
 
 @app.command()
+@listing("search", lambda o: f"nothing contains '{o['text']}'")
 def search(
-    ctx: typer.Context,
+    base: Any,
     text: Annotated[str, typer.Argument(help="Literal text (not a pattern); case and accents are ignored.")],
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    data: DataOpt = None,
-    save_svg: SvgOpt = None,
-    save_html: HtmlOpt = None,
-) -> None:
+) -> list[dict]:
     """Find every record any of whose fields, quotes or notes contain TEXT.
 
     \b
@@ -383,22 +383,17 @@ def search(
     """
     from . import core
 
-    base = _load(_data(ctx, data))
-    emit(lambda: core.search(base, text), "search", fmt, as_json, f"nothing contains '{text}'", save_svg, save_html)
+    return core.search(base, text)
 
 
 @app.command()
+@listing("quotes", "no quotes match")
 def quotes(
-    ctx: typer.Context,
+    base: Any,
     speaker: Annotated[
         str | None, typer.Option("--speaker", "-s", metavar="NAME", help="Only this speaker (any spelling).")
     ] = None,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    data: DataOpt = None,
-    save_svg: SvgOpt = None,
-    save_html: HtmlOpt = None,
-) -> None:
+) -> list[dict]:
     """List direct quotes and reported statements, with speaker and context.
 
     \b
@@ -408,20 +403,15 @@ def quotes(
     """
     from . import core
 
-    base = _load(_data(ctx, data))
-    emit(lambda: core.quotes(base, speaker), "quotes", fmt, as_json, "no quotes match", save_svg, save_html)
+    return core.quotes(base, speaker)
 
 
 @app.command()
+@listing("record", "no such record", single=True)
 def show(
-    ctx: typer.Context,
+    base: Any,
     record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id.", autocompletion=_complete_id)],
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    data: DataOpt = None,
-    save_svg: SvgOpt = None,
-    save_html: HtmlOpt = None,
-) -> None:
+) -> dict:
     """Show one record with all its fields and full provenance (JSON: one object).
 
     \b
@@ -430,26 +420,13 @@ def show(
       iranaz show sanaei --json
     """
     from . import core
-    from .views import record_view
 
-    base = _load(_data(ctx, data))
-    row = core.record(base, record_id)
-    if as_json or fmt is Format.json:
-        from .render import write_json
-
-        return write_json(row)
-    _render([row], lambda rows: record_view(rows[0]), fmt, save_svg, save_html)
+    return core.record(base, record_id)
 
 
 @app.command()
-def sources(
-    ctx: typer.Context,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    data: DataOpt = None,
-    save_svg: SvgOpt = None,
-    save_html: HtmlOpt = None,
-) -> None:
+@listing("sources", "no sources")
+def sources(base: Any) -> list[dict]:
     """List the sources the base cites, with how many records cite each.
 
     \b
@@ -458,8 +435,7 @@ def sources(
     """
     from . import core
 
-    base = _load(_data(ctx, data))
-    emit(lambda: core.sources(base), "sources", fmt, as_json, "no sources", save_svg, save_html)
+    return core.sources(base)
 
 
 @app.command()
@@ -515,7 +491,7 @@ def export(
     """
     from .export import export_sqlite
 
-    counts = export_sqlite(_load(_data(ctx, data)), sqlite, force=force)
+    counts = export_sqlite(_load(data, ctx), sqlite, force=force)
     typer.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {sqlite}", err=True)
 
 

@@ -1,0 +1,64 @@
+"""The README's examples are real: each `$ iranaz ...` in its code blocks prints what it shows."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+from test_installed import IRANAZ
+
+pytestmark = pytest.mark.installed
+
+
+def _examples() -> list[tuple[str, str]]:
+    """Return (command, expected output) for every `$ ` line in the README's code blocks."""
+    examples = []
+    blocks = re.findall(r"^```[a-z]*\n(.*?)^```$", (ROOT / "README.md").read_text(encoding="utf-8"), re.M | re.S)
+    for block in blocks:
+        command, output = None, []
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                if command:
+                    examples.append((command, "\n".join(output)))
+                command, output = line[2:], []
+            elif command:
+                output.append(line)
+        if command:
+            examples.append((command, "\n".join(output)))
+    return examples
+
+
+EXAMPLES = _examples()
+
+
+def test_the_readme_has_examples_of_every_command():
+    commands = {command.split()[1] for command, _ in EXAMPLES}
+    assert {"visits", "who", "gas", "corridor", "timeline", "search", "quotes", "show", "sources", "validate",
+            "schema"} <= commands  # fmt: skip
+
+
+@pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_readme_example_prints_what_it_shows(tmp_path, command, expected):
+    if "jq" in command and not shutil.which("jq"):
+        pytest.skip("jq is not installed")
+    if "my-base" in command:  # the README's broken copy of the base
+        shutil.copytree(ROOT / "data", tmp_path / "my-base" / "data")
+        shutil.copytree(ROOT / "seeds", tmp_path / "my-base" / "seeds")
+        visits = tmp_path / "my-base" / "data" / "visits.yaml"
+        visits.write_text(
+            visits.read_text().replace("  occasion: Visit\n", "  occasion: Visit\n  presdent: khatami\n", 1)
+        )
+        quotes = tmp_path / "my-base" / "data" / "quotes.yaml"
+        quotes.write_text(quotes.read_text().replace("text: a new beginning", "text: a fresh beginning"))
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "IRANAZ_DATA")}
+    env.update(COLUMNS="80", PATH=f"{IRANAZ.parent}{os.pathsep}{env.get('PATH', '')}")
+    result = subprocess.run(
+        ["bash", "-c", command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp_path
+    )
+    shown = "\n".join(line.rstrip() for line in result.stdout.splitlines())
+    assert shown == expected.rstrip("\n")

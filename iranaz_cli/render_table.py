@@ -16,6 +16,8 @@ from rich.text import Text
 
 from .render import View, column_value
 
+# Colours for columns a reader scans (shown only on a terminal, never under NO_COLOR).
+_STYLES = {"ID": "cyan", "Date": "green", "Kind": "magenta"}
 # Columns never wrapped: short values that read badly broken.
 _KEEP_WHOLE = frozenset({"Date", "Kind"})
 # Below this many cells per column Rich would squeeze columns out of the table altogether.
@@ -55,7 +57,7 @@ def build_table(rows: list[dict], view: View) -> Any:
         tables = []
         for row in rows:
             table = Table(
-                title=_text(_record_title(view, row)),
+                title=_text(_record_title(view, row), "bold"),
                 show_header=False,
                 box=box.ROUNDED,
                 title_justify="left",
@@ -68,9 +70,9 @@ def build_table(rows: list[dict], view: View) -> Any:
                     table.add_row(_text(header), _text(value))
             tables.append(table)
         return Group(*tables)
-    table = Table(title=_text(view.title), box=box.SIMPLE_HEAD, title_justify="left")
+    table = Table(title=_text(view.title, "bold"), box=box.SIMPLE_HEAD, title_justify="left")
     for header, _ in view.columns:
-        table.add_column(_text(header), overflow="fold", no_wrap=header in _KEEP_WHOLE)
+        table.add_column(_text(header), overflow="fold", no_wrap=header in _KEEP_WHOLE, style=_STYLES.get(header, ""))
     for row in rows:
         table.add_row(*(_text(column_value(row, key)) for _, key in view.columns))
     if view.caption:

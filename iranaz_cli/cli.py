@@ -4,8 +4,6 @@ Only Typer is imported up front; the loader, core and renderers are imported by 
 use them, so a JSON query never loads Rich or the YAML parser.
 """
 
-from __future__ import annotations
-
 import inspect
 import os
 import sys
@@ -135,7 +133,7 @@ def listing(
     """
 
     def decorate(query: Callable[..., Any]) -> Callable[..., None]:
-        own = [p for p in inspect.signature(query, eval_str=True).parameters.values() if p.name != "base"]
+        own = [p for p in inspect.signature(query).parameters.values() if p.name != "base"]
         shared = [
             inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=t) for n, t, d in OUTPUT_OPTIONS
         ]

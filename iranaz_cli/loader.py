@@ -279,8 +279,8 @@ def read_yaml(path: Path, display: str, all_lines: bool = False) -> tuple[Any, d
     reader = _Reader(display, all_lines)
     try:
         value = reader.read(text)
-    except _Refused:
-        return None, reader.lines, reader.problems, reader.bad_records
+    except _Refused:  # the file was abandoned: nothing of it is validated further
+        return None, reader.lines, reader.problems, {None}
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display

@@ -66,6 +66,8 @@ CASES = {
     "not-utf8": ("corridor.yaml", _content("- id: caf\xe9\n".encode("latin-1")),
                  r"corridor\.yaml:1: not UTF-8 text \(byte 0xe9 at offset 9\)"),
     "empty-file": ("events.yaml", _content(""), r"events\.yaml: the file is empty \(expected a list of records\)"),
+    "two-documents": ("gas.yaml", _content("[]\n---\n[]\n"), r"gas\.yaml:2: more than one YAML document"),
+    "complex-key": ("gas.yaml", _content("- ? [a, b]\n  : c\n"), r"gas\.yaml:1: a key must be a plain text name"),
     "deep-nesting": ("events.yaml", _content("- " + "[" * 40 + "]" * 40 + "\n"),
                      r"events\.yaml:1: nested deeper than 16 levels"),
     "very-deep-nesting": ("events.yaml", _content("- " * 3000 + "x\n"),

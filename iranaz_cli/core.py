@@ -253,15 +253,6 @@ def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
 
 def corridor(base: FactBase) -> list[dict]:
     """Return the corridor's history, oldest first, undated records last."""
-    return _events(base.corridor)
-
-
-def events(base: FactBase) -> list[dict]:
-    """Return the other events, oldest first, undated records last."""
-    return _events(base.events)
-
-
-def _events(records: list[Event]) -> list[dict]:
     rows = [
         {
             "id": e.id,
@@ -275,7 +266,7 @@ def _events(records: list[Event]) -> list[dict]:
             "notes": e.notes,
             "sources": _builtins(e.sources),
         }
-        for e in records
+        for e in base.corridor
     ]
     rows.sort(key=lambda r: _chronological(r["date"]))
     return rows

@@ -1,9 +1,10 @@
 """Find, read, validate and cache the YAML fact base.
 
-Reading is safe by construction: YAML is composed into nodes by libyaml (no object is ever
-constructed from a tag), and ``_Reader`` builds plain Python values from those nodes itself,
-refusing non-standard tags, aliases, duplicate keys, non-string keys and deep nesting, and recording
-the line of every value so that each problem names ``file:line``.
+Reading is safe by construction: ``_Reader`` builds plain Python values from libyaml's event stream
+itself (no object is ever constructed from a tag), refusing non-standard tags, anchors and aliases,
+duplicate keys, non-text keys and deep nesting, and records where values are so that each problem
+names ``file:line``. Validation converts records with msgspec and checks what types cannot express;
+the validated base is cached as msgpack and reused until a file it was read from changes.
 """
 
 from __future__ import annotations

@@ -135,7 +135,11 @@ class _Reader:
                     continue
                 if cls in (events.SequenceEndEvent, events.MappingEndEvent):
                     frame = stack.pop()
-                    root = self._add(stack, frame.value if frame.kept else None)
+                    value = frame.value if frame.kept else None
+                    if stack:
+                        self._add(stack[-1], value)
+                    else:
+                        root = value
                     continue
                 if cls not in (events.ScalarEvent, events.SequenceStartEvent, events.MappingStartEvent):
                     if cls is events.AliasEvent:
@@ -156,7 +160,11 @@ class _Reader:
                 kept = top is None or top.kept
                 if cls is events.ScalarEvent:
                     raw_text = top is not None and top.is_map and top.key in DATE_FIELDS
-                    root = self._add(stack, self._scalar(event, path, line, raw_text) if kept else None)
+                    value = self._scalar(event, path, line, raw_text) if kept else None
+                    if top is not None:
+                        self._add(top, value)
+                    else:
+                        root = value
                     continue
                 expected = _STANDARD + ("seq" if cls is events.SequenceStartEvent else "map")
                 if event.tag not in (None, "!", expected):
@@ -190,18 +198,14 @@ class _Reader:
         return (*top.path, top.key if top.is_map else len(top.value))
 
     @staticmethod
-    def _add(stack: list[_Frame], value: Any) -> Any:
-        """Put a finished value in its parent; return it when it is the root."""
-        if not stack:
-            return value
-        top = stack[-1]
-        if not top.is_map:
-            top.value.append(value)
+    def _add(parent: _Frame, value: Any) -> None:
+        """Put a finished value in its list or mapping (not at all after a duplicate key)."""
+        if not parent.is_map:
+            parent.value.append(value)
         else:
-            if top.key is not _SKIP:
-                top.value[top.key] = value
-            top.key = None
-        return None
+            if parent.key is not _SKIP:
+                parent.value[parent.key] = value
+            parent.key = None
 
     def _scalar(self, event: Any, path: Path_, line: int, raw_text: bool) -> Any:
         import yaml

@@ -9,6 +9,7 @@ the validated base is cached as msgpack and reused until a file it was read from
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -221,9 +222,9 @@ class _Reader:
             return None
         if tag in (_STANDARD + "str", _STANDARD + "timestamp") or (raw_text and tag != _STANDARD + "null"):
             return value
-        node = yaml.ScalarNode(tag, value)
+        constructor = _constructor()
         try:
-            return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+            return constructor.yaml_constructors[tag](constructor, yaml.ScalarNode(tag, value))
         except (ValueError, KeyError, yaml.YAMLError):
             self.problem(path, line, f"'{value}' is not a valid {_short(tag)}")
             return None
@@ -237,25 +238,18 @@ def _resolve(value: str) -> str:
     """Return the tag YAML 1.1 gives a plain scalar (as PyYAML's resolver does, without its cost)."""
     from yaml.resolver import Resolver
 
-    resolvers = (
-        Resolver.yaml_implicit_resolvers.get(value[:1], []) if value else Resolver.yaml_implicit_resolvers.get("", [])
-    )
-    for tag, regexp in resolvers:
+    for tag, regexp in Resolver.yaml_implicit_resolvers.get(value[:1], []):  # value[:1] is "" for ""
         if regexp.match(value):
             return tag if tag != _STANDARD + "value" and tag != _STANDARD + "merge" else _STANDARD + "str"
     return _STANDARD + "str"
 
 
-class _LazyConstructor:
-    def __getattr__(self, name: str) -> Any:
-        import yaml.constructor
+@functools.cache
+def _constructor() -> Any:
+    """Return PyYAML's safe constructor, used only for numbers, booleans and nulls."""
+    import yaml.constructor
 
-        global _CONSTRUCTOR
-        _CONSTRUCTOR = yaml.constructor.SafeConstructor()
-        return getattr(_CONSTRUCTOR, name)
-
-
-_CONSTRUCTOR: Any = _LazyConstructor()
+    return yaml.constructor.SafeConstructor()
 
 
 def _decode(raw: bytes, display: str) -> str:

@@ -17,6 +17,12 @@ import typer.core
 from . import __version__
 from .errors import IranazError, NotFound
 
+EXAMPLES = """\b
+Examples:
+  iranaz visits
+  iranaz who Sanaei
+  iranaz gas --json | jq .
+"""
 EXIT_CODES = """\b
 Exit codes:
   0  results printed
@@ -97,7 +103,7 @@ class _Group(typer.core.TyperGroup):
 app = typer.Typer(
     name="iranaz",
     cls=_Group,
-    help="Facts about Iran–Azerbaijan relations, each citing its source.\n\n" + EXIT_CODES,
+    help="Facts about Iran–Azerbaijan relations, each citing its source.\n\n" + EXAMPLES + "\n" + EXIT_CODES,
     rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -294,7 +300,7 @@ def who(
             metavar="NAME...", help="A name, alias or role, as you heard it.", autocompletion=_complete_name
         ),
     ],
-    limit: Annotated[int | None, typer.Option(min=1, help="Show at most this many people.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, metavar="N", help="Show at most this many people.")] = None,
 ) -> list[dict]:
     """Show the people matching a name, best match first, with every record that mentions them.
 

@@ -17,12 +17,8 @@ import typer.core
 from . import __version__
 from .errors import IranazError, NotFound
 
-EXAMPLES = """\b
-Examples:
-  iranaz visits
-  iranaz who Sanaei
-  iranaz gas --json | jq .
-"""
+EXAMPLE_COMMANDS = ("iranaz visits", "iranaz who Sanaei", "iranaz gas --json | jq .")
+EXAMPLES = "\b\nExamples:\n" + "".join(f"  {e}\n" for e in EXAMPLE_COMMANDS)
 EXIT_CODES = """\b
 Exit codes:
   0  results printed

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from .cli import EXAMPLE_COMMANDS
 from .core import overview
-
-EXAMPLES = ("iranaz visits", "iranaz who Sanaei", "iranaz gas --json | jq .")
 
 
 def overview_text(base) -> str:
@@ -23,7 +22,7 @@ def overview_text(base) -> str:
         v = o["latest_visit"]
         where = f", {v['place']}" if v["place"] else ""
         lines.append(f"Latest visit: {v['president']}, {v['date']}{where} ({v['id']}).")
-    lines += ["", "Try:", *(f"  {e}" for e in EXAMPLES), "", "Every command: iranaz --help"]
+    lines += ["", "Try:", *(f"  {e}" for e in EXAMPLE_COMMANDS), "", "Every command: iranaz --help"]
     return "\n".join(lines)
 
 

@@ -237,3 +237,19 @@ def test_a_broken_base_is_never_served_from_an_old_cache(base_dir):
     _edit(base_dir / "visits.yaml", "president: khatami", "president: nobody")
     with pytest.raises(FactBaseError):
         loader.load_fact_base(base_dir)
+
+
+def test_scaled_base_for_the_benchmark_is_valid(tmp_path):
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from scale import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    assert generate(tmp_path, 3) == 2 + 3 * 48
+    base, _ = loader.validate(tmp_path / "data")
+    assert len(base.people) == 3 * 13 and len({p.name for p in base.people}) == 3 * 13
+    assert {v.president for v in base.visits if v.id.endswith("-k2")} <= {p.id for p in base.people}

@@ -25,7 +25,9 @@ Exit codes:
   1  nothing found ('[]' on stdout with --json)
   2  usage error (unknown option, command or value)
   3  fact base missing or invalid
+  70 internal error (a bug; IRANAZ_DEBUG=1 shows the traceback)
 """
+INTERNAL_ERROR = 70
 
 
 class Format(StrEnum):
@@ -94,6 +96,13 @@ class _Group(typer.core.TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+            raise  # usage errors and exits: Typer reports them (exit 2) and exits
+        except Exception as e:  # a bug: one line, not a traceback (IRANAZ_DEBUG=1 shows it)
+            if os.environ.get("IRANAZ_DEBUG"):
+                raise
+            typer.echo(f"Error: internal error ({type(e).__name__}: {e}); please report it", err=True)
+            raise typer.Exit(INTERNAL_ERROR) from None
 
 
 app = typer.Typer(

@@ -223,3 +223,14 @@ def test_schema_is_json_schema_of_the_command_output(cli):
     schema = json.loads(cli("schema", "visits").stdout)
     assert schema["type"] == "array"
     assert "president_id" in json.dumps(schema)
+
+
+def test_a_bug_is_one_line_with_exit_70_not_a_traceback(cli, monkeypatch):
+    from iranaz_cli import core
+
+    monkeypatch.setattr(core, "corridor", lambda base: 1 / 0)
+    result = cli("corridor")
+    assert result.exit_code == 70
+    assert result.stderr == "Error: internal error (ZeroDivisionError: division by zero); please report it\n"
+    monkeypatch.setenv("IRANAZ_DEBUG", "1")
+    assert isinstance(cli("corridor").exception, ZeroDivisionError)

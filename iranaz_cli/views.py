@@ -21,7 +21,8 @@ def _mentions(row: dict) -> str:
 
 
 def _quote(row: dict) -> str:
-    return f"“{row['text']}”" if row["direct"] else f"{row['text']} (reported)"
+    words = f"“{row['text']}”" if row["direct"] else f"{row['text']} (reported)"
+    return f"{words}\n— {row['context']} [{row['id']}]"
 
 
 def _plural(n: int, word: str) -> str:
@@ -40,7 +41,11 @@ def _visits_caption(rows: list[dict]) -> str:
     return text
 
 
-_BRIEF = [("Date", _date), ("Kind", "kind"), ("Summary", "summary"), ("ID", "id")]
+def _summary(row: dict) -> str:
+    return f"{row['summary']} [{row['id']}]"
+
+
+_BRIEF = [("Date", _date), ("Kind", "kind"), ("Summary [id]", _summary)]
 
 VIEWS: dict[str, View] = {
     "visits": View(
@@ -76,13 +81,13 @@ VIEWS: dict[str, View] = {
         ],
         record=True,
     ),
-    "corridor": View("The corridor to Nakhchivan", [("Date", _date), ("Summary", "summary"), ("ID", "id")]),
+    "corridor": View("The corridor to Nakhchivan", [("Date", _date), ("Summary [id]", _summary)]),
     "timeline": View("Timeline", _BRIEF),
     "timeline-chart": View("Timeline", _BRIEF, chart=True),
     "search": View("Search results", _BRIEF),
     "quotes": View(
         "Quotes and reported statements",
-        [("Date", _date), ("Speaker", "speaker"), ("Words", _quote), ("Context", "context"), ("ID", "id")],
+        [("Date", _date), ("Speaker", "speaker"), ("Words — context [id]", _quote)],
     ),
     "sources": View("Sources", [("ID", "id"), ("Kind", "kind"), ("Title", "title"), ("Records", "records")]),
 }

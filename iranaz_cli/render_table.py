@@ -92,7 +92,14 @@ def write_table(rows: list[dict], view: View, console: Console | None = None) ->
     # Too narrow for every column, Rich drops columns: widen instead, so that no value is lost
     # (a terminal wraps the long lines; a pipe gets them whole).
     console.width = max(console.width, _min_width(rows, view))
-    console.print(build_table(rows, view))
+    if console.is_terminal or console.record:  # (capturing would empty the record saved as SVG)
+        console.print(build_table(rows, view))
+        return console
+    with console.capture() as captured:  # a pipe or file gets no padding after the last word
+        console.print(build_table(rows, view))
+    text = captured.get()
+    console.file.write("".join(line.rstrip() + "\n" for line in text.splitlines()))
+    console.file.flush()
     return console
 
 

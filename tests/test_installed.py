@@ -48,6 +48,7 @@ def test_piped_table_has_no_escape_codes_and_no_cut_cells():
     assert result.returncode == 0
     assert "\x1b" not in result.stdout and "…" not in result.stdout
     assert "pezeshkian" in result.stdout.replace("\n", "")
+    assert all(line == line.rstrip() for line in result.stdout.splitlines())  # no padding to strip
 
 
 def test_forced_colour_and_no_color():

@@ -519,7 +519,7 @@ def _only_invoked_command(args: list[str]) -> None:
         i += 2 if args[i] == "--data" else 1  # the one global option that takes a value
     if i < len(args):
         name = args[i]
-        chosen = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name]
+        chosen = [c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", None)) == name]
         if chosen:
             app.registered_commands = chosen
 

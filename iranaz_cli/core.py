@@ -388,7 +388,7 @@ def sources(base: FactBase) -> list[dict]:
 
 def overview(base: FactBase) -> dict:
     """Return how many records of each kind, the years covered, and the latest visit."""
-    years = [year_of(r.date) for _, r in _records(base, TIMELINE_FILES) if r.date]
+    years = [year for _, r in _records(base, TIMELINE_FILES) if (year := year_of(r.date)) is not None]
     latest = visits(base)[-1] if base.visits else None
     return {
         "records": {kind: len(getattr(base, kind)) for kind in KIND},

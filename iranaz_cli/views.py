@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from .render import View, cell
 
 
@@ -45,7 +48,7 @@ def _summary(row: dict) -> str:
     return f"{row['summary']} [{row['id']}]"
 
 
-_BRIEF = [("Date", _date), ("Kind", "kind"), ("Summary [id]", _summary)]
+_BRIEF: list[tuple[str, str | Callable[[dict], Any]]] = [("Date", _date), ("Kind", "kind"), ("Summary [id]", _summary)]
 
 VIEWS: dict[str, View] = {
     "visits": View(

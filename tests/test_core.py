@@ -241,3 +241,35 @@ def test_who_lists_every_record_that_mentions_the_person(base):
         "bilateral-talks-2025",
         "khamenei-greetings-to-aliyev-2025",
     }
+
+
+def test_the_package_is_a_library_whose_core_imports_neither_typer_nor_rich():
+    import subprocess
+    import sys
+
+    import iranaz_cli
+
+    assert all(getattr(iranaz_cli, name) is not None for name in iranaz_cli.__all__)
+    code = (
+        "import sys, iranaz_cli\n"
+        "base = iranaz_cli.load_fact_base()\n"
+        "assert len(iranaz_cli.visits(base)) == 7 and iranaz_cli.people(base, 'Sanaei')\n"
+        "assert not {'typer', 'rich'} & set(sys.modules), sorted({'typer', 'rich'} & set(sys.modules))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_json_output_never_loads_rich():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, atexit\n"
+        "atexit.register(lambda: sys.__stderr__.write('rich loaded' if 'rich' in sys.modules else ''))\n"
+        "sys.argv = ['iranaz', 'who', 'Sanaei', '--json']\n"
+        "from iranaz_cli.cli import main\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0 and '"Mehdi Sanaei"' in result.stdout
+    assert "rich loaded" not in result.stderr

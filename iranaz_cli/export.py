@@ -12,10 +12,11 @@ import msgspec
 
 from .core import KIND, _Lookup, summary
 from .errors import UsageError
-from .model import KINDS, FactBase
+from .model import KINDS, PERSON_REFERENCES, FactBase
 
-# Columns that name a person, per table: each becomes a foreign key to people(id).
-_PERSON_COLUMNS = {"visits": "president", "gas": "announced_by", "quotes": "speaker"}
+# Columns that name one person become foreign keys to people(id); the lists of people that events
+# name are stored, like every list, as JSON arrays.
+_PERSON_COLUMNS = {kind: field for kind, field in PERSON_REFERENCES.items() if field != "people"}
 
 
 def _column_type(values: list[Any]) -> str:

@@ -22,7 +22,7 @@ import msgspec
 
 from . import __version__
 from .errors import FactBaseError
-from .model import DATE_FIELDS, KINDS, PERSON_REFERENCES, FactBase, mentions_index
+from .model import DATE_FIELDS, KINDS, PERSON_REFERENCES, FactBase, mentions_index, people_named
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 16
@@ -468,13 +468,13 @@ class _Validator:
         self._check_dates(record, display, where)
         for i, role in enumerate(getattr(record, "roles", ())):
             self._check_dates(role, display, (*where, "roles", i))
-        if kind in PERSON_REFERENCES:
-            name = PERSON_REFERENCES[kind]
-            value = getattr(record, name)
-            for j, ref in enumerate([value] if isinstance(value, str) else value):
+        field = PERSON_REFERENCES.get(kind)
+        if field is not None:
+            one = isinstance(getattr(record, field), str)  # else a list of ids, each at its own line
+            for j, ref in enumerate(people_named(kind, record)):
                 if ref not in people:
-                    at = (*where, name) if isinstance(value, str) else (*where, name, j)
-                    self.at(display, at, f"'{name}' names '{ref}', which is not a person id in people.yaml")
+                    at = (*where, field) if one else (*where, field, j)
+                    self.at(display, at, f"'{field}' names '{ref}', which is not a person id in people.yaml")
         self._check_citations(record, display, where)
         if kind == "quotes":
             texts = [self.source_text.get(c.source) for c in record.sources]

@@ -11,8 +11,6 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-FORMATS = ("table", "json", "jsonl", "csv", "md")
-
 
 class View:
     """How a command's rows look in a table: a title, and (header, field or function) columns.

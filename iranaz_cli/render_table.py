@@ -47,15 +47,22 @@ def _text(value: str, style: str = "") -> Text:
     return Text(value, style=style)
 
 
-def build_table(rows: list[dict], view: View) -> Any:
-    """Return the Rich renderable of a view: one table, a field/value table per record, or a chart."""
+def _cells(rows: list[dict], view: View) -> list[list[str]]:
+    """Return the text of every cell, row by row, in the view's column order."""
+    return [[column_value(row, key) for _, key in view.columns] for row in rows]
+
+
+def build_table(rows: list[dict], view: View, cells: list[list[str]]) -> Any:
+    """Return the Rich renderable of a view: one table, a field/value table per record, or a chart.
+
+    ``cells`` is ``_cells(rows, view)`` (unused by a chart)."""
     if view.chart:
         from .render_chart import YearChart
 
         return YearChart(rows)
     if view.record:
         tables = []
-        for row in rows:
+        for row, values in zip(rows, cells, strict=True):
             table = Table(
                 title=_text(_record_title(view, row), "bold"),
                 show_header=False,
@@ -64,8 +71,7 @@ def build_table(rows: list[dict], view: View) -> Any:
             )
             table.add_column(style="bold", overflow="fold", no_wrap=False)
             table.add_column(overflow="fold")
-            for header, key in view.columns:
-                value = column_value(row, key)
+            for (header, _), value in zip(view.columns, values, strict=True):
                 if value:
                     table.add_row(_text(header), _text(value))
             tables.append(table)
@@ -73,8 +79,8 @@ def build_table(rows: list[dict], view: View) -> Any:
     table = Table(title=_text(view.title, "bold"), box=box.SIMPLE_HEAD, title_justify="left")
     for header, _ in view.columns:
         table.add_column(_text(header), overflow="fold", no_wrap=header in _KEEP_WHOLE, style=_STYLES.get(header, ""))
-    for row in rows:
-        table.add_row(*(_text(column_value(row, key)) for _, key in view.columns))
+    for values in cells:
+        table.add_row(*(_text(value) for value in values))
     if view.caption:
         table.caption = _text(view.caption(rows))
         table.caption_justify = "left"
@@ -91,19 +97,21 @@ def write_table(rows: list[dict], view: View, console: Console | None = None) ->
     console = console or make_console()
     # Too narrow for every column, Rich drops columns: widen instead, so that no value is lost
     # (a terminal wraps the long lines; a pipe gets them whole).
-    console.width = max(console.width, _min_width(rows, view))
+    cells = [] if view.chart else _cells(rows, view)
+    console.width = max(console.width, _min_width(view, cells))
+    renderable = build_table(rows, view, cells)
     if console.is_terminal or console.record:  # (capturing would empty the record saved as SVG)
-        console.print(build_table(rows, view))
+        console.print(renderable)
         return console
     with console.capture() as captured:  # a pipe or file gets no padding after the last word
-        console.print(build_table(rows, view))
+        console.print(renderable)
     text = captured.get()
     console.file.write("".join(line.rstrip() + "\n" for line in text.splitlines()))
     console.file.flush()
     return console
 
 
-def _min_width(rows: list[dict], view: View) -> int:
+def _min_width(view: View, cells: list[list[str]]) -> int:
     """Return the narrowest width at which every column keeps at least a few cells."""
     if view.chart:
         return 40
@@ -111,7 +119,7 @@ def _min_width(rows: list[dict], view: View) -> int:
         labels = max((len(header) for header, _ in view.columns), default=0)
         return labels + _MIN_CELLS + 7  # two columns, their padding and the box
     widths = []
-    for header, key in view.columns:
-        longest = max((len(column_value(row, key)) for row in rows), default=0)
+    for i, (header, _) in enumerate(view.columns):
+        longest = max((len(values[i]) for values in cells), default=0)
         widths.append(max(len(header), longest if header in _KEEP_WHOLE else min(longest, _MIN_CELLS)) + 2)
     return sum(widths) + 2

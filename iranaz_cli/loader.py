@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 import time
 import zlib
 from datetime import date as _date
@@ -552,7 +553,7 @@ def _digest(path: str) -> str:
 
 def _stamp(path: Path | str, now_ns: int | None = None) -> _Dep:
     st = os.stat(path)
-    racy = now_ns is not None and now_ns - st.st_mtime_ns < _RACY_NS and not os.path.isdir(path)
+    racy = now_ns is not None and now_ns - st.st_mtime_ns < _RACY_NS and not stat.S_ISDIR(st.st_mode)
     digest = _digest(str(path)) if racy else ""
     return (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest)
 
@@ -574,16 +575,18 @@ def _read_cache(cache: Path) -> FactBase | None:
             gc.enable()
         if entry.version != __version__:
             return None
-        racy = False
+        hashed = still_racy = False
+        now = time.time_ns()
         for path, *stamp, digest in entry.deps:
             st = os.stat(path)
             if [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino] != stamp:
                 return None
             if digest:
-                racy = True
                 if _digest(path) != digest:
                     return None
-        if racy:  # the files have settled since: store plain stamps so later runs skip hashing
+                hashed = True
+                still_racy = still_racy or now - st.st_mtime_ns < _RACY_NS
+        if hashed and not still_racy:  # the files have settled: plain stamps spare later runs the hashing
             _write_cache(cache, [Path(d[0]) for d in entry.deps], entry.base)
         return entry.base
     except (OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):

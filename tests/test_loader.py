@@ -253,3 +253,24 @@ def test_scaled_base_for_the_benchmark_is_valid(tmp_path):
     base, _ = loader.validate(tmp_path / "data")
     assert len(base.people) == 3 * 13 and len({p.name for p in base.people}) == 3 * 13
     assert {v.president for v in base.visits if v.id.endswith("-k2")} <= {p.id for p in base.people}
+
+
+def test_cache_hashes_just_changed_files_until_they_settle(base_dir, monkeypatch):
+    import msgspec
+
+    def digests() -> list[str]:
+        [cache] = _cache_files()
+        return [dep[-1] for dep in msgspec.msgpack.decode(cache.read_bytes(), type=loader._Cache).deps]
+
+    gas = base_dir / "gas.yaml"
+    gas.write_bytes(gas.read_bytes())  # changed just now: its content is hashed as well as stamped
+    loader.load_fact_base(base_dir)
+    assert [d for d in digests() if d] == [loader._digest(str(gas))]
+    [cache] = _cache_files()
+    written = cache.stat().st_mtime_ns
+    monkeypatch.setattr(loader, "_RACY_NS", 10**18)  # still within the window: no rewrite
+    loader.load_fact_base(base_dir)
+    assert cache.stat().st_mtime_ns == written
+    monkeypatch.setattr(loader, "_RACY_NS", 0)  # settled: rewritten once with plain stamps
+    loader.load_fact_base(base_dir)
+    assert not any(digests())

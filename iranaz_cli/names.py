@@ -122,7 +122,8 @@ def rank(index: dict[str, list[int]], query: str) -> tuple[list[tuple[int, float
                 names_only[code] = 100.0
     else:
         words = [w for w in q.split() if w not in _STOPWORDS] or q.split()
-        per_word = [_word_scores(index, w) for w in words]
+        one_word_keys = [k for k in index if " " not in k]
+        per_word = [_word_scores(index, one_word_keys, w) for w in words]
         for person in per_word[0][0]:  # a match must match every word, so also the first
             best[person] = min(s.get(person, 0.0) for s, _ in per_word)
             names_only[person] = min(n.get(person, 0.0) for _, n in per_word)
@@ -134,13 +135,12 @@ def rank(index: dict[str, list[int]], query: str) -> tuple[list[tuple[int, float
     return [], near[:3]
 
 
-def _word_scores(index: dict[str, list[int]], word: str) -> tuple[dict[int, float], dict[int, float]]:
+def _word_scores(index: dict[str, list[int]], keys: list[str], word: str) -> tuple[dict[int, float], dict[int, float]]:
     """Score one query word against every one-word key: best per person, and over name keys only."""
     from rapidfuzz import fuzz, process
 
     scores: dict[int, float] = {}
     names: dict[int, float] = {}
-    keys = [k for k in index if " " not in k]
     for key, score, _ in process.extract_iter(word, keys, scorer=fuzz.ratio, score_cutoff=SUGGEST):
         for code in index[key]:
             person = code if code >= 0 else ~code

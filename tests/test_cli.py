@@ -234,3 +234,14 @@ def test_a_bug_is_one_line_with_exit_70_not_a_traceback(cli, monkeypatch):
     assert result.stderr == "Error: internal error (ZeroDivisionError: division by zero); please report it\n"
     monkeypatch.setenv("IRANAZ_DEBUG", "1")
     assert isinstance(cli("corridor").exception, ZeroDivisionError)
+
+
+def test_the_cli_choices_are_the_core_s():
+    from iranaz_cli import core
+    from iranaz_cli.cli import Kind, SchemaKind, Unit
+    from iranaz_cli.contract import ROWS
+
+    # The CLI declares its choices itself so that --help need not import the core; they must agree.
+    assert [u.value for u in Unit] == list(core.UNITS)
+    assert [k.value for k in Kind] == list(core.TIMELINE_KINDS)
+    assert [k.value for k in SchemaKind] == list(ROWS)

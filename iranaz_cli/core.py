@@ -12,8 +12,8 @@ from typing import Any
 import msgspec
 
 from .errors import NotFound, UsageError
-from .loader import fold_quote
 from .model import Event, FactBase, Gas, Person, Quote, Source, Visit, mentions_index
+from .text import fold_quote
 
 # File name -> the singular ``kind`` rows carry; also the order of kinds in search results.
 KIND = {

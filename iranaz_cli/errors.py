@@ -29,3 +29,9 @@ class FactBaseError(IranazError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class IoError(IranazError):
+    """Reading or writing a file or stream failed for an ordinary reason (full disk, closed pipe)."""
+
+    exit_code = 74

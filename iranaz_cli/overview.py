@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from .cli import EXAMPLE_COMMANDS
-from .core import overview
+EXAMPLE_COMMANDS = ("iranaz visits", "iranaz who Sanaei", "iranaz gas --json | jq .")
 
 
 def overview_text(base) -> str:
     """Return the overview of a fact base as plain text."""
+    from .core import overview
+
     o = overview(base)
     counts = ", ".join(f"{n} {kind}" for kind, n in o["records"].items())
     lines = [

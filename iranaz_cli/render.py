@@ -6,10 +6,11 @@ format (table, CSV, Markdown) shows. JSON carries every field, encoded by msgspe
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from typing import IO, Any
+
+from .text import visible
 
 
 class View:
@@ -34,16 +35,6 @@ class View:
         self.record = record
         self.chart = chart
         self.caption = caption
-
-
-# Control characters (but newline and tab) and bidirectional overrides could move the cursor,
-# recolour or hide text in a terminal: they are shown as escapes instead.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """Return ``text`` with control characters made visible (ESC as '\\x1b')."""
-    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def cell(value: Any) -> str:

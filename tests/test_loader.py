@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from iranaz_cli import loader
+from iranaz_cli import cache as cache_module
+from iranaz_cli import loader, yamlread
 from iranaz_cli.errors import FactBaseError
 
 
@@ -164,7 +165,7 @@ def test_unexpected_yaml_file_is_reported(base_dir):
 
 
 def test_file_over_the_size_cap_is_refused_before_parsing(base_dir, monkeypatch):
-    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 1024)
+    monkeypatch.setattr(yamlread, "MAX_FILE_BYTES", 1024)
     _write(base_dir, "events.yaml", "# " + "x" * 2000 + "\n[]\n")
     assert any("over the" in p and "events.yaml" in p for p in _problems(base_dir))
 
@@ -260,17 +261,17 @@ def test_cache_hashes_just_changed_files_until_they_settle(base_dir, monkeypatch
 
     def digests() -> list[str]:
         [cache] = _cache_files()
-        return [dep[-1] for dep in msgspec.msgpack.decode(cache.read_bytes(), type=loader._Cache).deps]
+        return [dep[-1] for dep in msgspec.msgpack.decode(cache.read_bytes(), type=cache_module._Cache).deps]
 
     gas = base_dir / "gas.yaml"
     gas.write_bytes(gas.read_bytes())  # changed just now: its content is hashed as well as stamped
     loader.load_fact_base(base_dir)
-    assert [d for d in digests() if d] == [loader._digest(str(gas))]
+    assert [d for d in digests() if d] == [cache_module._digest(str(gas))]
     [cache] = _cache_files()
     written = cache.stat().st_mtime_ns
-    monkeypatch.setattr(loader, "_RACY_NS", 10**18)  # still within the window: no rewrite
+    monkeypatch.setattr(cache_module, "_RACY_NS", 10**18)  # still within the window: no rewrite
     loader.load_fact_base(base_dir)
     assert cache.stat().st_mtime_ns == written
-    monkeypatch.setattr(loader, "_RACY_NS", 0)  # settled: rewritten once with plain stamps
+    monkeypatch.setattr(cache_module, "_RACY_NS", 0)  # settled: rewritten once with plain stamps
     loader.load_fact_base(base_dir)
     assert not any(digests())

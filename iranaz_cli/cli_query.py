@@ -1,0 +1,181 @@
+"""The commands that answer questions: visits, who, gas, corridor, timeline, search, quotes, show, sources."""
+
+from typing import Annotated, Any
+
+import typer
+
+from .cli_common import Kind, SinceOpt, Unit, UntilOpt, _complete_id, _complete_name, app, listing
+
+
+@app.command()
+@listing("visits", "no visits match")
+def visits(
+    base: Any,
+    president: Annotated[
+        str | None, typer.Option("--president", "-p", metavar="NAME", help="Only this president (any spelling).")
+    ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> list[dict]:
+    """List visits to Azerbaijan by Iranian presidents, oldest first.
+
+    \b
+    Examples:
+      iranaz visits --since 2000
+      iranaz visits --president Rowhani --json
+    """
+    from . import core
+
+    return core.visits(base, president, since, until)
+
+
+@app.command()
+@listing("who", "no one matches")
+def who(
+    base: Any,
+    name: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="NAME...", help="A name, alias or role, as you heard it.", autocompletion=_complete_name
+        ),
+    ],
+    limit: Annotated[int | None, typer.Option(min=1, metavar="N", help="Show at most this many people.")] = None,
+) -> list[dict]:
+    """Show the people matching a name, best match first, with every record that mentions them.
+
+    \b
+    Examples:
+      iranaz who Sanaei
+      iranaz who Baghaie --json
+      iranaz who "oil minister"
+    """
+    from . import core
+
+    return core.people(base, " ".join(name), limit)
+
+
+@app.command()
+@listing("gas", "no gas deals in the base")
+def gas(
+    base: Any,
+    unit: Annotated[
+        Unit, typer.Option(help="Unit of the converted volume (1 bcm = 35.3147 bcf; 365-day year).")
+    ] = Unit.bcm_y,
+) -> list[dict]:
+    """Show the Russia-to-Iran gas deal routed through Azerbaijan.
+
+    \b
+    Examples:
+      iranaz gas --unit mcm/d
+      iranaz gas --json | jq .[0].volume
+    """
+    from . import core
+
+    return core.gas(base, unit.value)
+
+
+@app.command()
+@listing("corridor", "no corridor records")
+def corridor(base: Any) -> list[dict]:
+    """Show the history of the corridor to Nakhchivan, oldest first, undated records last.
+
+    \b
+    Example:
+      iranaz corridor --format md
+    """
+    from . import core
+
+    return core.corridor(base)
+
+
+@app.command()
+@listing(lambda o: "timeline-chart" if o["chart"] else "timeline", "no dated records match")
+def timeline(
+    base: Any,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    kind: Annotated[
+        list[Kind] | None, typer.Option("--kind", "-k", help="Only records of this kind (repeatable).")
+    ] = None,
+    chart: Annotated[bool, typer.Option("--chart", help="Draw the records per year as a chart.")] = False,
+) -> list[dict]:
+    """List every dated record (visits, events, corridor, quotes, gas), oldest first.
+
+    \b
+    Examples:
+      iranaz timeline --since 2020
+      iranaz timeline --kind visit --kind event --chart
+    """
+    from . import core
+
+    return core.timeline(base, since, until, [k.value for k in kind] if kind else None)
+
+
+@app.command()
+@listing("search", lambda o: f"nothing contains '{o['text']}'")
+def search(
+    base: Any,
+    text: Annotated[str, typer.Argument(help="Literal text (not a pattern); case and accents are ignored.")],
+) -> list[dict]:
+    """Find every record any of whose fields, quotes or notes contain TEXT.
+
+    \b
+    Examples:
+      iranaz search Nakhchivan
+      iranaz search "new beginning" --json
+    """
+    from . import core
+
+    return core.search(base, text)
+
+
+@app.command()
+@listing("quotes", "no quotes match")
+def quotes(
+    base: Any,
+    speaker: Annotated[
+        str | None, typer.Option("--speaker", "-s", metavar="NAME", help="Only this speaker (any spelling).")
+    ] = None,
+) -> list[dict]:
+    """List direct quotes and reported statements, with speaker and context.
+
+    \b
+    Examples:
+      iranaz quotes --speaker Sanaei
+      iranaz quotes --format csv
+    """
+    from . import core
+
+    return core.quotes(base, speaker)
+
+
+@app.command()
+@listing("record", "no such record", single=True)
+def show(
+    base: Any,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id.", autocompletion=_complete_id)],
+) -> dict:
+    """Show one record with all its fields and full provenance (JSON: one object).
+
+    \b
+    Examples:
+      iranaz show rouhani-2019
+      iranaz show sanaei --json
+    """
+    from . import core
+
+    return core.record(base, record_id)
+
+
+@app.command()
+@listing("sources", "no sources")
+def sources(base: Any) -> list[dict]:
+    """List the sources the base cites, with how many records cite each.
+
+    \b
+    Example:
+      iranaz sources --json
+    """
+    from . import core
+
+    return core.sources(base)

@@ -1,0 +1,249 @@
+"""Validate a fact base: convert each file's records to model types and check what types cannot express
+(ids, dates, references, citations and quotes), reporting every problem as ``file:line``."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date as _date
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from .errors import FactBaseError
+from .model import DATE_FIELDS, KINDS, PERSON_REFERENCES, FactBase, people_named
+from .paths import resolve_data_dir, source_file
+from .text import fold_quote
+from .yamlread import Path_, _decode, read_yaml
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_EDTF = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?[~?]?")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+_MSGSPEC_PATH = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def _msgspec_problem(message: str) -> tuple[Path_, str]:
+    """Turn a msgspec ValidationError message into (path within the record, readable message)."""
+    text, _, where = message.partition(" - at `$")
+    path = tuple(name if name else int(index) for name, index in _MSGSPEC_PATH.findall(where.rstrip("`")))
+    unknown = re.fullmatch(r"Object contains unknown field `([^`]+)`", text)
+    readable = re.sub(r"^Object (contains |missing required )", lambda m: m.group(1).replace("contains ", ""), text)
+    readable = re.sub(r"`([^`]*)`", r"'\1'", readable)
+    readable = readable[0].lower() + readable[1:]
+    if unknown:  # msgspec names the mapping; the line is that of the unknown key
+        return (*path, unknown.group(1)), readable
+    return path, f"'{_dotted(path)}': {readable}" if path else readable
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def check_date(value: str) -> str | None:
+    """Return why ``value`` is not a date in iranaz's EDTF subset, or None if it is one."""
+    m = _EDTF.fullmatch(value)
+    if m:
+        year, month, day = (int(g) if g else None for g in m.groups())
+        try:
+            _date(year or 1, month or 1, day or 1)
+            return None
+        except ValueError:
+            pass
+    return f"bad date '{value}' (expected YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ or ?)"
+
+
+class _Validator:
+    """Convert each file's records to model types and check what types cannot express.
+
+    Problems are kept with the path of the value they concern and given a line at the end: the
+    first read records lines for records only, and a file with a problem deeper than that is read
+    again with every line recorded, so a valid base never pays for a line map of every value.
+    """
+
+    def __init__(self, data_dir: Path, display_dir: str):
+        self.data_dir = data_dir
+        self.display_dir = display_dir
+        self.problems: list[str | tuple[str, Path_, str]] = []
+        self.files: dict[str, Path] = {}  # display name -> file
+        self.lines: dict[str, dict[Path_, int]] = {}  # display name -> path -> line
+        self.ids: dict[str, str] = {}  # id -> "file:line" of its first record
+        self.source_text: dict[str, str | None] = {}  # source id -> folded text (None: background)
+        self.deps: list[Path] = []
+
+    def at(self, display: str, path: Path_, message: str) -> None:
+        self.problems.append((display, path, message))
+
+    def run(self) -> FactBase:
+        missing = [f"{kind}.yaml" for kind in KINDS if not (self.data_dir / f"{kind}.yaml").is_file()]
+        if missing:
+            raise FactBaseError(
+                [f"{self.display_dir}: missing {', '.join(missing)} (a fact base has one file per kind)"]
+            )
+        for extra in sorted(self.data_dir.glob("*.y*ml")):
+            if extra.stem not in KINDS or extra.suffix != ".yaml":
+                expected = ", ".join(f"{k}.yaml" for k in KINDS)
+                self.problems.append(f"{self.display_dir}/{extra.name}: unexpected file (expected {expected})")
+        base = FactBase()
+        unconverted_people: set[str] = set()  # reported already: references to them are not errors too
+        pending: list[tuple[str, str, Any, Path_]] = []
+        for kind in KINDS:
+            path = self.data_dir / f"{kind}.yaml"
+            display = f"{self.display_dir}/{path.name}"
+            self.files[display] = path
+            self.deps.append(path)
+            try:
+                value, lines, problems, bad = read_yaml(path, display)
+            except FactBaseError as e:
+                self.problems.extend(e.problems)
+                continue
+            self.lines[display] = lines
+            self.problems.extend(problems)
+            if None in bad:  # the problem is in the file's structure, not one record
+                continue
+            if not isinstance(value, list):
+                self.at(display, (), "expected a list of records (each starting with '- id:')")
+                continue
+            records = getattr(base, kind)
+            for i, raw in enumerate(value):
+                record = None if i in bad else self._convert(kind, raw, (i,), display)
+                if record is not None:
+                    records.append(record)
+                    pending.append((kind, display, record, (i,)))
+                elif kind == "people" and isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                    unconverted_people.add(raw["id"])
+        for kind, display, record, where in pending:
+            if kind == "sources":
+                self._check_source(record, display, where)
+        people = {p.id for p in base.people} | unconverted_people
+        for kind, display, record, where in pending:
+            self._check_record(kind, record, display, where, people)
+        if self.problems:
+            raise FactBaseError([self._format(p) for p in self.problems])
+        return base
+
+    def _format(self, problem: str | tuple[str, Path_, str]) -> str:
+        if isinstance(problem, str):
+            return problem
+        display, path, message = problem
+        lines = self.lines.get(display, {})
+        if len(path) > 1 and path not in lines:
+            _, lines, _, _ = read_yaml(self.files[display], display, all_lines=True)
+            self.lines[display] = lines
+        while path and path not in lines:
+            path = path[:-1]
+        return f"{display}:{lines.get(path, 1)}: {message}"
+
+    def _convert(self, kind: str, raw: Any, where: Path_, display: str):
+        if not isinstance(raw, dict):
+            self.at(display, where, "expected a record (a mapping of fields)")
+            return None
+        try:
+            return msgspec.convert(raw, KINDS[kind])
+        except msgspec.ValidationError as e:
+            path, message = _msgspec_problem(str(e))
+            self.at(display, (*where, *path), message)
+            return None
+
+    def _check_source(self, source, display, where) -> None:
+        if source.kind == "background":
+            self.source_text[source.id] = None
+            return
+        if not (source.path and source.sha256):
+            self.at(display, where, f"source '{source.id}': an article needs 'path' and 'sha256'")
+            return
+        path = source_file(self.data_dir, source.path)
+        self.deps.append(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            self.at(display, (*where, "path"), f"source file {source.path}: {e.strerror}")
+            return
+        import hashlib
+
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != source.sha256:
+            self.at(display, (*where, "sha256"), f"source file {source.path} has sha256 {digest}, not the one recorded")
+        text = _decode(raw, str(path))
+        if fold_quote(text.split("\n", 1)[0]) != fold_quote(source.title):
+            self.at(display, (*where, "title"), "title is not the article's first line")
+        self.source_text[source.id] = fold_quote(text)
+
+    def _check_record(self, kind, record, display, where, people) -> None:
+        here = f"{display}:{self.lines[display][where]}"
+        if not _ID.fullmatch(record.id):
+            self.at(display, (*where, "id"), f"id '{record.id}' is not a lowercase slug (a-z, 0-9, -)")
+        first = self.ids.setdefault(record.id, here)
+        if first != here:
+            self.at(display, (*where, "id"), f"duplicate id '{record.id}' (first at {first})")
+        if kind == "sources":
+            if record.sha256 is not None and not _SHA256.fullmatch(record.sha256):
+                self.at(display, (*where, "sha256"), "sha256 must be 64 lowercase hex digits")
+            return
+        self._check_dates(record, display, where)
+        for i, role in enumerate(getattr(record, "roles", ())):
+            self._check_dates(role, display, (*where, "roles", i))
+        field = PERSON_REFERENCES.get(kind)
+        if field is not None:
+            one = isinstance(getattr(record, field), str)  # else a list of ids, each at its own line
+            for j, ref in enumerate(people_named(kind, record)):
+                if ref not in people:
+                    at = (*where, field) if one else (*where, field, j)
+                    self.at(display, at, f"'{field}' names '{ref}', which is not a person id in people.yaml")
+        self._check_citations(record, display, where)
+        if kind == "quotes":
+            texts = [self.source_text.get(c.source) for c in record.sources]
+            if not any(t is not None and fold_quote(record.text) in t for t in texts):
+                self.at(display, (*where, "text"), "the quote's text is not found in any article it cites")
+
+    def _check_dates(self, record, display, where) -> None:
+        for name in DATE_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                why = check_date(value)
+                if why:
+                    self.at(display, (*where, name), why)
+
+    def _check_citations(self, record, display, where) -> None:
+        if not record.sources:
+            self.at(display, (*where, "sources"), "'sources' must cite at least one source")
+        for i, cite in enumerate(record.sources):
+            at = (*where, "sources", i)
+            if cite.source not in self.source_text:
+                self.at(display, at, f"cites '{cite.source}', which is not a source id in sources.yaml")
+                continue
+            text = self.source_text[cite.source]
+            if text is None:
+                if cite.note is None or cite.quote is not None:
+                    self.at(
+                        display, at, f"a citation of background source '{cite.source}' needs a 'note' and no 'quote'"
+                    )
+            elif cite.quote is None or cite.note is not None:
+                self.at(display, at, f"a citation of article '{cite.source}' needs a 'quote' and no 'note'")
+            elif not cite.quote.strip() or fold_quote(cite.quote) not in text:
+                self.at(display, (*at, "quote"), f"quote not found in source '{cite.source}': {cite.quote!r}")
+
+
+def validate(data_dir: str | os.PathLike[str] | None = None) -> tuple[FactBase, list[Path]]:
+    """Read and check every file of a fact base; raise FactBaseError listing every problem."""
+    path = resolve_data_dir(data_dir)
+    validator = _Validator(path, _display_dir(path))
+    return validator.run(), validator.deps
+
+
+def _display_dir(path: Path) -> str:
+    """Name a data folder as short as is unambiguous: relative to the working folder if inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def count_records(base: FactBase) -> int:
+    """Return how many records the base holds, sources included."""
+    return sum(len(getattr(base, kind)) for kind in KINDS)

@@ -110,7 +110,10 @@ class QuoteRow(TypedDict):
 class SourceRow(TypedDict):
     id: str
     title: str
-    kind: Literal["article", "background"]
+    kind: Literal["article", "reference", "background"]
+    publisher: str | None
+    published: str | None
+    url: str | None
     path: str | None
     sha256: str | None
     records: int

@@ -381,7 +381,17 @@ def sources(base: FactBase) -> list[dict]:
         for cited in {c.source for c in getattr(rec, "sources", [])}:
             counts[cited] = counts.get(cited, 0) + 1
     return [
-        {"id": s.id, "title": s.title, "kind": s.kind, "path": s.path, "sha256": s.sha256, "records": counts[s.id]}
+        {
+            "id": s.id,
+            "title": s.title,
+            "kind": s.kind,
+            "publisher": s.publisher,
+            "published": s.published,
+            "url": s.url,
+            "path": s.path,
+            "sha256": s.sha256,
+            "records": counts[s.id],
+        }
         for s in base.sources
     ]
 

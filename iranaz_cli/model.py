@@ -25,14 +25,16 @@ class Citation(_Record):
 
 
 class Source(_Record):
-    """A document the base cites."""
+    """A document the base cites: an article kept in the base (``path``), or a reference a reader can look up."""
 
     id: str
     title: str
-    kind: Literal["article", "background"]
+    kind: Literal["article", "reference", "background"]
     path: str | None = None
     sha256: str | None = None
     url: str | None = None
+    publisher: str | None = None
+    published: str | None = None
 
 
 class Role(_Record):
@@ -162,7 +164,7 @@ KINDS: dict[str, type[_Record]] = {
 }
 
 # Fields holding EDTF dates, wherever they appear; the loader keeps their YAML text as written.
-DATE_FIELDS = frozenset({"date", "end", "start", "as_of"})
+DATE_FIELDS = frozenset({"date", "end", "start", "as_of", "published"})
 
 # Fields that name a person by id, by kind of record; a list field names several.
 PERSON_REFERENCES: dict[str, str] = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date as _date
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
+from . import edtf
 from .errors import FactBaseError
 from .model import DATE_FIELDS, KINDS, PERSON_REFERENCES, FactBase, people_named
 from .paths import resolve_data_dir, source_file
@@ -18,7 +18,6 @@ from .text import fold_quote
 from .yamlread import Path_, _decode, read_yaml
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_EDTF = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?[~?]?")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -47,15 +46,7 @@ def _dotted(path: Path_) -> str:
 
 def check_date(value: str) -> str | None:
     """Return why ``value`` is not a date in iranaz's EDTF subset, or None if it is one."""
-    m = _EDTF.fullmatch(value)
-    if m:
-        year, month, day = (int(g) if g else None for g in m.groups())
-        try:
-            _date(year or 1, month or 1, day or 1)
-            return None
-        except ValueError:
-            pass
-    return f"bad date '{value}' (expected YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ or ?)"
+    return edtf.check(value)
 
 
 class _Validator:
@@ -151,7 +142,7 @@ class _Validator:
             return None
 
     def _check_source(self, source, display, where) -> None:
-        if source.kind == "background":
+        if source.kind in ("background", "reference"):
             self.source_text[source.id] = None
             return
         if not (source.path and source.sha256):
@@ -220,9 +211,7 @@ class _Validator:
             text = self.source_text[cite.source]
             if text is None:
                 if cite.note is None or cite.quote is not None:
-                    self.at(
-                        display, at, f"a citation of background source '{cite.source}' needs a 'note' and no 'quote'"
-                    )
+                    self.at(display, at, f"a citation of reference '{cite.source}' needs a 'note' and no 'quote'")
             elif cite.quote is None or cite.note is not None:
                 self.at(display, at, f"a citation of article '{cite.source}' needs a 'quote' and no 'note'")
             elif not cite.quote.strip() or fold_quote(cite.quote) not in text:

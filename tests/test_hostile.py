@@ -55,7 +55,7 @@ CASES = {
     "missing-field": ("gas.yaml", _replace("  delivery_point: Astara\n", ""),
                       r"gas\.yaml:2: missing required field 'delivery_point'"),
     "bad-date": ("visits.yaml", _replace('date: "1993"', 'date: "19x3"'), r"visits\.yaml:4: bad date '19x3' "
-                 r"\(expected YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ or \?\)"),
+                 r"\(expected YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~, \? or %\)"),
     "duplicate-id": ("quotes.yaml", _replace("id: sanaei-new-beginning", "id: sanaei-compressed-trip"),
                      r"quotes\.yaml:\d+: duplicate id 'sanaei-compressed-trip' \(first at .*quotes\.yaml:\d+\)"),
     "dangling-reference": ("quotes.yaml", _replace("speaker: baghaei", "speaker: baghai"),

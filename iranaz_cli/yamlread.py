@@ -9,11 +9,13 @@ names ``file:line``.
 from __future__ import annotations
 
 import functools
+import math
 from pathlib import Path
 from typing import Any
 
 from .errors import FactBaseError
 from .model import DATE_FIELDS
+from .paths import Stamp, Unreadable, contained, read_regular
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 16
@@ -177,10 +179,14 @@ class _Reader:
             return value
         constructor = _constructor()
         try:
-            return constructor.yaml_constructors[tag](constructor, yaml.ScalarNode(tag, value))
+            result = constructor.yaml_constructors[tag](constructor, yaml.ScalarNode(tag, value))
         except (ValueError, KeyError, yaml.YAMLError):
             self.problem(path, line, f"'{value}' is not a valid {_short(tag)}")
             return None
+        if isinstance(result, float) and not math.isfinite(result):
+            self.problem(path, line, f"'{value}' is not a finite number (infinity and NaN are refused)")
+            return None
+        return result
 
 
 def _short(tag: str) -> str:
@@ -215,19 +221,27 @@ def _decode(raw: bytes, display: str) -> str:
         ) from None
 
 
-def read_yaml(path: Path, display: str, all_lines: bool = False) -> tuple[Any, dict[Path_, int], list[str], set[Any]]:
+def read_file(path: Path, display: str, root: Path | None = None) -> tuple[bytes, Stamp]:
+    """Return a file's bytes and stamp: a regular file within the size cap (and inside ``root``)."""
+    try:
+        return read_regular(contained(root, path) if root is not None else path, MAX_FILE_BYTES)
+    except Unreadable as e:
+        raise FactBaseError([f"{display}: {e}"]) from None
+
+
+def read_yaml(
+    path: Path, display: str, all_lines: bool = False, root: Path | None = None
+) -> tuple[Any, dict[Path_, int], list[str], set[Any]]:
     """Read one YAML file into plain values, a path -> line map (records only, unless
     ``all_lines``), the problems found, and which top-level items they were in (None: outside any)."""
+    raw, _ = read_file(path, display, root)
+    return parse_yaml(_decode(raw, display), display, all_lines)
+
+
+def parse_yaml(text: str, display: str, all_lines: bool = False) -> tuple[Any, dict[Path_, int], list[str], set[Any]]:
+    """Read YAML text as ``read_yaml`` reads a file."""
     import yaml
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FactBaseError([f"{display}: {size} bytes is over the {MAX_FILE_BYTES // 2**20} MiB limit"])
-        raw = path.read_bytes()
-    except OSError as e:
-        raise FactBaseError([f"{display}: cannot be read ({e.strerror})"]) from None
-    text = _decode(raw, display)
     reader = _Reader(display, all_lines)
     try:
         value = reader.read(text)

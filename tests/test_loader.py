@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -60,7 +61,7 @@ def test_shipped_base_is_valid(base):
         ("visits.yaml", "    - source: baku-visit-article\n      quote: Mohammad Khatami visited in 2004",
          "    - source: background  # here\n      quote: Mohammad Khatami visited in 2004", "# here",
          "needs a 'note'"),
-        ("sources.yaml", "sha256: 98d7", "sha256: 00d7", "sha256: 00d7", "not the one recorded"),
+        ("sources.yaml", "sha256: 98d7", "sha256: 00d7", "sha256: 00d7", "does not match its recorded sha256"),
     ],
     ids=["unknown-field", "bad-type", "missing-field", "bad-date", "bad-month", "duplicate-id", "dangling-ref",
          "quote-not-in-source", "dangling-list-ref", "quote-text", "bad-id", "duplicate-key", "note-for-background",
@@ -261,12 +262,13 @@ def test_cache_hashes_just_changed_files_until_they_settle(base_dir, monkeypatch
 
     def digests() -> list[str]:
         [cache] = _cache_files()
-        return [dep[-1] for dep in msgspec.msgpack.decode(cache.read_bytes(), type=cache_module._Cache).deps]
+        payload = cache.read_bytes()[len(cache_module._MAGIC) + cache_module._DIGEST_SIZE :]
+        return [dep[-1] for dep in msgspec.msgpack.decode(payload, type=cache_module._BaseEntry).deps]
 
     gas = base_dir / "gas.yaml"
     gas.write_bytes(gas.read_bytes())  # changed just now: its content is hashed as well as stamped
     loader.load_fact_base(base_dir)
-    assert [d for d in digests() if d] == [cache_module._digest(str(gas))]
+    assert [d for d in digests() if d] == [hashlib.sha256(gas.read_bytes()).hexdigest()]
     [cache] = _cache_files()
     written = cache.stat().st_mtime_ns
     monkeypatch.setattr(cache_module, "_RACY_NS", 10**18)  # still within the window: no rewrite

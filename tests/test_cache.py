@@ -1,0 +1,247 @@
+"""The cache answers for its own base only, and only for the files as they are now."""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from iranaz_cli import cache as cache_module
+from iranaz_cli import loader
+from iranaz_cli import validate as validate_module
+from iranaz_cli.errors import FactBaseError
+
+from conftest import ROOT
+
+
+def _copy_base(folder: Path) -> Path:
+    import shutil
+
+    shutil.copytree(ROOT / "data", folder / "data")
+    shutil.copytree(ROOT / "seeds", folder / "seeds")
+    return folder / "data"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _cache_home() -> Path:
+    return Path(os.environ["XDG_CACHE_HOME"]) / "iranaz"
+
+
+def _base_entries() -> list[Path]:
+    return sorted(_cache_home().glob("base-*.msgpack"))
+
+
+def _crc32_twins(parent: Path) -> tuple[Path, Path]:
+    """Return two folders in ``parent`` whose data folders' paths have the same CRC-32 (a birthday search)."""
+    import hashlib
+
+    prefix = zlib.crc32(os.fsencode(parent) + b"/")
+    seen: dict[int, str] = {}
+    for i in range(2_000_000):  # about 100k names are needed: CRC-32 has 2**32 values
+        name = hashlib.sha256(str(i).encode()).hexdigest()[:12]  # varied bytes: CRC-32 is linear
+        crc = zlib.crc32(name.encode() + b"/data", prefix)
+        if crc in seen:
+            return parent / seen[crc], parent / name
+        seen[crc] = name
+    raise AssertionError("no CRC-32 collision found")
+
+
+def test_folders_whose_paths_collide_in_crc32_each_answer_with_their_own_facts(tmp_path, cli):
+    first, second = _crc32_twins(tmp_path.resolve())
+    assert zlib.crc32(os.fsencode(first / "data")) == zlib.crc32(os.fsencode(second / "data"))
+    a, b = _copy_base(first), _copy_base(second)
+    _edit(b / "visits.yaml", "occasion: Visit\n", "occasion: Visit of the second base\n")
+
+    assert loader.load_fact_base(a).visits[1].occasion == "Visit"
+    assert loader.load_fact_base(b).visits[1].occasion == "Visit of the second base"
+    assert loader.load_fact_base(a).visits[1].occasion == "Visit"
+    for data, occasion in ((a, "Visit"), (b, "Visit of the second base"), (a, "Visit")):
+        result = cli("--data", str(data), "show", "khatami-2004", "--json")
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["occasion"] == occasion
+    assert len(_base_entries()) == 2
+
+
+def _entry_parts(entry: Path) -> tuple[bytes, bytes, bytes]:
+    data = entry.read_bytes()
+    head = len(cache_module._MAGIC)
+    return data[:head], data[head : head + cache_module._DIGEST_SIZE], data[head + cache_module._DIGEST_SIZE :]
+
+
+def test_a_tampered_entry_is_rebuilt_not_believed(base_dir, cli):
+    loader.load_fact_base(base_dir)
+    [entry] = _base_entries()
+    magic, digest, payload = _entry_parts(entry)
+    decoded = msgspec.msgpack.decode(payload, type=cache_module._BaseEntry)
+    decoded.base.visits[1].occasion = "Tampered"
+    decoded.base.name_index = {"khatami": [999]}  # well-formed, and would point past the people
+    entry.write_bytes(magic + digest + msgspec.msgpack.encode(decoded))
+    assert loader.load_fact_base(base_dir).visits[1].occasion == "Visit"
+    entry.write_bytes(magic + digest + msgspec.msgpack.encode(decoded))
+    result = cli("--data", str(base_dir), "who", "khatami", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["id"] == "khatami"
+
+
+def test_a_truncated_or_corrupted_entry_is_rebuilt(base_dir):
+    loader.load_fact_base(base_dir)
+    [entry] = _base_entries()
+    whole = entry.read_bytes()
+    entry.write_bytes(whole[: len(whole) // 2])
+    assert loader.load_fact_base(base_dir).visits[1].occasion == "Visit"
+    assert entry.read_bytes() == whole or len(entry.read_bytes()) == len(whole)  # rewritten whole
+    assert b"Astara" in whole
+    entry.write_bytes(whole.replace(b"Astara", b"Astora"))  # a byte of a fact: still well-formed msgpack
+    assert loader.load_fact_base(base_dir).gas[0].delivery_point == "Astara"
+    for position in range(0, len(whole), max(1, len(whole) // 25)):
+        corrupt = bytearray(whole)
+        corrupt[position] ^= 0x01
+        entry.write_bytes(bytes(corrupt))
+        base = loader.load_fact_base(base_dir)
+        assert (base.visits[1].occasion, len(base.people)) == ("Visit", 13), position
+
+
+def test_an_entry_of_another_folder_is_not_believed(tmp_path):
+    a, b = _copy_base(tmp_path / "a"), _copy_base(tmp_path / "b")
+    _edit(b / "visits.yaml", "occasion: Visit\n", "occasion: Visit of b\n")
+    loader.load_fact_base(a)
+    [entry_a] = _base_entries()
+    entry_b = cache_module._entry_file(_cache_home(), "base", b)
+    entry_b.write_bytes(entry_a.read_bytes())  # a's entry under b's name
+    assert loader.load_fact_base(b).visits[1].occasion == "Visit of b"
+
+
+def test_an_edit_during_validation_is_seen_by_the_next_run(base_dir, monkeypatch):
+    gas = base_dir / "gas.yaml"
+    # The hook runs after validation and before caching: the edit is made in that window.
+    monkeypatch.setattr(
+        loader, "_before_caching", lambda: _edit(gas, "delivery_point: Astara", "delivery_point: Astora")
+    )
+    assert loader.load_fact_base(base_dir).gas[0].delivery_point == "Astara"  # read before the edit
+    monkeypatch.setattr(loader, "_before_caching", lambda: None)
+    assert loader.load_fact_base(base_dir).gas[0].delivery_point == "Astora"
+    assert loader.load_fact_base(base_dir).gas[0].delivery_point == "Astora"
+
+
+def test_a_symlink_or_a_relative_folder_answers_as_the_real_path(base_dir, tmp_path, cli, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = elsewhere / "data"
+    link.symlink_to(base_dir, target_is_directory=True)
+    real = cli("--data", str(base_dir), "visits", "--json")
+    assert real.exit_code == 0, real.stderr
+    via_link = cli("--data", str(link), "visits", "--json")
+    assert (via_link.exit_code, via_link.stdout) == (0, real.stdout), via_link.stderr
+    assert cli("validate", str(link)).stdout == "ok: 57 records in 7 files\n"
+    assert len(_base_entries()) == 1  # one base, one entry
+    monkeypatch.chdir(base_dir)
+    result = cli("validate", ".")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "ok: 57 records in 7 files\n", "")
+    assert cli("--data", ".", "visits", "--json").stdout == real.stdout
+    monkeypatch.chdir(link)
+    assert cli("validate", ".").stdout == "ok: 57 records in 7 files\n"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"HOME": "", "XDG_CACHE_HOME": ""},
+        {"HOME": "", "XDG_CACHE_HOME": "cache"},
+        {"HOME": "home", "XDG_CACHE_HOME": "."},
+    ],
+    ids=["empty-home", "relative-xdg-empty-home", "relative-both"],
+)
+def test_no_cache_in_the_root_or_the_working_folder(base_dir, tmp_path, monkeypatch, env):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert cache_module.cache_folder() is None
+    assert len(loader.load_fact_base(base_dir).visits) == 7
+    assert list(work.iterdir()) == []
+
+
+def test_a_relative_xdg_cache_home_is_ignored_for_home(base_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_module.cache_folder() == tmp_path / "home" / ".cache" / "iranaz"
+    loader.load_fact_base(base_dir)
+    assert list((tmp_path / "home" / ".cache" / "iranaz").glob("base-*"))
+
+
+# --- the edit loop: one file changed, one file parsed ------------------------------------------------
+
+NEW_VISIT = """
+- id: pezeshkian-2026
+  president: {president}
+  date: "2025"
+  occasion: A visit added by a test
+  sources:
+    - source: baku-visit-article
+      quote: Iran’s President Pezeshkian Visits Azerbaijan
+"""
+
+
+def _parsed_files(monkeypatch) -> list[str]:
+    parsed: list[str] = []
+    real = validate_module.parse_yaml
+
+    def counting(text, display, *args, **kwargs):
+        parsed.append(Path(display).name)
+        return real(text, display, *args, **kwargs)
+
+    monkeypatch.setattr(validate_module, "parse_yaml", counting)
+    return parsed
+
+
+def test_after_an_edit_only_the_changed_file_is_parsed_again(base_dir, monkeypatch):
+    loader.load_fact_base(base_dir)
+    parsed = _parsed_files(monkeypatch)
+    with open(base_dir / "visits.yaml", "a", encoding="utf-8") as f:
+        f.write(NEW_VISIT.format(president="pezeshkian"))
+    base = loader.load_fact_base(base_dir)
+    assert parsed == ["visits.yaml"]
+    assert base.visits[-1].id == "pezeshkian-2026"
+    assert ("visits", len(base.visits) - 1) in base.mentions["pezeshkian"]
+    assert base == loader.load_fact_base(base_dir, cache=False)
+
+
+def test_checks_across_files_still_run_on_cached_records(base_dir, monkeypatch):
+    loader.load_fact_base(base_dir)
+    with open(base_dir / "visits.yaml", "a", encoding="utf-8") as f:
+        f.write(NEW_VISIT.format(president="nobody"))
+    with pytest.raises(FactBaseError) as e:
+        loader.load_fact_base(base_dir)
+    assert [p.split(": ", 1)[1] for p in e.value.problems] == [
+        "'president' names 'nobody', which is not a person id in people.yaml"
+    ]
+    _edit(base_dir / "people.yaml", "id: rouhani", "id: rowhani")  # the cached visits now name no one
+    with pytest.raises(FactBaseError) as e:
+        loader.load_fact_base(base_dir)
+    assert sum("names 'rouhani'" in p for p in e.value.problems) == 2
+    with pytest.raises(FactBaseError) as uncached:
+        loader.validate(base_dir)
+    assert e.value.problems == uncached.value.problems
+
+
+def test_a_person_added_is_found_by_name(base_dir):
+    from iranaz_cli import core
+
+    loader.load_fact_base(base_dir)
+    with open(base_dir / "people.yaml", "a", encoding="utf-8") as f:
+        f.write(
+            "\n- id: new-person\n  name: Zyxwv Qwerty\n  country: Iran\n  sources:\n"
+            "    - source: background\n      note: added by a test\n"
+        )
+    base = loader.load_fact_base(base_dir)
+    assert [p["id"] for p in core.people(base, "Qwerty")] == ["new-person"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from pathlib import Path
@@ -277,3 +278,232 @@ def test_cache_hashes_just_changed_files_until_they_settle(base_dir, monkeypatch
     monkeypatch.setattr(cache_module, "_RACY_NS", 0)  # settled: rewritten once with plain stamps
     loader.load_fact_base(base_dir)
     assert not any(digests())
+
+
+# --- a base reads nothing outside itself --------------------------------------------------------------
+
+SEED_PATH = "path: seeds/000_553f010ad6d6be2c.txt"
+
+
+def _source_path(base_dir: Path, path: str) -> int:
+    """Point the article's `path` at ``path`` (YAML double-quoted); return the line of `path:`."""
+    _edit(base_dir / "sources.yaml", SEED_PATH, f"path: {json.dumps(path)}")
+    return _line_of(base_dir / "sources.yaml", "  path: ")
+
+
+def _one_problem(base_dir: Path) -> str:
+    problems = _problems(base_dir)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        ("../../../../../../../../etc/passwd", "leads outside the base"),
+        ("/etc/passwd", "is absolute"),
+        ("/proc/self/environ", "is absolute"),
+        ("seeds/../../outside.txt", "leads outside the base"),
+        ("seeds/a\0b.txt", "contains a NUL byte"),
+        ("seeds", "is a folder"),
+        ("seeds/missing.txt", "cannot be read (No such file or directory)"),
+    ],
+    ids=["dotdot-passwd", "absolute", "proc", "dotdot-sibling", "nul", "directory", "missing"],
+)
+def test_a_source_path_that_cannot_be_read_is_one_error_and_never_opened(base_dir, monkeypatch, path, why):
+    (base_dir.parent.parent / "outside.txt").write_text("secret\n")
+    line = _source_path(base_dir, path)
+    opened: list[str] = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda p, *a, **k: opened.append(os.fsdecode(p)) or real_open(p, *a, **k))
+    problem = _one_problem(base_dir)
+    assert problem.startswith(f"{_display(base_dir, 'sources.yaml')}:{line}: source file ")
+    assert why in problem, problem
+    assert not [p for p in opened if not p.endswith(".yaml")], opened  # only the base's YAML files
+
+
+def test_a_symlink_leading_out_of_the_base_is_refused(base_dir, tmp_path):
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.txt"
+    secret.write_text("Iran’s President Pezeshkian Visits Azerbaijan Amid Efforts to Revive Ties\nsecret\n")
+    (base_dir.parent / "seeds" / "link.txt").symlink_to(secret)
+    line = _source_path(base_dir, "seeds/link.txt")
+    assert _one_problem(base_dir) == (
+        f"{_display(base_dir, 'sources.yaml')}:{line}: source file seeds/link.txt leads outside the base"
+        " (the folder that holds data/)"
+    )
+
+
+def test_a_symlink_within_the_base_is_followed(base_dir):
+    (base_dir.parent / "seeds" / "link.txt").symlink_to("000_553f010ad6d6be2c.txt")
+    _source_path(base_dir, "seeds/link.txt")
+    base, _ = loader.validate(base_dir)
+    assert base.sources[0].path == "seeds/link.txt"
+
+
+@pytest.mark.installed
+def test_a_fifo_source_is_refused_without_hanging(base_dir):
+    import subprocess
+    import sys
+
+    os.mkfifo(base_dir.parent / "seeds" / "fifo")
+    line = _source_path(base_dir, "seeds/fifo")
+    iranaz = Path(sys.executable).parent / "iranaz"
+    result = subprocess.run([iranaz, "validate", str(base_dir)], capture_output=True, text=True, timeout=20)
+    assert (result.returncode, result.stdout) == (3, "")
+    assert result.stderr == (
+        f"Error: {base_dir}/sources.yaml:{line}: source file seeds/fifo is not a regular file"
+        " (a device, FIFO or socket is never read)\n"
+    )
+
+
+def test_devices_and_proc_files_are_never_read(tmp_path):
+    from iranaz_cli.paths import Unreadable, read_regular
+
+    for device in ("/dev/zero", "/dev/null", "/dev/stdin"):
+        with pytest.raises(Unreadable, match="not a regular file"):
+            read_regular(Path(device), 1024)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "zero").symlink_to("/dev/zero")
+    (tmp_path / "seeds" / "environ").symlink_to("/proc/self/environ")
+    from iranaz_cli.paths import source_file
+
+    for name in ("zero", "environ"):
+        with pytest.raises(Unreadable, match="leads outside the base"):
+            source_file(tmp_path / "data", f"seeds/{name}")
+
+
+def test_a_source_over_the_size_cap_is_refused_before_reading(base_dir, monkeypatch):
+    monkeypatch.setattr(yamlread, "MAX_FILE_BYTES", 8192)  # above every YAML file of the base
+    with open(base_dir.parent / "seeds" / "000_553f010ad6d6be2c.txt", "a") as f:
+        f.write("x" * 8192)
+    problem = _one_problem(base_dir)
+    assert problem.endswith("source file seeds/000_553f010ad6d6be2c.txt 12766 bytes is over the 8192 bytes limit")
+
+
+def test_a_source_whose_bytes_differ_from_its_sha256_reveals_nothing_more(base_dir):
+    seed = base_dir.parent / "seeds" / "000_553f010ad6d6be2c.txt"
+    seed.write_text("A different first line\nsecret=hunter2\n")
+    line = _line_of(base_dir / "sources.yaml", "sha256: ")
+    problem = _one_problem(base_dir)
+    assert problem == (
+        f"{_display(base_dir, 'sources.yaml')}:{line}: source file seeds/000_553f010ad6d6be2c.txt does not match"
+        " its recorded sha256 (no quote is checked against it)"
+    )
+    import hashlib
+
+    assert hashlib.sha256(seed.read_bytes()).hexdigest() not in problem
+
+
+# --- one cause, one error ----------------------------------------------------------------------------
+
+
+def _break_seed(base_dir: Path, how: str) -> None:
+    seed = base_dir.parent / "seeds" / "000_553f010ad6d6be2c.txt"
+    if how == "missing":
+        seed.unlink()
+    elif how == "directory":
+        seed.unlink()
+        seed.mkdir()
+
+
+@pytest.mark.parametrize(
+    ("how", "why"), [("missing", "cannot be read (No such file or directory)"), ("directory", "is a folder")]
+)
+def test_a_seed_that_fails_is_one_error(base_dir, how, why):
+    _break_seed(base_dir, how)
+    problem = _one_problem(base_dir)
+    assert f"source file seeds/000_553f010ad6d6be2c.txt {why}" in problem
+
+
+def test_an_unreadable_seed_is_one_error(base_dir, monkeypatch):
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):
+        if os.fsdecode(path).endswith(".txt"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)  # as root, chmod 000 would not stop a read
+    assert _one_problem(base_dir).endswith("cannot be read (Permission denied)")
+
+
+def test_a_kind_typo_in_sources_is_one_error(base_dir):
+    _edit(base_dir / "sources.yaml", "kind: article", "kind: artcle")
+    line = _line_of(base_dir / "sources.yaml", "kind: artcle")
+    assert _one_problem(base_dir).startswith(f"{_display(base_dir, 'sources.yaml')}:{line}: ")
+
+
+@pytest.mark.parametrize("file", ["sources.yaml", "people.yaml"])
+def test_a_syntax_error_in_sources_or_people_is_one_error(base_dir, file):
+    _edit(base_dir / file, "- id: ", "- id: [unclosed\n- id: ")
+    problem = _one_problem(base_dir)
+    assert problem.startswith(f"{_display(base_dir, file)}:")
+
+
+def test_a_person_that_fails_conversion_is_not_reported_again(base_dir):
+    _edit(base_dir / "people.yaml", "id: rouhani\n", "id: rouhani\n  born: 1948\n")
+    assert "unknown field 'born'" in _one_problem(base_dir)
+
+
+def test_independent_problems_are_all_reported(base_dir):
+    _break_seed(base_dir, "missing")
+    _edit(base_dir / "visits.yaml", "president: khatami", "president: khatamy")
+    _edit(base_dir / "gas.yaml", "announced_by: paknejad", "announced_by: paknejat")
+    assert len(_problems(base_dir)) == 3
+
+
+def _many_problems(base_dir: Path, count: int) -> None:
+    """Add ``count`` visits that each name an unknown president: one problem each."""
+    records = "".join(
+        f'\n- id: extra-{i}\n  president: nobody-{i}\n  date: "2020"\n  occasion: x\n'
+        "  sources:\n    - source: background\n      note: x\n"
+        for i in range(count)
+    )
+    with open(base_dir / "visits.yaml", "a", encoding="utf-8") as f:
+        f.write(records)
+
+
+def test_commands_show_ten_problems_and_validate_shows_all(base_dir, cli):
+    _many_problems(base_dir, 25)
+    result = cli("--data", str(base_dir), "visits")
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 3
+    assert len(lines) == 11 and all("names 'nobody-" in line for line in lines[:10])
+    assert lines[10] == f"Error: 15 more: run iranaz validate {base_dir}"
+    full = cli("validate", str(base_dir))
+    assert full.exit_code == 3 and len(full.stderr.splitlines()) == 25
+    with pytest.raises(FactBaseError) as e:
+        loader.load_fact_base(base_dir)
+    assert len(e.value.problems) == 25 and len(str(e.value).splitlines()) == 11
+
+
+def test_ten_problems_or_fewer_are_all_shown(base_dir, cli):
+    _many_problems(base_dir, 10)
+    result = cli("--data", str(base_dir), "visits")
+    assert len(result.stderr.splitlines()) == 10 and "more:" not in result.stderr
+
+
+# --- refuse what the schema forbids ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", ".NaN", "1.0e+400"])
+def test_non_finite_numbers_are_refused(base_dir, value):
+    _edit(base_dir / "gas.yaml", "volume_bcm_per_year: 55", f"volume_bcm_per_year: {value}")
+    line = _line_of(base_dir / "gas.yaml", "volume_bcm_per_year")
+    assert _one_problem(base_dir) == (
+        f"{_display(base_dir, 'gas.yaml')}:{line}: '{value}' is not a finite number (infinity and NaN are refused)"
+    )
+
+
+@pytest.mark.parametrize("value", ["2020-00-00", "2021-02-30", "2020-00", "0000"])
+def test_days_that_do_not_exist_are_refused(base_dir, value):
+    _edit(base_dir / "visits.yaml", 'date: "2004"', f'date: "{value}"')
+    line = _line_of(base_dir / "visits.yaml", value)
+    assert _one_problem(base_dir).startswith(f"{_display(base_dir, 'visits.yaml')}:{line}: bad date '{value}'")
+
+
+def test_a_source_published_date_is_checked(base_dir):
+    _edit(
+        base_dir / "sources.yaml", "  publisher: Wikipedia\n", '  publisher: Wikipedia\n  published: "2021-02-30"\n', 1
+    )
+    assert "bad date '2021-02-30'" in _one_problem(base_dir)

@@ -507,3 +507,69 @@ def test_a_source_published_date_is_checked(base_dir):
         base_dir / "sources.yaml", "  publisher: Wikipedia\n", '  publisher: Wikipedia\n  published: "2021-02-30"\n', 1
     )
     assert "bad date '2021-02-30'" in _one_problem(base_dir)
+
+
+# --- a folder name that is not UTF-8 -----------------------------------------------------------------
+
+
+@pytest.fixture
+def latin1_base(tmp_path) -> Path:
+    """Return a copy of the shipped base in a folder named b'caf\\xe9' (Latin-1, not UTF-8)."""
+    import shutil
+
+    from conftest import ROOT
+
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9"))
+    shutil.copytree(ROOT / "data", folder / "data")
+    shutil.copytree(ROOT / "seeds", folder / "seeds")
+    return folder / "data"
+
+
+@pytest.mark.installed
+@pytest.mark.parametrize(
+    "args",
+    [("visits", "--json"), ("show", "khatami-2004", "--json"), ("who", "Sanaei"), ("timeline",), ("sources",)],
+    ids=" ".join,
+)
+def test_a_base_in_a_folder_named_in_latin1_answers_every_query(latin1_base, args):
+    from test_installed import run
+
+    result = run("--data", str(latin1_base), *args)
+    assert (result.returncode, result.stderr) == (0, "")
+    again = run(*args, env={"IRANAZ_DATA": str(latin1_base)})  # now from the cache
+    assert (again.returncode, again.stdout) == (0, result.stdout)
+
+
+@pytest.mark.installed
+def test_a_folder_named_in_latin1_validates_and_names_itself_escaped(latin1_base):
+    from test_installed import run
+
+    assert run("validate", str(latin1_base)).stdout == "ok: 57 records in 7 files\n"
+    _edit(latin1_base / "visits.yaml", "president: khatami", "president: khatamy")
+    for args in (("validate", str(latin1_base)), ("--data", str(latin1_base), "visits")):
+        result = run(*args)
+        display = os.fsdecode(os.fsencode(latin1_base)[: -len(b"/caf\xe9/data")])
+        assert result.returncode == 3
+        assert result.stderr.startswith(f"Error: {display}/caf\\udce9/data/visits.yaml:"), result.stderr
+
+
+@pytest.mark.installed
+def test_completion_works_for_a_base_in_a_folder_named_in_latin1(latin1_base):
+    from test_installed import run
+
+    env = {"_IRANAZ_COMPLETE": "complete_bash", "COMP_WORDS": "iranaz show khatami", "COMP_CWORD": "2"}
+    result = run(env={**env, "IRANAZ_DATA": str(latin1_base)})
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "khatami-2004" in result.stdout.split()
+
+
+def test_file_names_and_values_in_problems_are_one_line_of_visible_text(base_dir, cli):
+    _write(base_dir, "x\x1b]0;owned\x07.yaml", "[]\n")
+    _edit(base_dir / "visits.yaml", "president: khatami", 'president: "khatami\\nError: everything is fine\\u202e"')
+    result = cli("validate", str(base_dir))
+    assert result.exit_code == 3
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"Error: {base_dir}/") for line in lines)
+    assert "x\\x1b]0;owned\\x07.yaml: unexpected file" in lines[0]
+    assert "'khatami\\nError: everything is fine\\u202e'" in lines[1]
+    assert not any(c in result.stderr for c in "\x1b\x07\u202e")

@@ -12,12 +12,12 @@ import msgspec
 
 from . import edtf, yamlread
 from .errors import FactBaseError
-from .model import DATE_FIELDS, KINDS, PERSON_REFERENCES, FactBase, people_named
+from .model import DATE_FIELDS, ID_PATTERN, KINDS, PERSON_REFERENCES, FactBase, people_named
 from .paths import Stamp, Unreadable, base_root, read_regular, resolve_data_dir, source_file, stamp_of
 from .text import fold_quote
 from .yamlread import Path_, _decode, parse_yaml, read_file, read_yaml
 
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_ID = re.compile(ID_PATTERN)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 

@@ -6,17 +6,16 @@ by the digest of the file's bytes: after an edit only the changed file is parsed
 checks across files run on the cached records of the others.
 
 A cache can never answer for another base, nor for an older version of this one: an entry is
-named by a cryptographic hash (SHA-256) of the resolved path it belongs to, holds that path and
-every file it was read from and is checked against them, and carries a digest of its own bytes,
-so a corrupt, truncated or tampered entry is rebuilt, never believed. Any failure of the cache
-only costs speed.
+named by a cryptographic hash (BLAKE2b) of the resolved path it belongs to, holds that path and
+every file it was read from and is checked against them, and carries a BLAKE2b digest of its own
+bytes, so a corrupt, truncated or tampered entry is rebuilt, never believed. Any failure of the
+cache only costs speed.
 """
 
 from __future__ import annotations
 
 import functools
 import gc
-import hashlib
 import os
 import stat
 import time
@@ -30,12 +29,22 @@ from .model import KINDS, FactBase
 from .paths import Stamp, Unreadable, read_regular, stamp_of
 
 _MAGIC = b"iranaz cache 2\n"
-_DIGEST_SIZE = 32  # SHA-256 of the payload, after the magic line
+_DIGEST_SIZE = 32  # BLAKE2b of the payload, after the magic line
 # A file changed less than this long before the cache was written may change again within the
 # file system's timestamp granularity without its stamp changing, so its content is checked too.
 _RACY_NS = 2_000_000_000
 
 T = TypeVar("T")
+
+try:  # CPython's own BLAKE2b: importing hashlib would load OpenSSL (~3-18 ms) on every query
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover  (another Python)
+    from hashlib import blake2b as _blake2b
+
+
+def _hash(data: bytes | memoryview) -> bytes:
+    """Return the BLAKE2b digest (32 bytes) that names and checks cache entries."""
+    return _blake2b(data, digest_size=_DIGEST_SIZE).digest()
 
 
 class _BaseEntry(msgspec.Struct, array_like=True):
@@ -84,11 +93,11 @@ def _code() -> str:
             if entry.name.endswith(".py"):
                 st = entry.stat()
                 parts.append(f"{entry.name} {st.st_size} {st.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+    return _hash("\n".join(parts).encode()).hex()
 
 
 def _entry_file(folder: Path, prefix: str, path: Path) -> Path:
-    return folder / f"{prefix}-{hashlib.sha256(os.fsencode(path)).hexdigest()[:40]}.msgpack"
+    return folder / f"{prefix}-{_hash(os.fsencode(path)).hex()}.msgpack"
 
 
 def _read_entry(file: Path) -> bytes | None:
@@ -106,7 +115,7 @@ def _read_entry(file: Path) -> bytes | None:
     if len(data) < head or not data.startswith(_MAGIC):
         return None
     payload = memoryview(data)[head:]
-    if hashlib.sha256(payload).digest() != data[len(_MAGIC) : head]:
+    if _hash(payload) != data[len(_MAGIC) : head]:
         return None  # corrupt, truncated or tampered with
     return payload  # type: ignore[return-value]  # a memoryview decodes as bytes do
 
@@ -121,7 +130,7 @@ def _write_entry(file: Path, payload: bytes) -> None:
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(_MAGIC)
-                f.write(hashlib.sha256(payload).digest())
+                f.write(_hash(payload))
                 f.write(payload)
             os.replace(tmp, file)
         except BaseException:

@@ -74,6 +74,21 @@ def test_every_attributed_record_cites_the_attributing_words(kind, record, ids):
         assert any(surname in q and any(w in q for w in ATTRIBUTING_WORDS) for q in quotes), (record["id"], person)
 
 
+def test_records_attributed_to_the_article_cite_it_and_are_assessments():
+    sources = {s["id"] for s in _yaml("sources")}
+    own = [(k, r) for k in KIND_FILES for r in _yaml(k) if set(r.get("according_to", [])) & sources]
+    assert {r["id"] for _, r in own} == set(ASSESSMENTS)
+    for _, record in own:
+        assert record["kind"] == "assessment"
+        assert {c["source"] for c in record["sources"]} >= set(record["according_to"])
+
+
+def test_a_not_factual_mark_must_be_in_the_article(base_dir):
+    _edit(base_dir / "sources.yaml", "  published: null\n",
+          "  published: null\n  not_factual:\n    - quote: no such words\n      reason: x\n")  # fmt: skip
+    assert any("sources.yaml" in p and "not found in the article: 'no such words'" in p for p in _problems(base_dir))
+
+
 def test_sanaei_s_quote_cites_according_to_mehdi_sanaei():
     [quote] = [q for q in _yaml("quotes") if q["id"] == "sanaei-compressed-trip"]
     assert quote["sources"][0]["quote"].startswith("According to Mehdi Sanaei")

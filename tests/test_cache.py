@@ -40,6 +40,11 @@ def _base_entries() -> list[Path]:
     return sorted(_cache_home().glob("base-*.msgpack"))
 
 
+def _ok() -> str:
+    """Return what `iranaz validate` prints for the shipped base."""
+    return f"ok: {loader.count_records(loader.load_fact_base(ROOT / 'data', cache=False))} records in 7 files\n"
+
+
 def _crc32_twins(parent: Path) -> tuple[Path, Path]:
     """Return two folders in ``parent`` whose data folders' paths have the same CRC-32 (a birthday search)."""
     import hashlib
@@ -102,12 +107,13 @@ def test_a_truncated_or_corrupted_entry_is_rebuilt(base_dir):
     assert b"Astara" in whole
     entry.write_bytes(whole.replace(b"Astara", b"Astora"))  # a byte of a fact: still well-formed msgpack
     assert loader.load_fact_base(base_dir).gas[0].delivery_point == "Astara"
+    people = len(loader.load_fact_base(base_dir, cache=False).people)
     for position in range(0, len(whole), max(1, len(whole) // 25)):
         corrupt = bytearray(whole)
         corrupt[position] ^= 0x01
         entry.write_bytes(bytes(corrupt))
         base = loader.load_fact_base(base_dir)
-        assert (base.visits[1].occasion, len(base.people)) == ("Visit", 13), position
+        assert (base.visits[1].occasion, len(base.people)) == ("Visit", people), position
 
 
 def test_an_entry_of_another_folder_is_not_believed(tmp_path):
@@ -141,14 +147,15 @@ def test_a_symlink_or_a_relative_folder_answers_as_the_real_path(base_dir, tmp_p
     assert real.exit_code == 0, real.stderr
     via_link = cli("--data", str(link), "visits", "--json")
     assert (via_link.exit_code, via_link.stdout) == (0, real.stdout), via_link.stderr
-    assert cli("validate", str(link)).stdout == "ok: 57 records in 7 files\n"
+    ok = _ok()
+    assert cli("validate", str(link)).stdout == ok
     assert len(_base_entries()) == 1  # one base, one entry
     monkeypatch.chdir(base_dir)
     result = cli("validate", ".")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "ok: 57 records in 7 files\n", "")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, ok, "")
     assert cli("--data", ".", "visits", "--json").stdout == real.stdout
     monkeypatch.chdir(link)
-    assert cli("validate", ".").stdout == "ok: 57 records in 7 files\n"
+    assert cli("validate", ".").stdout == ok
 
 
 @pytest.mark.parametrize(
@@ -212,7 +219,7 @@ def test_after_an_edit_only_the_changed_file_is_parsed_again(base_dir, monkeypat
     base = loader.load_fact_base(base_dir)
     assert parsed == ["visits.yaml"]
     assert base.visits[-1].id == "pezeshkian-2026"
-    assert ("visits", len(base.visits) - 1) in base.mentions["pezeshkian"]
+    assert any(tuple(m[:2]) == ("visits", len(base.visits) - 1) for m in base.mentions["pezeshkian"])
     assert base == loader.load_fact_base(base_dir, cache=False)
 
 
@@ -241,7 +248,7 @@ def test_a_person_added_is_found_by_name(base_dir):
     with open(base_dir / "people.yaml", "a", encoding="utf-8") as f:
         f.write(
             "\n- id: new-person\n  name: Zyxwv Qwerty\n  country: Iran\n  sources:\n"
-            "    - source: background\n      note: added by a test\n"
+            "    - source: wikipedia-presidents-of-iran\n      note: added by a test\n"
         )
     base = loader.load_fact_base(base_dir)
     assert [p["id"] for p in core.people(base, "Qwerty")] == ["new-person"]

@@ -54,6 +54,15 @@ class _BaseEntry(msgspec.Struct, array_like=True):
     base: FactBase
 
 
+class _BaseHeader(msgspec.Struct, array_like=True):
+    """A base entry with the base left undecoded: checked before the base is decoded."""
+
+    code: str
+    folder: bytes
+    deps: list[Stamp]
+    base: msgspec.Raw
+
+
 class _FileEntry(msgspec.Struct, Generic[T], array_like=True):
     code: str
     file: bytes  # the resolved YAML file it belongs to
@@ -100,8 +109,12 @@ def _entry_file(folder: Path, prefix: str, path: Path) -> Path:
     return folder / f"{prefix}-{_hash(os.fsencode(path)).hex()}.msgpack"
 
 
-def _read_entry(file: Path) -> bytes | None:
-    """Return an entry's payload if it is ours and intact, else None."""
+def _read_entry(file: Path, check: bool = True) -> tuple[memoryview, bytes] | None:
+    """Return an entry's payload and the digest it carries, if it is a file of ours (and intact).
+
+    With ``check`` false the digest is left to the caller, who may reject the entry for a cheaper
+    reason first (a stale stamp) and must check the digest before believing anything in it.
+    """
     try:
         fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
     except OSError:
@@ -114,10 +127,10 @@ def _read_entry(file: Path) -> bytes | None:
     head = len(_MAGIC) + _DIGEST_SIZE
     if len(data) < head or not data.startswith(_MAGIC):
         return None
-    payload = memoryview(data)[head:]
-    if _hash(payload) != data[len(_MAGIC) : head]:
+    payload, digest = memoryview(data)[head:], data[len(_MAGIC) : head]
+    if check and _hash(payload) != digest:
         return None  # corrupt, truncated or tampered with
-    return payload  # type: ignore[return-value]  # a memoryview decodes as bytes do
+    return payload, digest
 
 
 def _write_entry(file: Path, payload: bytes) -> None:
@@ -140,7 +153,7 @@ def _write_entry(file: Path, payload: bytes) -> None:
         pass  # a read-only or full cache folder only costs speed
 
 
-def _decode(payload: bytes, type_: Any) -> Any:
+def _decode(payload: bytes | memoryview | msgspec.Raw, type_: Any) -> Any:
     gc.disable()  # decoding makes many objects and no cycles: collecting would only cost time
     try:
         return msgspec.msgpack.decode(payload, type=type_)
@@ -151,32 +164,46 @@ def _decode(payload: bytes, type_: Any) -> Any:
 
 
 def read_base(folder: Path, data_dir: Path) -> FactBase | None:
-    """Return the cached base of ``data_dir`` (resolved) if no file it was read from has changed."""
+    """Return the cached base of ``data_dir`` (resolved) if no file it was read from has changed.
+
+    The stamps are compared first, so a stale entry costs neither the digest nor decoding the base;
+    nothing of an entry is believed before its digest is checked.
+    """
     cache = _entry_file(folder, "base", data_dir)
-    payload = _read_entry(cache)
-    entry = _decode(payload, _BaseEntry) if payload is not None else None
-    if entry is None or entry.code != _code() or entry.folder != os.fsencode(data_dir):
+    read = _read_entry(cache, check=False)
+    entry = _decode(read[0], _BaseHeader) if read is not None else None
+    if read is None or entry is None or entry.code != _code() or entry.folder != os.fsencode(data_dir):
         return None
     if not {os.fsencode(data_dir / f"{kind}.yaml") for kind in KINDS} <= {dep[0] for dep in entry.deps}:
         return None  # not an entry of this base's files
-    hashed = still_racy = False
-    now = time.time_ns()
-    for dep in entry.deps:
-        path, digest = dep[0], dep[-1]
-        try:
-            if stamp_of(path)[:5] != dep[:5]:
-                return None
-            if digest:
-                if read_regular(Path(os.fsdecode(path)), dep[1])[1][-1] != digest:
-                    return None
-                hashed = True
-                still_racy = still_racy or now - dep[2] < _RACY_NS
-        except (OSError, Unreadable):
-            return None
-    if hashed and not still_racy:  # the files have settled: plain stamps spare later runs the hashing
-        entry.deps = [(*dep[:5], "") for dep in entry.deps]
+    if not _unchanged(entry.deps):
+        return None
+    if _hash(read[0]) != read[1]:
+        return None  # corrupt, truncated or tampered with
+    base = _decode(entry.base, FactBase)
+    if base is not None and any(dep[-1] for dep in entry.deps) and _settled(entry.deps):
+        entry.deps = [(*dep[:5], "") for dep in entry.deps]  # plain stamps spare later runs the hashing
         _write_entry(cache, msgspec.msgpack.encode(entry))
-    return entry.base
+    return base
+
+
+def _unchanged(deps: list[Stamp]) -> bool:
+    """Whether every file has its stamp, and a file changed just before it was cached its content."""
+    try:
+        for dep in deps:
+            if stamp_of(dep[0])[:5] != dep[:5]:
+                return False
+            if dep[-1] and read_regular(Path(os.fsdecode(dep[0])), dep[1])[1][-1] != dep[-1]:
+                return False
+    except (OSError, Unreadable):
+        return False
+    return True
+
+
+def _settled(deps: list[Stamp]) -> bool:
+    """Whether every file last changed long enough ago that its stamp alone tells a change."""
+    now = time.time_ns()
+    return all(now - dep[2] >= _RACY_NS for dep in deps)
 
 
 def write_base(folder: Path, data_dir: Path, stamps: list[Stamp], base: FactBase) -> None:
@@ -197,9 +224,9 @@ class FileCache:
 
     def get(self, kind: str, file: Path, digest: str) -> tuple[list[Any], dict[tuple[Any, ...], int]] | None:
         """Return the records and line map of a file whose bytes have ``digest``, if cached."""
-        payload = _read_entry(_entry_file(self.folder, "file", file))
+        read = _read_entry(_entry_file(self.folder, "file", file))
         record_type: Any = KINDS[kind]  # a type chosen at run time
-        entry = _decode(payload, _FileEntry[record_type]) if payload is not None else None
+        entry = _decode(read[0], _FileEntry[record_type]) if read is not None else None
         if entry is None or (entry.code, entry.file, entry.digest) != (_code(), os.fsencode(file), digest):
             return None
         if len(entry.lines) != len(entry.records) + 1:

@@ -577,3 +577,19 @@ def test_file_names_and_values_in_problems_are_one_line_of_visible_text(base_dir
     assert "x\\x1b]0;owned\\x07.yaml: unexpected file" in lines[0]
     assert "'khatami\\nError: everything is fine\\u202e'" in lines[1]
     assert not any(c in result.stderr for c in "\x1b\x07\u202e")
+
+
+def test_quotes_fold_every_kind_of_whitespace_as_one_space():
+    import random
+    import re
+
+    from iranaz_cli.text import fold_quote
+
+    def by_regex(text: str) -> str:  # the definition: quotes and dashes folded, `\s+` runs as one space
+        return re.sub(r"\s+", " ", text.translate(str.maketrans("‘’‛“”—–", "'''\"\"--"))).strip()
+
+    alphabet = " \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2009\u200b\u2028\u202f\u3000\ufeffab’‘“”—–'\"-"
+    rng = random.Random(0)
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        assert fold_quote(text) == by_regex(text), repr(text)

@@ -67,6 +67,8 @@ class _FileEntry(msgspec.Struct, Generic[T], array_like=True):
     code: str
     file: bytes  # the resolved YAML file it belongs to
     digest: str  # of the bytes its records were converted from
+    size: int  # how many bytes
+    appendable: bool  # whether items appended after its last byte can only add to its list
     lines: list[int]  # the line of the file's list, then of each record
     records: list[T]
     name_index: dict[str, list[int]] | None = None  # people.yaml only: names.build_index of its records
@@ -214,6 +216,13 @@ def write_base(folder: Path, data_dir: Path, stamps: list[Stamp], base: FactBase
     _write_entry(_entry_file(folder, "base", data_dir), msgspec.msgpack.encode(entry))
 
 
+def _line_map(lines: list[int]) -> dict[tuple[Any, ...], int]:
+    """Return a file entry's lines as the validator keeps them: the list's, then each record's."""
+    mapped: dict[tuple[Any, ...], int] = {(i,): line for i, line in enumerate(lines[1:])}
+    mapped[()] = lines[0]
+    return mapped
+
+
 class FileCache:
     """The file entries of one base: read as validation asks for them, written when it is done."""
 
@@ -224,22 +233,42 @@ class FileCache:
 
     def get(self, kind: str, file: Path, digest: str) -> tuple[list[Any], dict[tuple[Any, ...], int]] | None:
         """Return the records and line map of a file whose bytes have ``digest``, if cached."""
+        entry = self._entry(kind, file)
+        if entry is None or entry.digest != digest:
+            return None
+        self.entries[kind] = entry
+        return entry.records, _line_map(entry.lines)
+
+    def before_append(self, kind: str, file: Path) -> tuple[int, str, list[Any], dict[tuple[Any, ...], int]] | None:
+        """Return the size, digest, records and line map the file had, if items appended to it
+        can only add to its list (the caller checks that the file begins with those bytes)."""
+        entry = self._entry(kind, file)
+        if entry is None or not entry.appendable:
+            return None
+        return entry.size, entry.digest, entry.records, _line_map(entry.lines)
+
+    def _entry(self, kind: str, file: Path) -> _FileEntry[Any] | None:
         read = _read_entry(_entry_file(self.folder, "file", file))
         record_type: Any = KINDS[kind]  # a type chosen at run time
         entry = _decode(read[0], _FileEntry[record_type]) if read is not None else None
-        if entry is None or (entry.code, entry.file, entry.digest) != (_code(), os.fsencode(file), digest):
+        if entry is None or (entry.code, entry.file) != (_code(), os.fsencode(file)):
             return None
-        if len(entry.lines) != len(entry.records) + 1:
-            return None
-        self.entries[kind] = entry
-        lines: dict[tuple[Any, ...], int] = {(i,): line for i, line in enumerate(entry.lines[1:])}
-        lines[()] = entry.lines[0]
-        return entry.records, lines
+        return entry if len(entry.lines) == len(entry.records) + 1 else None
 
-    def put(self, kind: str, file: Path, digest: str, records: list[Any], lines: dict[tuple[Any, ...], int]) -> None:
+    def put(
+        self,
+        kind: str,
+        file: Path,
+        digest: str,
+        records: list[Any],
+        lines: dict[tuple[Any, ...], int],
+        size: int = 0,
+        appendable: bool = False,
+    ) -> None:
         """Keep a file's converted records (all valid on their own) to write once validation is done."""
         order = [lines.get((), 1), *(lines[(i,)] for i in range(len(records)))]
-        self.entries[kind] = self.changed[kind] = _FileEntry(_code(), os.fsencode(file), digest, order, records)
+        entry = _FileEntry(_code(), os.fsencode(file), digest, size, appendable, order, records)
+        self.entries[kind] = self.changed[kind] = entry
 
     def name_index(self) -> dict[str, list[int]] | None:
         """Return the name index cached with people.yaml's records, if they came from the cache."""

@@ -23,11 +23,17 @@ from .model import (
     people_named,
 )
 from .paths import Stamp, Unreadable, base_root, read_regular, resolve_data_dir, source_file, stamp_of
+from .paths import digest as paths_digest
 from .text import fold_quote
-from .yamlread import Path_, _decode, parse_yaml, read_file, read_yaml
+from .yamlread import Path_, _decode, parse_list, read_file, read_yaml
 
 _ID = re.compile(ID_PATTERN)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# Text appended to a list file that can only add items to it: blank or comment lines, then "- " at
+# column 0. A block scalar that keeps its trailing newlines (`|+`) would take in appended blank
+# lines, so a file holding one is never read as a prefix.
+_APPENDED_ITEMS = re.compile(rb"(?:[ \t]*(?:#[^\n]*)?\r?\n)*- ")
+_KEEP_CHOMPING = re.compile(rb"[|>][1-9]?\+")
 
 
 _MSGSPEC_PATH = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
@@ -63,7 +69,18 @@ class FileCache(Protocol):
 
     def get(self, kind: str, file: Path, digest: str) -> tuple[list[Any], dict[Path_, int]] | None: ...
 
-    def put(self, kind: str, file: Path, digest: str, records: list[Any], lines: dict[Path_, int]) -> None: ...
+    def before_append(self, kind: str, file: Path) -> tuple[int, str, list[Any], dict[Path_, int]] | None: ...
+
+    def put(
+        self,
+        kind: str,
+        file: Path,
+        digest: str,
+        records: list[Any],
+        lines: dict[Path_, int],
+        size: int = 0,
+        appendable: bool = False,
+    ) -> None: ...
 
 
 class _Validator:
@@ -143,7 +160,13 @@ class _Validator:
             if cached is not None:
                 records, self.lines[display] = cached
                 return records
-            value, lines, problems, bad = parse_yaml(_decode(raw, display), display)
+            appended = self._appended(kind, path, raw)
+            if appended is not None:
+                records, self.lines[display] = appended
+                appendable = not _KEEP_CHOMPING.search(raw)
+                self.cache.put(kind, path, stamp[-1], records, appended[1], len(raw), appendable)  # type: ignore[union-attr]
+                return records
+            value, lines, problems, bad, appendable = parse_list(_decode(raw, display), display)
         except FactBaseError as e:
             self.problems.extend(e.problems)
             return None
@@ -163,8 +186,33 @@ class _Validator:
                 if isinstance(raw_record.get("id"), str):
                     self.failed[kind].add(raw_record["id"])  # reported: what names it is not an error too
         if self.cache is not None and not problems and len(self.problems) == before:
-            self.cache.put(kind, path, stamp[-1], records, lines)
+            appendable = appendable and not _KEEP_CHOMPING.search(raw)
+            self.cache.put(kind, path, stamp[-1], records, lines, len(raw), appendable)
         return records
+
+    def _appended(self, kind: str, path: Path, raw: bytes) -> tuple[list[Any], dict[Path_, int]] | None:
+        """Return the records of a file that is a cached file with items appended (as `iranaz add`
+        writes them), parsing only what was appended; None when that is not so or anything is amiss
+        (the whole file is then read as any other, to report its problems)."""
+        before = self.cache.before_append(kind, path) if self.cache is not None else None
+        if before is None:
+            return None
+        size, digest, records, lines = before
+        if not (size < len(raw) and raw[size - 1 : size] == b"\n" and _APPENDED_ITEMS.match(raw, size)):
+            return None
+        if paths_digest(raw[:size]) != digest:
+            return None
+        try:
+            value, added, problems, bad, appendable = parse_list(raw[size:].decode("utf-8"), "")
+            new = [msgspec.convert(item, KINDS[kind]) for item in value]
+        except (UnicodeDecodeError, FactBaseError, msgspec.ValidationError, TypeError):
+            return None
+        if problems or bad or not appendable or not new:
+            return None
+        offset = raw.count(b"\n", 0, size)
+        merged = dict(lines)
+        merged.update({(len(records) + at[0],): line + offset for at, line in added.items() if len(at) == 1})
+        return [*records, *new], merged
 
     def _format(self, problem: str | tuple[str, Path_, str]) -> str:
         if isinstance(problem, str):

@@ -67,6 +67,9 @@ class _Reader:
         self.lines: dict[Path_, int] = {}
         self.problems: list[str] = []
         self.bad_records: set[Any] = set()  # top-level items with a problem: not validated further
+        # Whether text appended after this file's last byte, starting with "- " at column 0, can only
+        # add items to its list: a block list at column 0, no document markers (see validate).
+        self.appendable = True
 
     def problem(self, path: Path_, line: int, message: str) -> None:
         self.problems.append(f"{self.display}:{line}: {message}")
@@ -83,6 +86,8 @@ class _Reader:
             while loader.check_event():
                 event = loader.get_event()
                 cls = type(event)
+                if cls is events.DocumentStartEvent or cls is events.DocumentEndEvent:
+                    self.appendable = self.appendable and not event.explicit
                 if cls is events.DocumentStartEvent:
                     documents += 1
                     if documents > 1:
@@ -129,6 +134,8 @@ class _Reader:
                 if len(stack) >= MAX_DEPTH:
                     self.problem((), line, f"nested deeper than {MAX_DEPTH} levels")
                     raise _Refused
+                if not stack and (cls is not events.SequenceStartEvent or event.flow_style or event.start_mark.column):
+                    self.appendable = False
                 stack.append(_Frame(path, cls is events.MappingStartEvent, kept))
         finally:
             loader.dispose()
@@ -240,13 +247,21 @@ def read_yaml(
 
 def parse_yaml(text: str, display: str, all_lines: bool = False) -> tuple[Any, dict[Path_, int], list[str], set[Any]]:
     """Read YAML text as ``read_yaml`` reads a file."""
+    value, lines, problems, bad, _ = parse_list(text, display, all_lines)
+    return value, lines, problems, bad
+
+
+def parse_list(
+    text: str, display: str, all_lines: bool = False
+) -> tuple[Any, dict[Path_, int], list[str], set[Any], bool]:
+    """Read YAML text as ``parse_yaml`` does; also say whether appended items only add to its list."""
     import yaml
 
     reader = _Reader(display, all_lines)
     try:
         value = reader.read(text)
     except _Refused:  # the file was abandoned: nothing of it is validated further
-        return None, reader.lines, reader.problems, {None}
+        return None, reader.lines, reader.problems, {None}, False
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
@@ -254,5 +269,5 @@ def parse_yaml(text: str, display: str, all_lines: bool = False) -> tuple[Any, d
     except yaml.YAMLError as e:
         raise FactBaseError([f"{display}: {e}"]) from None
     if value is None and not reader.problems:
-        return None, reader.lines, [f"{display}: the file is empty (expected a list of records)"], {None}
-    return value, reader.lines, reader.problems, reader.bad_records
+        return None, reader.lines, [f"{display}: the file is empty (expected a list of records)"], {None}, False
+    return value, reader.lines, reader.problems, reader.bad_records, reader.appendable and isinstance(value, list)

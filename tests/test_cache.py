@@ -199,28 +199,94 @@ NEW_VISIT = """
 """
 
 
-def _parsed_files(monkeypatch) -> list[str]:
-    parsed: list[str] = []
-    real = validate_module.parse_yaml
+def _parsed(monkeypatch) -> list[tuple[str, int]]:
+    """Record (file, characters) of every YAML text the validator parses."""
+    parsed: list[tuple[str, int]] = []
+    real = validate_module.parse_list
 
     def counting(text, display, *args, **kwargs):
-        parsed.append(Path(display).name)
+        parsed.append((Path(display).name, len(text)))
         return real(text, display, *args, **kwargs)
 
-    monkeypatch.setattr(validate_module, "parse_yaml", counting)
+    monkeypatch.setattr(validate_module, "parse_list", counting)
     return parsed
 
 
 def test_after_an_edit_only_the_changed_file_is_parsed_again(base_dir, monkeypatch):
     loader.load_fact_base(base_dir)
-    parsed = _parsed_files(monkeypatch)
-    with open(base_dir / "visits.yaml", "a", encoding="utf-8") as f:
-        f.write(NEW_VISIT.format(president="pezeshkian"))
+    parsed = _parsed(monkeypatch)
+    _edit(base_dir / "visits.yaml", "occasion: Visit\n", "occasion: Visit, edited\n")
     base = loader.load_fact_base(base_dir)
-    assert parsed == ["visits.yaml"]
+    assert [name for name, _ in parsed] == ["visits.yaml"]
+    assert base.visits[1].occasion == "Visit, edited"
+    assert base == loader.load_fact_base(base_dir, cache=False)
+
+
+@pytest.mark.parametrize(
+    "appended",
+    [
+        NEW_VISIT.format(president="pezeshkian"),
+        "# a comment first\n\n" + NEW_VISIT.format(president="pezeshkian").lstrip("\n"),
+        NEW_VISIT.format(president="pezeshkian").lstrip("\n").replace("\n", "\r\n"),
+    ],
+    ids=["blank-line", "comment", "crlf"],
+)
+def test_after_an_append_only_the_appended_text_is_parsed(base_dir, monkeypatch, appended):
+    loader.load_fact_base(base_dir)
+    parsed = _parsed(monkeypatch)
+    with open(base_dir / "visits.yaml", "a", encoding="utf-8", newline="") as f:
+        f.write(appended)
+    base = loader.load_fact_base(base_dir)
+    assert parsed == [("", len(appended))]  # the appended text alone
     assert base.visits[-1].id == "pezeshkian-2026"
     assert any(tuple(m[:2]) == ("visits", len(base.visits) - 1) for m in base.mentions["pezeshkian"])
-    assert base == loader.load_fact_base(base_dir, cache=False)
+    assert base == loader.load_fact_base(base_dir, cache=False)  # the same records, lines and indexes
+    with open(base_dir / "visits.yaml", "a", encoding="utf-8") as f:
+        f.write(NEW_VISIT.format(president="nobody").replace("pezeshkian-2026", "second-append"))
+    with pytest.raises(FactBaseError) as e:
+        loader.load_fact_base(base_dir)
+    line = (base_dir / "visits.yaml").read_text(encoding="utf-8").splitlines().index("  president: nobody") + 1
+    assert e.value.problems == [
+        f"{base_dir}/visits.yaml:{line}: 'president' names 'nobody', which is not a person id in people.yaml"
+    ]
+
+
+def _flow_list(visits: Path) -> str:
+    records = msgspec.to_builtins(loader.load_fact_base(visits.parent, cache=False).visits)
+    return json.dumps(records, ensure_ascii=False) + "\n"  # JSON is a YAML flow list
+
+
+KEPT = NEW_VISIT.format(president="pezeshkian").replace("occasion:", "notes:\n    - |+\n      kept\n  occasion:")
+
+
+@pytest.mark.parametrize(
+    ("before", "appended"),
+    [
+        (_flow_list, NEW_VISIT),  # an item after a flow list is an error
+        (lambda v: v.read_text(encoding="utf-8") + "...\n", NEW_VISIT),  # after a document end: a new document
+        (lambda v: v.read_text(encoding="utf-8"), "---\n" + NEW_VISIT),  # a second document
+        (lambda v: v.read_text(encoding="utf-8"), "    - indented\n"),  # continues the last item
+        (lambda v: v.read_text(encoding="utf-8") + KEPT.split("  sources:")[0].replace("id: pezeshkian-2026", "id: k")
+         + "  sources:" + KEPT.split("  sources:")[1], "\n\n" + NEW_VISIT),  # `|+` takes in blank lines
+    ],
+    ids=["flow-list", "document-end", "second-document", "indented", "keep-chomping"],
+)  # fmt: skip
+def test_an_append_that_could_change_what_came_before_is_read_whole(base_dir, monkeypatch, before, appended):
+    visits = base_dir / "visits.yaml"
+    visits.write_text(before(visits), encoding="utf-8")
+    loader.load_fact_base(base_dir)  # valid: each file is cached
+    with open(visits, "a", encoding="utf-8") as f:
+        f.write(appended.format(president="pezeshkian"))
+    parsed = _parsed(monkeypatch)
+
+    def outcome(**options):
+        try:
+            return loader.load_fact_base(base_dir, **options)
+        except FactBaseError as e:
+            return e.problems
+
+    assert outcome() == outcome(cache=False)
+    assert [name for name, _ in parsed][:1] == ["visits.yaml"]  # the whole file, not the appended text alone
 
 
 def test_checks_across_files_still_run_on_cached_records(base_dir, monkeypatch):

@@ -50,6 +50,7 @@ class Kind(StrEnum):
     corridor = "corridor"
     quote = "quote"
     gas = "gas"
+    term = "term"
 
 
 class SchemaKind(StrEnum):
@@ -61,6 +62,7 @@ class SchemaKind(StrEnum):
     search = "search"
     quotes = "quotes"
     sources = "sources"
+    offices = "offices"
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
@@ -77,6 +79,12 @@ DataOpt = Annotated[
 ]
 SinceOpt = Annotated[int | None, typer.Option(metavar="YEAR", help="First year to include.")]
 UntilOpt = Annotated[int | None, typer.Option(metavar="YEAR", help="Last year to include.")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at", metavar="DATE", help="Only what held at this date: YYYY, YYYY-MM or YYYY-MM-DD, with ~ or ? as in EDTF."
+    ),
+]
 SvgOpt = Annotated[str | None, typer.Option("--save-svg", metavar="FILE", help="Also save the table as SVG.")]
 HtmlOpt = Annotated[str | None, typer.Option("--save-html", metavar="FILE", help="Also save the table as HTML.")]
 

@@ -38,12 +38,19 @@ class Source(_Record):
 
 
 class Role(_Record):
-    """A title a person held, with the dates the sources give."""
+    """A title a person held: a term of an ``office`` (``start`` in office, ``end`` not), or one ``as_of`` a date.
+
+    A term (a role with an ``office``) cites its own ``sources``; ``acting`` terms may overlap others.
+    """
 
     title: str
+    office: str | None = None
     start: str | None = None
     end: str | None = None
+    acting: bool = False
+    end_reason: str | None = None
     as_of: str | None = None
+    sources: list[Citation] = []
 
 
 class Person(_Record):
@@ -174,3 +181,7 @@ PERSON_REFERENCES: dict[str, str] = {
     "corridor": "people",
     "events": "people",
 }
+
+# The office a visit's president held on the visit's date, and the office of its host.
+VISITOR_OFFICE = "president-of-iran"
+HOST_OFFICE = "president-of-azerbaijan"

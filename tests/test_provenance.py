@@ -52,14 +52,21 @@ def test_sources_file_records_the_seed():
     assert article["kind"] == "article" and sources["background"]["kind"] == "background"
 
 
+SOURCE_KINDS = {
+    s["id"]: s["kind"] for s in yaml.safe_load((ROOT / "data" / "sources.yaml").read_text(encoding="utf-8"))
+}
+
+
 @pytest.mark.parametrize(("kind", "record"), list(_records()), ids=lambda v: v["id"] if isinstance(v, dict) else v)
 def test_every_record_cites_and_every_quote_is_in_the_article(kind, record):
     assert record["sources"], "a record must cite at least one source"
-    for cite in record["sources"]:
+    terms = [role for role in record.get("roles", []) if "office" in role]
+    assert all(role["sources"] for role in terms), "a term of office must cite a source"
+    for cite in [*record["sources"], *(c for role in record.get("roles", []) for c in role.get("sources", []))]:
         if cite["source"] == "baku-visit-article":
             assert _fold(cite["quote"]) in ARTICLE, cite["quote"]
         else:
-            assert cite["source"] == "background" and cite["note"] and "quote" not in cite
+            assert SOURCE_KINDS[cite["source"]] in ("background", "reference") and cite["note"] and "quote" not in cite
     if kind == "quotes":
         assert _fold(record["text"]) in ARTICLE
 

@@ -176,9 +176,13 @@ def _role_holders(base: FactBase, query: str) -> list[tuple[Person, list[Role], 
     from . import names
 
     index = base.name_index or names.build_index(base.people)
-    by_name = {key: kept for key, codes in index.items() if (kept := [c for c in codes if c >= 0])}
-    if names.rank(by_name, query)[0]:
-        return None
+    exact = index.get(names.fold(query), [])
+    if any(code >= 0 for code in exact):
+        return None  # (the common case, decided without ranking)
+    if not exact:
+        by_name = {key: kept for key, codes in index.items() if (kept := [c for c in codes if c >= 0])}
+        if names.rank(by_name, query)[0]:
+            return None
     pairs = [(p, r) for p in base.people for r in p.roles]
     matched = dict(names.rank(names.build_index([_Title(r.title) for _, r in pairs]), query)[0])
     if not matched:
@@ -301,7 +305,9 @@ def visits(
     _check_years(since, until)
     wanted = set(resolve_person(base, president)) if president else None
     lookup = _Lookup(base)
-    hosts = terms(base, HOST_OFFICE)
+    from .edtf import possible_days
+
+    hosts = [(p, r, possible_days(r.start or "", r.end)) for p, r in terms(base, HOST_OFFICE)]
     rows = [
         {
             "id": v.id,
@@ -323,12 +329,12 @@ def visits(
     return rows
 
 
-def _host(hosts: list[tuple[Person, Role]], date: str) -> dict:
+def _host(hosts: list[tuple[Person, Role, tuple[Any, Any]]], date: str) -> dict:
     """Return who held the host's office at ``date``: certain only if one person held it throughout."""
     from . import edtf
 
     when = edtf.parse(date)
-    held = [(p, r) for p, r in hosts if edtf.in_term(when, r.start or "", r.end)]
+    held = [(p, r) for p, r, days in hosts if when.overlaps(*days)]
     people = {p.id: p for p, _ in held}
     certain = (
         len(people) == 1

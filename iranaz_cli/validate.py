@@ -265,12 +265,15 @@ class _Validator:
         presidents = terms.get(VISITOR_OFFICE)
         if not presidents:
             return  # a base that records no terms of the office cannot check its visits against them
+        by_person: dict[str, list[Any]] = {}
+        for person, role, _, _ in presidents:
+            by_person.setdefault(person, []).append(role)
         for kind, display, visit, where in pending:
             if kind != "visits" or edtf.check(visit.date):
                 continue
             when = edtf.parse(visit.date)
-            holding = dict.fromkeys(p for p, role, _, _ in presidents if edtf.in_term(when, role.start, role.end))
-            if visit.president not in holding:
+            if not any(edtf.in_term(when, r.start, r.end) for r in by_person.get(visit.president, ())):
+                holding = dict.fromkeys(p for p, r, _, _ in presidents if edtf.in_term(when, r.start, r.end))
                 holders = ", ".join(holding) or "no one recorded"
                 self.at(
                     display,

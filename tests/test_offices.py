@@ -377,3 +377,28 @@ def test_covered_merges_consecutive_terms():
     assert not edtf.covered(edtf.parse("1993"), terms)
     assert not edtf.covered(edtf.parse("1993-10"), terms[:1])
     assert edtf.covered(edtf.parse("2030"), [("2003-10-31", None)])
+
+
+# --- hostile values and the installed command ---------------------------------------------------------
+
+
+def test_a_hostile_title_and_end_reason_are_shown_literally(cli, base_dir):
+    path = base_dir / "people.yaml"
+    _edit(path, "      title: Supreme Leader of Iran\n", '      title: "[bold]Leader\\e[2J"\n')
+    _edit(path, "      end_reason: died in office\n", '      end_reason: "[red]x\\e]0;t\\a"\n')
+    for args in (("offices",), ("who", "Khamenei"), ("timeline", "--kind", "term"), ("who", "--at", "2021", "Raisi")):
+        out = cli(*args, "--data", str(base_dir), env={"COLUMNS": "200"}).stdout
+        assert "\x1b" not in out and "\x07" not in out
+        assert "[bold]Leader\\x1b[2J" in out or "[red]x\\x1b]0;t\\x07" in out
+
+
+@pytest.mark.installed
+def test_the_installed_command_answers_at_a_date():
+    from test_installed import run
+
+    result = run("offices", "--at", "1980")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == "Error: no recorded holder of any office at 1980 (the records begin 1989-06-04)\n"
+    result = run("who", "--at", "2024-05-19", "president of iran", "--format", "csv")
+    assert result.returncode == 0 and result.stdout.splitlines()[1].startswith("mokhber,Mohammad Mokhber,")
+    assert run("who", "--at", "2024-00", "x").returncode == 2

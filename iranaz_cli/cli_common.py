@@ -82,7 +82,9 @@ UntilOpt = Annotated[int | None, typer.Option(metavar="YEAR", help="Last year to
 AtOpt = Annotated[
     str | None,
     typer.Option(
-        "--at", metavar="DATE", help="Only what held at this date: YYYY, YYYY-MM or YYYY-MM-DD, with ~ or ? as in EDTF."
+        "--at",
+        metavar="DATE",
+        help="Only the offices and roles held at this date: YYYY, YYYY-MM or YYYY-MM-DD, maybe with ~ or ? (EDTF).",
     ),
 ]
 SvgOpt = Annotated[str | None, typer.Option("--save-svg", metavar="FILE", help="Also save the table as SVG.")]

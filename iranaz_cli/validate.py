@@ -238,13 +238,21 @@ class _Validator:
         """Check terms across people: each ends after it starts, no two terms of an office share a day
         (acting terms aside), and each visit's president held the office of president of Iran then."""
         terms: dict[str, list[tuple[str, Any, str, Path_]]] = {}  # office -> (person id, role, file, path)
+        checked = set()  # people whose every term could be read: a visit by anyone else is not judged
         for kind, display, person, where in pending:
-            for i, role in enumerate(person.roles if kind == "people" else ()):
-                if not role.office or not role.start or any(edtf.check(d) for d in (role.start, role.end) if d):
+            if kind != "people":
+                continue
+            checked.add(person.id)
+            for i, role in enumerate(person.roles):
+                if not role.office:
+                    continue
+                if not role.start or any(edtf.check(d) for d in (role.start, role.end) if d):
+                    checked.discard(person.id)
                     continue  # reported already
                 at = (*where, "roles", i)
                 if role.end is not None and not edtf.ends_after_start(role.start, role.end):
                     self.at(display, (*at, "end"), f"the term ends ({role.end}) before it starts ({role.start})")
+                    checked.discard(person.id)
                     continue
                 terms.setdefault(role.office, []).append((person.id, role, display, at))
         for office, held in terms.items():
@@ -269,8 +277,8 @@ class _Validator:
         for person, role, _, _ in presidents:
             by_person.setdefault(person, []).append(role)
         for kind, display, visit, where in pending:
-            if kind != "visits" or edtf.check(visit.date):
-                continue
+            if kind != "visits" or edtf.check(visit.date) or visit.president not in checked:
+                continue  # a bad date, or a president whose record or terms are reported already
             when = edtf.parse(visit.date)
             if not any(edtf.in_term(when, r.start, r.end) for r in by_person.get(visit.president, ())):
                 holding = dict.fromkeys(p for p, r, _, _ in presidents if edtf.in_term(when, r.start, r.end))

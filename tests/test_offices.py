@@ -402,3 +402,21 @@ def test_the_installed_command_answers_at_a_date():
     result = run("who", "--at", "2024-05-19", "president of iran", "--format", "csv")
     assert result.returncode == 0 and result.stdout.splitlines()[1].startswith("mokhber,Mohammad Mokhber,")
     assert run("who", "--at", "2024-00", "x").returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('start: "1997-08-03"', 'start: "1997-08-3"', "bad date '1997-08-3'"),
+        ('start: "1997-08-03"\n      end: "2005-08-03"', 'start: "1997-08-03"\n      end: "1997-08-03"',
+         "the term ends (1997-08-03) before it starts (1997-08-03)"),
+        ("  country: Iran\n  roles:\n    - office: president-of-iran\n      title: President of Iran\n"
+         '      start: "1997-08-03"', "  country: Iran\n  born: 1943\n  roles:\n    - office: president-of-iran\n"
+         '      title: President of Iran\n      start: "1997-08-03"', "unknown field 'born'"),
+    ],
+    ids=["bad-start", "end-at-start", "unreadable-person"],
+)  # fmt: skip
+def test_a_broken_term_is_reported_once_not_again_for_the_visit(base_dir, old, new, message):
+    _edit(base_dir / "people.yaml", old, new)
+    [problem] = _problems(base_dir)
+    assert message in problem and "people.yaml" in problem

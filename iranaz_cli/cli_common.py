@@ -47,6 +47,7 @@ class Unit(StrEnum):
 class Kind(StrEnum):
     visit = "visit"
     event = "event"
+    assessment = "assessment"
     corridor = "corridor"
     quote = "quote"
     gas = "gas"
@@ -63,6 +64,7 @@ class SchemaKind(StrEnum):
     quotes = "quotes"
     sources = "sources"
     offices = "offices"
+    coverage = "coverage"
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]

@@ -118,7 +118,7 @@ def test_a_name_query_at_a_date_shows_the_roles_held_then(cli):
     [khatami] = json.loads(cli("who", "--at", "1980", "Khatami", "--json").stdout)
     assert khatami["roles"] == []  # the person, who held no recorded role then
     [sanaei] = json.loads(cli("who", "--at", "2025", "Sanaei", "--json").stdout)
-    assert sanaei["roles"][0]["as_of"] == "2025-04-28"
+    assert sanaei["roles"][0]["as_of"] == "2025"
     assert json.loads(cli("who", "--at", "2020", "Sanaei", "--json").stdout)[0]["roles"] == []
 
 
@@ -268,7 +268,7 @@ def _problems(base_dir: Path) -> list[str]:
     [
         ("visits.yaml", 'date: "2004"', 'date: "1994"', '"1994"', "",
          "'khatami' did not hold the office 'president-of-iran' on 1994 (its holders then: rafsanjani)"),
-        ("visits.yaml", 'date: "2025-04-28"', 'date: "2024-06"', '"2024-06"', "",
+        ("visits.yaml", 'date: "2025"  #', 'date: "2024-06"  #', '"2024-06"', "",
          "'pezeshkian' did not hold the office 'president-of-iran' on 2024-06 (its holders then: mokhber)"),
         ("people.yaml", 'start: "1997-08-03"', 'start: "1997-08-02"', '"1997-08-02"', "",
          "this term of 'president-of-iran' overlaps rafsanjani's (1989-08-03 to 1997-08-03)"),

@@ -84,7 +84,12 @@ SvgOpt = Annotated[str | None, typer.Option("--save-svg", metavar="FILE", help="
 HtmlOpt = Annotated[str | None, typer.Option("--save-html", metavar="FILE", help="Also save the table as HTML.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --save-svg/--save-html file.")]
 PagerOpt = Annotated[
-    bool, typer.Option("--pager/--no-pager", show_default=False, help="Page a long table on a terminal (default).")
+    bool,
+    typer.Option(
+        "--pager/--no-pager",
+        show_default=False,
+        help="Page a table taller than the terminal ($PAGER, else less; IRANAZ_PAGER= turns it off).",
+    ),
 ]
 
 

@@ -158,6 +158,9 @@ def _deliver(text: str, console: Console, pager: bool) -> None:
         proc.wait()
     finally:
         signal.signal(signal.SIGINT, saved)
+    if proc.returncode == 127:  # the shell found no such pager (and said so): print the table
+        console.file.write(text)
+        console.file.flush()
 
 
 def _pager_command() -> str | None:

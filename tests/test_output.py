@@ -323,7 +323,8 @@ def test_a_tall_table_on_a_terminal_goes_to_the_pager(tmp_path):
     assert out.read_text().startswith("LESS=R\n")
     out.unlink()
     for args, env in ((["timeline", "--no-pager"], {"PAGER": str(pager)}), (["timeline"], {"IRANAZ_PAGER": ""}),
-                      (["visits"], {"PAGER": str(pager)})):  # fmt: skip
+                      (["visits"], {"PAGER": str(pager)}),  # shorter than the screen
+                      (["timeline"], {"IRANAZ_PAGER": str(tmp_path / "no-such-pager")})):  # fmt: skip
         code, shown = _on_a_terminal(args, env)
         assert code == 0 and ("Timeline" in shown or "Visits" in shown)
         assert not out.exists()

@@ -50,6 +50,7 @@ class Unit(StrEnum):
 class Kind(StrEnum):
     visit = "visit"
     event = "event"
+    assessment = "assessment"
     corridor = "corridor"
     quote = "quote"
     gas = "gas"
@@ -64,6 +65,7 @@ class SchemaKind(StrEnum):
     search = "search"
     quotes = "quotes"
     sources = "sources"
+    coverage = "coverage"
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]

@@ -104,11 +104,13 @@ def table_widths(view: View, cells: list[list[str]], width: int) -> list[int] | 
     return widths
 
 
-def table_lines(rows: list[dict], view: View, cells: list[list[str]], widths: list[int]) -> Iterator[Line]:
-    """Yield the lines of a list table: title, header, rule, rows and caption."""
+def table_lines(
+    rows: list[dict], view: View, cells: list[list[str]], widths: list[int], width: int
+) -> Iterator[Line]:
+    """Yield the lines of a list table ``width`` cells wide at most: title, header, rule, rows, caption."""
     headers = [h for h, _ in view.columns]
     styles = [STYLES.get(h, "") for h in headers]
-    yield [(view.title, "bold")]
+    yield from ([(line, "bold")] for line in wrap(view.title, width))
     yield []
     yield _row([[h] for h in headers], widths, ["bold"] * len(headers))[0]
     yield [(" " + "─" * (sum(widths) + 3 * len(widths) - 1), "")]
@@ -116,7 +118,7 @@ def table_lines(rows: list[dict], view: View, cells: list[list[str]], widths: li
         yield from _row([wrap(v, w) for v, w in zip(values, widths, strict=True)], widths, styles)
     if view.caption:
         yield []
-        yield [(view.caption(rows), "")]
+        yield from ([(line, "")] for line in wrap(view.caption(rows), width))
 
 
 def _row(wrapped: list[list[str]], widths: list[int], styles: list[str]) -> list[Line]:

@@ -49,10 +49,21 @@ def _cells(rows: list[dict], view: View) -> list[list[str]]:
     return [[column_value(row, key) for _, key in view.columns] for row in rows]
 
 
-def build_table(rows: list[dict], view: View, cells: list[list[str]]) -> Any:
+def _marked(value: str) -> Text:
+    """Return text whose «...» spans are shown highlighted (the marks themselves dropped)."""
+    import re
+
+    text = Text()
+    for i, part in enumerate(re.split(r"«(.*?)»", value, flags=re.S)):
+        text.append(part, style="bold reverse" if i % 2 else "")
+    return text
+
+
+def build_table(rows: list[dict], view: View, cells: list[list[str]], highlight: bool = False) -> Any:
     """Return the Rich renderable of a record view (a field/value table per record) or of a chart.
 
-    ``cells`` is ``_cells(rows, view)`` (unused by a chart)."""
+    ``cells`` is ``_cells(rows, view)`` (unused by a chart); with ``highlight``, the view's marked
+    columns show their «...» spans highlighted (on a terminal)."""
     if view.chart:
         from .render_chart import YearChart
 
@@ -70,7 +81,8 @@ def build_table(rows: list[dict], view: View, cells: list[list[str]]) -> Any:
             table.add_column(overflow="fold")
             for (header, _), value in zip(view.columns, values, strict=True):
                 if value:
-                    table.add_row(_text(header), _text(value))
+                    shown = _marked(value) if highlight and header in view.marked else _text(value)
+                    table.add_row(_text(header), shown)
             tables.append(table)
         return Group(*tables)
     raise ValueError("list tables are laid out by render_lines")
@@ -93,12 +105,12 @@ def write_table(rows: list[dict], view: View, console: Console | None = None, pa
     lines: Iterable[Line] | None = None
     if not view.chart:
         if not view.record and (widths := table_widths(view, cells, width)) is not None:
-            lines = table_lines(rows, view, cells, widths)
+            lines = table_lines(rows, view, cells, widths, width)
         elif not view.record or width < _record_min_width(view, cells):
             lines = block_lines(rows, view, cells, width)
     if console.record:  # saved as SVG or HTML: printed through Rich, which records it
         if lines is None:
-            console.print(build_table(rows, view, cells))
+            console.print(build_table(rows, view, cells, highlight=True))
         for line in lines or ():
             console.print(Text.assemble(*line), no_wrap=True, crop=False, overflow="ignore")
         return console
@@ -106,7 +118,7 @@ def write_table(rows: list[dict], view: View, console: Console | None = None, pa
         text = _styled(lines, console)
     else:
         with console.capture() as captured:
-            console.print(build_table(rows, view, cells))
+            console.print(build_table(rows, view, cells, highlight=console.is_terminal))
         text = "".join(line.rstrip() + "\n" for line in captured.get().splitlines())
     _deliver(text, console, pager)
     return console

@@ -11,10 +11,8 @@ import sys
 from collections.abc import Iterable
 from typing import IO, Any
 
-from rich import box
-from rich.console import Console, Group
+from rich.console import Console
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 
 from .render import View, column_value
@@ -69,6 +67,10 @@ def build_table(rows: list[dict], view: View, cells: list[list[str]], highlight:
 
         return YearChart(rows)
     if view.record:
+        from rich import box
+        from rich.console import Group
+        from rich.table import Table
+
         tables = []
         for row, values in zip(rows, cells, strict=True):
             table = Table(

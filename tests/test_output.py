@@ -247,6 +247,7 @@ SGR = re.compile("\x1b\\[[0-9;]*m")
 LISTINGS = [
     ["visits"], ["who", "Pezeshkian"], ["who", "Sanaei"], ["gas"], ["corridor"], ["timeline"], ["timeline", "--chart"],
     ["search", "Nakhchivan"], ["quotes"], ["show", "iran-recognizes-azerbaijan-independence"], ["sources"],
+    ["coverage"], ["show", "sanaei-new-beginning"],
 ]  # fmt: skip
 
 

@@ -185,6 +185,7 @@ OUTPUT_COMMANDS = {
     "quotes": lambda arg, rid: ["quotes", "--speaker", arg],
     "show": lambda arg, rid: ["show", rid],
     "sources": lambda arg, rid: ["sources"],
+    "coverage": lambda arg, rid: ["coverage"],
 }
 FORMATS = ["table", "terminal", "json", "jsonl", "csv", "md"]
 

@@ -9,6 +9,7 @@ every record is printed as a compact block of ``Field: value`` lines instead, it
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from .render import View, column_value
 
@@ -26,8 +27,11 @@ INDENT = "  "
 
 def width_of(text: str) -> int:
     """Return how many terminal cells ``text`` takes."""
-    if text.isascii():
-        return len(text)
+    return len(text) if text.isascii() else _cells_of(text)
+
+
+@lru_cache(maxsize=4096)
+def _cells_of(text: str) -> int:
     from rich.cells import cell_len
 
     return cell_len(text)

@@ -108,9 +108,7 @@ def table_widths(view: View, cells: list[list[str]], width: int) -> list[int] | 
     return widths
 
 
-def table_lines(
-    rows: list[dict], view: View, cells: list[list[str]], widths: list[int], width: int
-) -> Iterator[Line]:
+def table_lines(rows: list[dict], view: View, cells: list[list[str]], widths: list[int], width: int) -> Iterator[Line]:
     """Yield the lines of a list table ``width`` cells wide at most: title, header, rule, rows, caption."""
     headers = [h for h, _ in view.columns]
     styles = [STYLES.get(h, "") for h in headers]

@@ -97,7 +97,10 @@ PagerOpt = Annotated[
 
 def say_error(message: str) -> None:
     """Print one `Error: ...` line on stderr; the message's newlines and control characters escaped."""
-    typer.echo(f"Error: {visible(message, lines=False)}", err=True)
+    try:
+        typer.echo(f"Error: {visible(message, lines=False)}", err=True)
+    except OSError:  # stderr itself is closed or full: the exit code still tells
+        pass
 
 
 def _silence_stdout() -> None:

@@ -332,3 +332,10 @@ def test_a_tall_table_on_a_terminal_goes_to_the_pager(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "IRANAZ_PAGER")}
     piped = subprocess.run([str(IRANAZ), "timeline"], env={**env, "PAGER": str(pager)}, capture_output=True, text=True)
     assert piped.returncode == 0 and "Timeline" in piped.stdout and not out.exists()
+
+
+@pytest.mark.installed
+def test_a_full_stderr_still_gives_the_exit_code():
+    with open("/dev/full", "w") as full:
+        assert _installed(["who", "nobody-at-all"], stdout=subprocess.DEVNULL, stderr=full).returncode == 1
+        assert _installed(["who", "Sanaei", "--json"], stdout=full, stderr=full).returncode == 74

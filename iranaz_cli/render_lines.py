@@ -153,6 +153,7 @@ def block_lines(rows: list[dict], view: View, cells: list[list[str]], width: int
             if not value or (header == "ID" and not view.record):
                 continue
             value = value.removesuffix(f" [{rid}]")  # the id heads the block
+            header = header.removesuffix(" [id]")
             lines = wrap(f"{header}: {value}", width, INDENT)
             yield [(lines[0][: len(header) + 1], "bold"), (lines[0][len(header) + 1 :], "")]
             yield from ([(line, "")] for line in lines[1:])

@@ -339,3 +339,17 @@ def test_a_full_stderr_still_gives_the_exit_code():
     with open("/dev/full", "w") as full:
         assert _installed(["who", "nobody-at-all"], stdout=subprocess.DEVNULL, stderr=full).returncode == 1
         assert _installed(["who", "Sanaei", "--json"], stdout=full, stderr=full).returncode == 74
+
+
+def test_wrap_keeps_words_whole_and_folds_only_what_cannot_fit():
+    from iranaz_cli.render_lines import wrap
+
+    assert wrap("a b rafsanjani-1993 c", 16, "  ") == ["a b", "rafsanjani-1993", "  c"]
+    assert wrap("Mentioned in: [iran-recognizes-azerbaijan]", 28, "  ") == [
+        "Mentioned in:",
+        "[iran-recognizes-azerbaijan]",
+    ]
+    assert wrap("x" * 10, 4) == ["xxxx", "xxxx", "xx"]
+    assert wrap("one\ntwo", 10, "  ") == ["one", "  two"]
+    assert wrap("مسعود پزشکیان 中文字", 7) == ["مسعود", "پزشکیان", "中文字"]  # 中文字 takes 6 cells
+    assert wrap("中文字 a", 7) == ["中文字 a"] and wrap("中文字 ab", 7) == ["中文字", "ab"]

@@ -352,4 +352,4 @@ def test_wrap_keeps_words_whole_and_folds_only_what_cannot_fit():
     assert wrap("x" * 10, 4) == ["xxxx", "xxxx", "xx"]
     assert wrap("one\ntwo", 10, "  ") == ["one", "  two"]
     assert wrap("مسعود پزشکیان 中文字", 7) == ["مسعود", "پزشکیان", "中文字"]  # 中文字 takes 6 cells
-    assert wrap("中文字 a", 7) == ["中文字 a"] and wrap("中文字 ab", 7) == ["中文字", "ab"]
+    assert wrap("中文字 a", 8) == ["中文字 a"] and wrap("中文字 ab", 8) == ["中文字", "ab"]

@@ -4,9 +4,10 @@ Only Typer is imported up front; the loader, core and renderers are imported by 
 use them, so a JSON query never loads Rich or the YAML parser.
 """
 
+import contextlib
 import inspect
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -140,34 +141,39 @@ class _Group(typer.core.TyperGroup):
     """Turn iranaz's errors into `Error: ...` lines and exit codes; end quietly on a closed pipe."""
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
-        try:
+        with _reported():  # eager options (--version, --help) print while the context is made
             return super().make_context(*args, **kwargs)
-        except click.ClickException as e:
-            raise _shown_visibly(e) from None
 
     def invoke(self, ctx: Any) -> Any:
-        try:
+        with _reported():
             return super().invoke(ctx)
-        except IranazError as e:
-            for message in getattr(e, "problems", None) or [str(e)]:
-                say_error(message)
-            raise typer.Exit(e.exit_code) from None
-        except click.ClickException as e:  # usage errors: Typer reports them (exit 2) and exits
-            raise _shown_visibly(e) from None
-        except BrokenPipeError:
-            _silence_stdout()
-            raise typer.Exit(0) from None
-        except OSError as e:  # an ordinary failure (a full disk, a closed stdout, a vanished folder)
-            _silence_stdout()
-            say_error(_io_message(e))
-            raise typer.Exit(IoError.exit_code) from None
-        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
-            raise  # usage errors and exits: Typer reports them (exit 2) and exits
-        except Exception as e:  # a bug: one line, not a traceback (IRANAZ_DEBUG=1 shows it)
-            if os.environ.get("IRANAZ_DEBUG"):
-                raise
-            say_error(f"internal error ({type(e).__name__}: {e}); please report it")
-            raise typer.Exit(INTERNAL_ERROR) from None
+
+
+@contextlib.contextmanager
+def _reported() -> Iterator[None]:
+    """Report iranaz's errors, usage errors and ordinary failures as `Error: ...` and an exit code."""
+    try:
+        yield
+    except IranazError as e:
+        for message in getattr(e, "problems", None) or [str(e)]:
+            say_error(message)
+        raise typer.Exit(e.exit_code) from None
+    except click.ClickException as e:  # usage errors: Typer reports them (exit 2) and exits
+        raise _shown_visibly(e) from None
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(0) from None
+    except OSError as e:  # an ordinary failure (a full disk, a closed stdout, a vanished folder)
+        _silence_stdout()
+        say_error(_io_message(e))
+        raise typer.Exit(IoError.exit_code) from None
+    except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+        raise  # exits: Typer ends with their code
+    except Exception as e:  # a bug: one line, not a traceback (IRANAZ_DEBUG=1 shows it)
+        if os.environ.get("IRANAZ_DEBUG"):
+            raise
+        say_error(f"internal error ({type(e).__name__}: {e}); please report it")
+        raise typer.Exit(INTERNAL_ERROR) from None
 
 
 app = typer.Typer(

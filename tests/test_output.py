@@ -202,7 +202,9 @@ def _installed(args: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.installed
-@pytest.mark.parametrize("args", [["who", "Sanaei", "--json"], ["visits"], ["visits", "-f", "csv"], []])
+@pytest.mark.parametrize(
+    "args", [["who", "Sanaei", "--json"], ["visits"], ["visits", "-f", "csv"], [], ["--version"], ["--help"]]
+)
 def test_a_full_disk_or_a_closed_stdout_is_exit_74(args):
     with open("/dev/full", "w") as full:
         result = _installed(args, stdout=full, stderr=subprocess.PIPE)

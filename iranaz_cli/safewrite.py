@@ -66,9 +66,12 @@ def check_target(path: str, *, force: bool, protect: Iterable[Path] = ()) -> Pat
 
 @contextlib.contextmanager
 def _signals_unwind() -> Iterator[None]:
-    """Turn SIGTERM (and SIGHUP) into an exception while writing, so the temporary file is removed."""
+    """Turn SIGTERM (and SIGHUP) into an exception while writing, so the temporary file is removed;
+    once it is, the signal is raised again as it came, so the process ends as the sender meant."""
+    received: list[int] = []
 
     def stop(signum: int, frame: object) -> None:
+        received.append(signum)
         raise KeyboardInterrupt
 
     saved = {}
@@ -82,6 +85,8 @@ def _signals_unwind() -> Iterator[None]:
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+        if received:
+            os.kill(os.getpid(), received[0])
 
 
 @contextlib.contextmanager

@@ -190,7 +190,7 @@ def test_sigterm_during_export_leaves_no_temporary_file(tmp_path):
     assert proc.stderr.readline() == b"filled\n"
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=20)
-    assert proc.returncode != 0 and list(tmp_path.iterdir()) == []
+    assert proc.returncode == -signal.SIGTERM and list(tmp_path.iterdir()) == []
 
 
 # --- Ordinary failures are not internal errors ---------------------------------------------------

@@ -187,7 +187,8 @@ OUTPUT_COMMANDS = {
     "sources": lambda arg, rid: ["sources"],
     "coverage": lambda arg, rid: ["coverage"],
 }
-FORMATS = ["table", "terminal", "json", "jsonl", "csv", "md"]
+FORMATS = ["table", "terminal", "narrow", "json", "jsonl", "csv", "md"]
+TERMINALS = {"terminal": "100", "narrow": "40"}  # COLUMNS of a forced terminal (narrow: one block per record)
 
 
 @pytest.mark.parametrize("command", OUTPUT_COMMANDS)
@@ -207,14 +208,14 @@ def test_hostile_characters_in_a_base_are_shown_as_text(command, noise, fmt, dat
     arg = data.draw(st.sampled_from(people) | hostile_text | st.sampled_from(noise))
     rid = data.draw(st.sampled_from(ids))
     args = OUTPUT_COMMANDS[command](arg, rid)
-    if args and fmt not in ("table", "terminal"):
+    if args and fmt not in ("table", *TERMINALS):
         args += ["--format", fmt]
-    env = {"FORCE_COLOR": "1", "TERM": "xterm-256color", "COLUMNS": "100"} if fmt == "terminal" else None
+    env = {"FORCE_COLOR": "1", "TERM": "xterm-256color", "COLUMNS": TERMINALS[fmt]} if fmt in TERMINALS else None
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(cli_common, "_load", lambda *a: base)
         mp.setattr(cli, "_load", lambda *a: base)
         result = CliRunner().invoke(app, args, env=env, prog_name="iranaz")
-    _assert_text_only(result, fmt == "terminal")
+    _assert_text_only(result, fmt in TERMINALS)
 
 
 @settings(max_examples=15, deadline=None)

@@ -150,6 +150,19 @@ def test_save_on_a_full_disk_keeps_the_old_file(cli, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["visits.svg"]
 
 
+def test_export_on_a_full_disk_keeps_the_old_file(cli, tmp_path, monkeypatch):
+    db = tmp_path / "facts.db"
+    db.write_text("old")
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = cli("export", "--sqlite", str(db), "--force")
+    assert (result.exit_code, result.stderr) == (74, f"Error: cannot write {db}: No space left on device\n")
+    assert db.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["facts.db"]
+
+
 def test_export_refuses_links_and_keeps_stale_temporary_names(cli, tmp_path):
     (tmp_path / "out").symlink_to("/dev/stdout")
     result = cli("export", "--sqlite", str(tmp_path / "out"), "--force")

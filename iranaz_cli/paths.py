@@ -12,7 +12,7 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import FactBaseError, IoError
+from .errors import FactBaseError
 
 DATA_ENV = "IRANAZ_DATA"
 
@@ -43,9 +43,9 @@ def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
         return shipped_data_dir()
     given = Path(chosen)
     try:
-        path = Path(os.path.realpath(given))
-    except OSError as e:  # a relative path from a working folder that is gone or unreadable
-        raise IoError(f"{given}: cannot find the folder from the working folder ({e.strerror})") from None
+        path = Path(os.path.realpath(given))  # OSError from a working folder that is gone: exit 74 (cli_common)
+    except ValueError:  # a NUL byte, or text no file name can hold (a lone surrogate)
+        raise FactBaseError([f"{given}: no such folder (fact base)"]) from None
     if not path.exists():
         raise FactBaseError([f"{given}: no such folder (fact base)"])
     if not path.is_dir():
@@ -77,7 +77,10 @@ def source_file(data_dir: Path, relative: str) -> Path:
 
 def contained(root: Path, path: Path) -> Path:
     """Return ``path`` resolved; raise Unreadable unless it is inside ``root`` (already resolved)."""
-    real = os.path.realpath(path)
+    try:
+        real = os.path.realpath(path)
+    except ValueError:  # text no file name can hold (a lone surrogate from a YAML escape)
+        raise Unreadable("is not a file name") from None
     inside = real == str(root) or real.startswith(str(root).rstrip(os.sep) + os.sep)
     if not inside or real.startswith(("/proc/", "/sys/")):
         raise Unreadable("leads outside the base (the folder that holds data/)")

@@ -34,3 +34,17 @@ def visible(text: str, *, lines: bool = True) -> str:
     With ``lines=False`` newlines and tabs are escaped too ('\\n'): the text stays on one line.
     """
     return (_CONTROL if lines else _CONTROL_OR_BREAK).sub(_escape, text)
+
+
+# The UTF-8 bytes of DEL, C1 controls and bidirectional overrides, which JSON may carry raw:
+# JSON output escapes them as \\u00XX (the same string to any JSON reader), as C0 already is.
+_JSON_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def _json_escape(match: re.Match[bytes]) -> bytes:
+    return b"\\u%04x" % ord(match.group(0).decode("utf-8"))
+
+
+def json_visible(data: bytes) -> bytes:
+    """Return UTF-8 JSON with every control or bidi character inside its strings as a \\u escape."""
+    return _JSON_UNSAFE.sub(_json_escape, data)

@@ -91,6 +91,7 @@ class CorridorRow(TypedDict):
     place: str | None
     actors: list[str]
     people: list[str]
+    people_ids: list[str]
     notes: list[str]
     sources: list[Citation]
 
@@ -110,13 +111,30 @@ class QuoteRow(TypedDict):
 class SourceRow(TypedDict):
     id: str
     title: str
-    kind: Literal["article", "reference", "background"]
+    source_kind: Literal["article", "reference", "background"]
     publisher: str | None
     published: str | None
     url: str | None
     path: str | None
     sha256: str | None
     records: int
+
+
+class Candidate(TypedDict):
+    id: str
+    name: str
+    score: float
+
+
+class ResolveRow(TypedDict):
+    """One input line of `resolve`, resolved (OpenRefine's reconciliation model)."""
+
+    query: str
+    id: str | None
+    name: str | None
+    score: float | None
+    match: bool
+    candidates: list[Candidate]
 
 
 ROWS = {
@@ -128,7 +146,25 @@ ROWS = {
     "search": Brief,
     "quotes": QuoteRow,
     "sources": SourceRow,
+    "resolve": ResolveRow,
 }
+
+
+def fields_of(command: str) -> list[str]:
+    """Return the fields of a listing command's rows, in order: what `--fields` accepts."""
+    return list(ROWS[command].__annotations__)
+
+
+def csv_header(command: str, fields: list[str]) -> list[str]:
+    """Return the CSV columns of these fields of a command: an object field as one column per key."""
+    from typing import get_type_hints, is_typeddict
+
+    hints = get_type_hints(ROWS[command])
+    return [
+        column
+        for f in fields
+        for column in ([f"{f}_{k}" for k in hints[f].__annotations__] if is_typeddict(hints[f]) else [f])
+    ]
 
 
 def json_schema(command: str) -> dict:

@@ -6,13 +6,14 @@ Dated results are sorted oldest first, undated last, each kind in file order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import msgspec
 
 from .errors import NotFound, UsageError
-from .model import Event, FactBase, Gas, Person, Quote, Source, Visit, mentions_index
+from .model import KINDS, PERSON_REFERENCES, Event, FactBase, Gas, Person, Quote, Source, Visit, mentions_index
 from .text import fold_quote
 
 # File name -> the singular ``kind`` rows carry; also the order of kinds in search results.
@@ -60,6 +61,44 @@ class _Lookup:
         return self.people[person_id].name
 
 
+# --- one meaning per field -------------------------------------------------------------------------
+# A reference to people is two fields everywhere (lists, show, CSV, SQLite): ``X_id`` (or ``X_ids``) holds
+# the id(s) and ``X`` the name(s). A source's own kind (article, reference, background) is ``source_kind``:
+# ``kind`` is always the kind of record (visit, event, ..., source).
+
+
+def record_columns(kind: str) -> list[tuple[str, str, str]]:
+    """Return a kind's output fields as (name, model field, how): how is value, id(s) or name(s)."""
+    reference = PERSON_REFERENCES.get(kind)
+    columns: list[tuple[str, str, str]] = []
+    for f in msgspec.structs.fields(KINDS[kind]):
+        if f.name == reference:
+            many = f.type is not str
+            columns.append((f.name, f.name, "names" if many else "name"))
+            columns.append((f"{f.name}_ids" if many else f"{f.name}_id", f.name, "ids" if many else "id"))
+        elif kind == "sources" and f.name == "kind":
+            columns.append(("source_kind", f.name, "value"))
+        else:
+            columns.append((f.name, f.name, "value"))
+    return columns
+
+
+def record_fields(kind: str, record: Any, lookup: _Lookup) -> dict:
+    """Return every field of a record (defaults included), references to people as name and id fields."""
+    out: dict[str, Any] = {}
+    for name, field, how in record_columns(kind):
+        value = getattr(record, field)
+        if how == "name":
+            out[name] = lookup.name(value)
+        elif how == "names":
+            out[name] = [lookup.name(v) for v in value]
+        elif how == "ids":
+            out[name] = list(value)
+        else:
+            out[name] = _builtins(value)
+    return out
+
+
 def _in_years(year: int | None, since: int | None, until: int | None) -> bool:
     if since is None and until is None:
         return True
@@ -90,6 +129,33 @@ def resolve_person(base: FactBase, query: str) -> list[str]:
     if not matches:
         raise NotFound(_no_match(query, near))
     return [p.id for p, _ in matches]
+
+
+def resolve(base: FactBase, queries: Iterable[str]) -> list[dict]:
+    """Resolve each name to a person, in order, as OpenRefine's reconciliation API does: the best
+    candidate's ``id``, ``name`` and ``score`` (null below the cut-off), ``match`` true only when it
+    is unambiguous (clearly ahead of the next), and up to five ``candidates``."""
+    from . import names
+
+    index = base.name_index or names.build_index(base.people)
+    done: dict[str, dict] = {}
+    rows = []
+    for query in queries:
+        key = query.strip()
+        if key not in done:
+            found = names.candidates(index, key) if key else []
+            scored = [(base.people[i], round(s, 1)) for i, s in found]
+            best = scored[0] if scored and scored[0][1] >= names.CUTOFF else None
+            clear = best is not None and (len(scored) == 1 or best[1] - scored[1][1] >= names.TIE)
+            done[key] = {
+                "id": best[0].id if best else None,
+                "name": best[0].name if best else None,
+                "score": best[1] if best else None,
+                "match": clear,
+                "candidates": [{"id": p.id, "name": p.name, "score": s} for p, s in scored],
+            }
+        rows.append({"query": query, **done[key]})
+    return rows
 
 
 def _no_match(query: str, near: list[Person]) -> str:
@@ -253,6 +319,7 @@ def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
 
 def corridor(base: FactBase) -> list[dict]:
     """Return the corridor's history, oldest first, undated records last."""
+    lookup = _Lookup(base)
     rows = [
         {
             "id": e.id,
@@ -262,7 +329,8 @@ def corridor(base: FactBase) -> list[dict]:
             "summary": e.summary,
             "place": e.place,
             "actors": e.actors,
-            "people": e.people,
+            "people": [lookup.name(p) for p in e.people],
+            "people_ids": e.people,
             "notes": e.notes,
             "sources": _builtins(e.sources),
         }
@@ -295,12 +363,6 @@ def timeline(
     return rows
 
 
-def _search_key(text: str) -> str:
-    from .names import plain
-
-    return plain(fold_quote(text))
-
-
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
@@ -312,17 +374,36 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(v)
 
 
+_WORDS_ONLY = re.compile(r"[\w\s'’\u00ad\u200b-\u200d-]+")
+
+
+def _searched_text(kind: str, record: Any, lookup: _Lookup) -> list[str]:
+    """Return the texts search looks in: a record's own fields, and the quotes and notes of its citations
+    (not the ids of the sources it cites, which every record of an article shares)."""
+    fields = record_fields(kind, record, lookup)
+    cited = fields.pop("sources", [])
+    return [*_strings(fields), *(c.get("quote") or c.get("note") or "" for c in cited)]
+
+
 def search(base: FactBase, text: str) -> list[dict]:
-    """Return every record any of whose fields contains ``text`` (literal, case and accents folded)."""
-    needle = _search_key(text)
-    if not needle:
+    """Return every record containing ``text``: literally (case, accents and quotes folded), or with
+    spelling folded as names are (Rajaei finds Rajaee) and spaces and hyphens ignored."""
+    from .names import fold, plain, strip_titles
+
+    literal = plain(fold_quote(text))
+    if not literal:
         raise UsageError("the search text is empty")
+    # Words (with spaces, hyphens, apostrophes) are also matched with spelling folded; text with other
+    # punctuation, such as "(COP29)", only literally.
+    spelled = strip_titles(fold(text)).replace(" ", "") if _WORDS_ONLY.fullmatch(text) else ""
     lookup = _Lookup(base)
-    rows = [
-        _brief(kind, record, lookup)
-        for kind, record in _records(base)
-        if any(needle in _search_key(s) for s in _strings(_builtins(record)))
-    ]
+    rows = []
+    for kind, record in _records(base):
+        texts = _searched_text(kind, record, lookup)
+        if literal in plain(fold_quote("\n".join(texts))) or (
+            spelled and spelled in "|".join(fold(t).replace(" ", "") for t in texts)
+        ):
+            rows.append(_brief(kind, record, lookup))
     rows.sort(key=lambda r: _chronological(r["date"]))
     return rows
 
@@ -351,22 +432,38 @@ def quotes(base: FactBase, speaker: str | None = None) -> list[dict]:
 
 
 def record(base: FactBase, record_id: str) -> dict:
-    """Return one record by id, with every field, its kind and its full provenance."""
+    """Return one record by id (case ignored), with every field, its kind and its full provenance."""
+    found = _find_record(base, record_id)
+    kind, rec = found
     lookup = _Lookup(base)
     titles = {s.id: s for s in base.sources}
+    out = {"id": rec.id, "kind": KIND[kind], "summary": summary(kind, rec, lookup)}
+    out.update(record_fields(kind, rec, lookup))
+    if hasattr(rec, "date"):
+        out["year"] = year_of(rec.date)
+    out["provenance"] = [
+        {"source": c.source, "title": titles[c.source].title, "source_kind": titles[c.source].kind}
+        | ({"quote": c.quote} if c.quote is not None else {"note": c.note})
+        for c in getattr(rec, "sources", [])
+    ]
+    return out
+
+
+def _find_record(base: FactBase, record_id: str) -> tuple[str, Any]:
+    folded = record_id.casefold()
+    same_but_case = None
     for kind, rec in _records(base):
         if rec.id == record_id:
-            out = {"id": rec.id, "kind": KIND[kind], "summary": summary(kind, rec, lookup)}
-            out.update(_builtins(rec))
-            if hasattr(rec, "date"):
-                out["year"] = year_of(rec.date)
-            out["provenance"] = [
-                {"source": c.source, "title": titles[c.source].title, "source_kind": titles[c.source].kind}
-                | ({"quote": c.quote} if c.quote is not None else {"note": c.note})
-                for c in getattr(rec, "sources", [])
-            ]
-            return out
-    raise NotFound(f"no record has the id '{record_id}' (try: iranaz search TEXT)")
+            return kind, rec
+        if same_but_case is None and rec.id.casefold() == folded:
+            same_but_case = kind, rec
+    if same_but_case:
+        return same_but_case
+    import difflib
+
+    close = difflib.get_close_matches(folded, [i.casefold() for i in record_ids(base)], n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}?" if close else "try: iranaz search TEXT"
+    raise NotFound(f"no record has the id '{record_id}'; {hint}")
 
 
 def record_ids(base: FactBase) -> list[str]:
@@ -384,7 +481,7 @@ def sources(base: FactBase) -> list[dict]:
         {
             "id": s.id,
             "title": s.title,
-            "kind": s.kind,
+            "source_kind": s.kind,
             "publisher": s.publisher,
             "published": s.published,
             "url": s.url,

@@ -8,15 +8,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
-from .core import KIND, _Lookup, summary
+from .core import KIND, _Lookup, record_columns, record_fields, summary
 from .errors import UsageError
-from .model import KINDS, PERSON_REFERENCES, FactBase
-
-# Columns that name one person become foreign keys to people(id); the lists of people that events
-# name are stored, like every list, as JSON arrays.
-_PERSON_COLUMNS = {kind: field for kind, field in PERSON_REFERENCES.items() if field != "people"}
+from .model import KINDS, FactBase
 
 
 def _column_type(values: list[Any]) -> str:
@@ -55,44 +49,135 @@ def export_sqlite(base: FactBase, path: str, force: bool = False) -> dict[str, i
 
 def _write(base: FactBase, path: Path) -> dict[str, int]:
     db = sqlite3.connect(path)
+    try:
+        with db:
+            counts = build(db, base)
+    finally:
+        db.close()
+    return counts
+
+
+def build(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
+    """Create the base's tables in ``db`` (a file or ``:memory:``) and fill them; return each table's rows.
+
+    One table per kind with the fields every command shows (a reference to a person as ``X_id``, a
+    foreign key, and ``X``, the name), ``records`` of every id and ``citations``. `export --sqlite`
+    and `sql` both build their database here.
+    """
     lookup = _Lookup(base)
     counts: dict[str, int] = {}
-    with db:
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, date TEXT, summary TEXT NOT NULL)")
-        for file, record_type in KINDS.items():  # people before the tables that refer to them
-            records = getattr(base, file)
-            rows = [msgspec.to_builtins(r) for r in records]
-            names = [f.name for f in msgspec.structs.fields(record_type) if f.name not in ("id", "sources")]
-            columns = ["id TEXT PRIMARY KEY REFERENCES records(id)"]
-            for name in names:
-                column = f'"{name}" {_column_type([r.get(name) for r in rows])}'
-                if _PERSON_COLUMNS.get(file) == name:
-                    column += " REFERENCES people(id)"
-                columns.append(column)
-            db.execute(f'CREATE TABLE "{file}" ({", ".join(columns)})')
-            for record, row in zip(records, rows, strict=True):
-                db.execute(
-                    "INSERT INTO records VALUES (?, ?, ?, ?)",
-                    (record.id, KIND[file], getattr(record, "date", None), summary(file, record, lookup)),
-                )
-                db.execute(
-                    f'INSERT INTO "{file}" VALUES ({", ".join("?" * (len(names) + 1))})',
-                    [record.id, *(_sql_value(row.get(n)) for n in names)],
-                )
-            counts[file] = len(records)
-        db.execute(
-            "CREATE TABLE citations (record_id TEXT NOT NULL REFERENCES records(id),"
-            " source_id TEXT NOT NULL REFERENCES sources(id), quote TEXT, note TEXT)"
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, date TEXT, summary TEXT NOT NULL)")
+    for file in KINDS:  # people before the tables that refer to them
+        records = getattr(base, file)
+        rows = [record_fields(file, r, lookup) for r in records]
+        names = [(name, how) for name, _, how in record_columns(file) if name not in ("id", "sources")]
+        columns = ["id TEXT PRIMARY KEY REFERENCES records(id)"]
+        for name, how in names:
+            column = f'"{name}" {_column_type([r[name] for r in rows])}'
+            if how == "id":
+                column += " REFERENCES people(id)"
+            columns.append(column)
+        db.execute(f'CREATE TABLE "{file}" ({", ".join(columns)})')
+        db.executemany(
+            "INSERT INTO records VALUES (?, ?, ?, ?)",
+            [(r.id, KIND[file], getattr(r, "date", None), summary(file, r, lookup)) for r in records],
         )
-        cited = [
-            (record.id, c.source, c.quote, c.note)
-            for file in KIND
-            for record in getattr(base, file)
-            for c in getattr(record, "sources", [])
-        ]
-        db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?)", cited)
-        counts["citations"] = len(cited)
-        counts["records"] = sum(counts[f] for f in KIND)
-    db.close()
+        db.executemany(
+            f'INSERT INTO "{file}" VALUES ({", ".join("?" * (len(names) + 1))})',
+            [[row["id"], *(_sql_value(row[n]) for n, _ in names)] for row in rows],
+        )
+        counts[file] = len(records)
+    db.execute(
+        "CREATE TABLE citations (record_id TEXT NOT NULL REFERENCES records(id),"
+        " source_id TEXT NOT NULL REFERENCES sources(id), quote TEXT, note TEXT)"
+    )
+    cited = [
+        (record.id, c.source, c.quote, c.note)
+        for file in KIND
+        for record in getattr(base, file)
+        for c in getattr(record, "sources", [])
+    ]
+    db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?)", cited)
+    counts["citations"] = len(cited)
+    counts["records"] = sum(counts[f] for f in KIND)
     return counts
+
+
+# --- `iranaz sql`: read-only questions over the same schema, in memory ------------------------------------
+
+# What a query may do: read tables, call functions, recurse (WITH RECURSIVE). Everything else (writes,
+# ATTACH, PRAGMA, schema changes) is refused by the authorizer, and query_only refuses writes besides.
+_ALLOWED = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE})
+
+
+def _authorize(action: int, *_: Any) -> int:
+    return sqlite3.SQLITE_OK if action in _ALLOWED else sqlite3.SQLITE_DENY
+
+
+# A query still running after this many seconds is stopped (WITH RECURSIVE can loop for ever).
+SQL_TIME_LIMIT = 10.0
+
+
+def memory_db(base: FactBase) -> sqlite3.Connection:
+    """Return the base as a read-only in-memory SQLite database with the schema of `export --sqlite`."""
+    import time
+
+    db = sqlite3.connect(":memory:")
+    with db:
+        build(db, base)
+    db.execute("PRAGMA query_only = ON")
+    db.set_authorizer(_authorize)
+    deadline = time.monotonic() + SQL_TIME_LIMIT
+    db.set_progress_handler(lambda: time.monotonic() > deadline, 100_000)
+    return db
+
+
+def run_sql(base: FactBase, query: str) -> tuple[list[str], list[dict]]:
+    """Run one read-only SQL statement over the base; return its column names and its rows."""
+    db = memory_db(base)
+    try:
+        if not sqlite3.complete_statement(query.rstrip().rstrip(";") + ";"):
+            raise UsageError("sql: the statement is incomplete")
+        cursor = db.execute(query)
+        if cursor.description is None:
+            raise UsageError("sql: only SELECT statements are allowed")
+        columns = _unique([d[0] for d in cursor.description])
+        return columns, [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    except sqlite3.Error as e:
+        raise UsageError(f"sql: {_reason(e)}") from None
+    finally:
+        db.close()
+
+
+def _reason(error: sqlite3.Error) -> str:
+    text = str(error)
+    if text in ("not authorized", "authorization denied") or "readonly database" in text:
+        return "only SELECT statements are allowed (the database is read-only)"
+    if text == "interrupted":
+        return f"the query ran longer than {SQL_TIME_LIMIT:g} s and was stopped"
+    if "one statement at a time" in text:
+        return "one statement at a time"
+    return text
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Return column names made unique (a second `id` becomes `id_2`), so no value is lost in a row."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return out
+
+
+def sql_tables(base: FactBase) -> list[dict]:
+    """Return each table of the `sql` database with its columns, in the order they were created."""
+    db = sqlite3.connect(":memory:")
+    try:
+        with db:
+            build(db, base)
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
+        return [{"table": t, "columns": [c[1] for c in db.execute(f'PRAGMA table_info("{t}")')]} for t in tables]
+    finally:
+        db.close()

@@ -108,16 +108,38 @@ def flat_columns(rows: list[dict]) -> list[str]:
     return list(seen)
 
 
-def write_csv(rows: list[dict], out: IO[str] | None = None) -> None:
-    """Write a header row of every field, then one row per record; lists joined with '; '."""
+def flat_row(row: dict) -> dict:
+    """Return a row with each object field spread into one column per key: volume -> volume_value, volume_unit."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}_{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
+
+
+def csv_cell(value: Any) -> str:
+    """Return one CSV cell: booleans as true/false, as JSON writes them; the rest as tables show them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return cell(value)
+
+
+def write_csv(rows: list[dict], header: list[str] | None = None, out: IO[str] | None = None, bom: bool = False) -> None:
+    """Write a header row of every field, then one row per record; lists joined with '; ', an object
+    (a volume) as one column per key. With no rows, ``header`` names the fields."""
     import csv
 
     out = out or sys.stdout
-    columns = flat_columns(rows)
+    flat = [flat_row(r) for r in rows]
+    columns = flat_columns(flat) if flat else list(header or [])
+    if bom:
+        out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    for row in rows:
-        writer.writerow([cell(row.get(c)) for c in columns])
+    for row in flat:
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
 
 
 def _md(text: str) -> str:

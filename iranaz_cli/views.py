@@ -92,7 +92,11 @@ VIEWS: dict[str, View] = {
         "Quotes and reported statements",
         [("Date", _date), ("Speaker", "speaker"), ("Words — context [id]", _quote)],
     ),
-    "sources": View("Sources", [("ID", "id"), ("Kind", "kind"), ("Title", "title"), ("Records", "records")]),
+    "resolve": View(
+        "Names resolved",
+        [("Query", "query"), ("Name", "name"), ("Score", "score"), ("Match", "match"), ("ID", "id")],
+    ),
+    "sources": View("Sources", [("ID", "id"), ("Kind", "source_kind"), ("Title", "title"), ("Records", "records")]),
 }
 
 

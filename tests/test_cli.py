@@ -23,7 +23,7 @@ LISTINGS = {
     ("sources",): "baku-visit-article",
 }
 COMMANDS = ["visits", "who", "gas", "corridor", "timeline", "search", "quotes", "show", "sources", "validate",
-            "schema", "export"]  # fmt: skip
+            "schema", "export", "sql", "resolve"]  # fmt: skip
 
 
 @pytest.mark.parametrize("args", LISTINGS, ids=" ".join)
@@ -112,7 +112,11 @@ def test_timeline_kind_filter(cli):
 
 def test_show_prints_one_object_with_provenance(cli):
     record = json.loads(cli("show", "sanaei-new-beginning", "--json").stdout)
-    assert record["speaker"] == "sanaei" and record["provenance"][0]["title"].startswith("Iran’s President")
+    assert (
+        record["speaker_id"] == "sanaei"
+        and record["speaker"] == "Mehdi Sanaei"
+        and record["provenance"][0]["title"].startswith("Iran’s President")
+    )
     table = cli("show", "sanaei-new-beginning").stdout
     assert "Sanaei described the trip as" in table
 

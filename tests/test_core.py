@@ -130,7 +130,7 @@ COVERAGE = {
         and core.visits(b, "Pezeshkian")[0]["occasion"] == "Official visit"
     ),
     "welcomed by Aliyev at the Zagulba Palace": lambda b: (
-        "aliyev" in _event(b, "zagulba-welcome-2025")["people"]
+        "aliyev" in _event(b, "zagulba-welcome-2025")["people_ids"]
         and "Zagulba Palace" in _event(b, "zagulba-welcome-2025")["place"]
     ),
     "talks began right after the welcoming ceremony": lambda b: (
@@ -141,7 +141,7 @@ COVERAGE = {
         for q in core.quotes(b, "Pezeshkian")
     ),
     "conveyed Khamenei's greetings to Aliyev": lambda b: (
-        {"khamenei", "aliyev"} <= set(_event(b, "khamenei-greetings-to-aliyev-2025")["people"])
+        {"khamenei", "aliyev"} <= set(_event(b, "khamenei-greetings-to-aliyev-2025")["people_ids"])
     ),
     "first trip in nearly six years": lambda b: (
         "pezeshkian-2025" in {r["id"] for r in core.search(b, "nearly six years")}
@@ -175,7 +175,7 @@ COVERAGE = {
         and not any(v["president_id"] == "raisi" for v in core.visits(b))
     ),
     "COP29 in Baku, Iran represented by Ansari": lambda b: (
-        "ansari" in _event(b, "cop29-baku-2024")["people"] and _event(b, "cop29-baku-2024")["end"] == "2024-11-22"
+        "ansari" in _event(b, "cop29-baku-2024")["people_ids"] and _event(b, "cop29-baku-2024")["end"] == "2024-11-22"
     ),
     "past energy cooperation": lambda b: (
         "iran-azerbaijan-energy-cooperation" in {r["id"] for r in core.search(b, "energy sector")}

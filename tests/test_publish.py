@@ -45,14 +45,14 @@ def test_export_sqlite_is_queryable_with_keys(cli, tmp_path, base):
     assert result.exit_code == 0, result.stderr
     db = sqlite3.connect(db_path)
     visits = db.execute(
-        "SELECT v.date, p.name FROM visits v JOIN people p ON p.id = v.president ORDER BY v.date"
+        "SELECT v.date, p.name FROM visits v JOIN people p ON p.id = v.president_id ORDER BY v.date"
     ).fetchall()
     assert visits[0] == ("1993", "Akbar Hashemi Rafsanjani") and len(visits) == 7
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("SELECT count(*) FROM records").fetchone()[0] == 57
     quotes = db.execute(
         "SELECT c.quote FROM citations c JOIN sources s ON s.id = c.source_id "
-        "WHERE c.record_id = 'rouhani-2019' AND s.kind = 'article'"
+        "WHERE c.record_id = 'rouhani-2019' AND s.source_kind = 'article'"
     ).fetchall()
     assert quotes == [("Hassan Rouhani visited twice, once in 2016 and again in 2019",)]
     assert db.execute("SELECT volume_bcm_per_year FROM gas").fetchone() == (55.0,)

@@ -62,6 +62,7 @@ class SchemaKind(StrEnum):
     quotes = "quotes"
     sources = "sources"
     resolve = "resolve"
+    show = "show"
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]

@@ -137,6 +137,103 @@ class ResolveRow(TypedDict):
     candidates: list[Candidate]
 
 
+# --- `show --json`: one record of any kind, every field, with its provenance ---------------------------
+
+
+class Provenance(TypedDict):
+    source: str
+    title: str
+    source_kind: Literal["article", "reference", "background"]
+    quote: NotRequired[str]
+    note: NotRequired[str]
+
+
+class ShownSource(TypedDict):
+    id: str
+    kind: Literal["source"]
+    summary: str
+    title: str
+    source_kind: Literal["article", "reference", "background"]
+    path: str | None
+    sha256: str | None
+    url: str | None
+    publisher: str | None
+    published: str | None
+    provenance: list[Provenance]
+
+
+class _Shown(TypedDict):
+    id: str
+    summary: str
+    sources: list[Citation]
+    provenance: list[Provenance]
+
+
+class ShownPerson(_Shown):
+    kind: Literal["person"]
+    name: str
+    country: str
+    type: Literal["person", "organization"]
+    aliases: list[str]
+    roles: list[Role]
+    notes: list[str]
+
+
+class ShownVisit(_Shown):
+    kind: Literal["visit"]
+    president: str
+    president_id: str
+    date: str
+    year: int | None
+    occasion: str
+    place: str | None
+    agenda: list[str]
+    notes: list[str]
+
+
+class ShownGas(_Shown):
+    kind: Literal["gas"]
+    supplier: str
+    buyer: str
+    transit: list[str]
+    volume_bcm_per_year: float
+    delivery_point: str
+    announced_by: str
+    announced_by_id: str
+    announced_in: str
+    status: str
+    date: str | None
+    year: int | None
+    notes: list[str]
+
+
+class ShownEvent(_Shown):
+    kind: Literal["event", "corridor"]
+    date: str | None
+    end: str | None
+    year: int | None
+    place: str | None
+    actors: list[str]
+    people: list[str]
+    people_ids: list[str]
+    notes: list[str]
+
+
+class ShownQuote(_Shown):
+    kind: Literal["quote"]
+    speaker: str
+    speaker_id: str
+    text: str
+    direct: bool
+    context: str
+    date: str | None
+    year: int | None
+    notes: list[str]
+
+
+SHOWN = (ShownSource, ShownPerson, ShownVisit, ShownGas, ShownEvent, ShownQuote)
+
+
 ROWS = {
     "visits": VisitRow,
     "who": PersonRow,
@@ -168,11 +265,16 @@ def csv_header(command: str, fields: list[str]) -> list[str]:
 
 
 def json_schema(command: str) -> dict:
-    """Return the JSON Schema (2020-12) of a listing command's JSON output: an array of rows."""
+    """Return the JSON Schema (2020-12) of a command's JSON output: an array of rows (`show`: one
+    record, of one of the kinds)."""
     import msgspec
 
-    rows: Any = list[ROWS[command]]  # type: ignore[valid-type]  # a type chosen at run time
-    schema = msgspec.json.schema(rows)
+    if command == "show":
+        kinds, defs = msgspec.json.schema_components(SHOWN, ref_template="#/$defs/{name}")
+        schema = {"oneOf": list(kinds), "$defs": defs}
+    else:
+        rows: Any = list[ROWS[command]]  # type: ignore[valid-type]  # a type chosen at run time
+        schema = msgspec.json.schema(rows)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"iranaz {command} --json"
     return schema

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from .core import KIND, _Lookup, record_columns, record_fields, summary
 from .errors import UsageError
@@ -24,7 +25,7 @@ def _column_type(values: list[Any]) -> str:
 
 def _sql_value(value: Any) -> Any:
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
+        return msgspec.json.encode(value).decode()  # JSON text, as json.dumps(ensure_ascii=False) writes it
     return value
 
 

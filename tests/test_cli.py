@@ -248,4 +248,4 @@ def test_the_cli_choices_are_the_core_s():
     # The CLI declares its choices itself so that --help need not import the core; they must agree.
     assert [u.value for u in Unit] == list(core.UNITS)
     assert [k.value for k in Kind] == list(core.TIMELINE_KINDS)
-    assert [k.value for k in SchemaKind] == list(ROWS)
+    assert [k.value for k in SchemaKind] == [*ROWS, "show"]

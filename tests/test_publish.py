@@ -36,6 +36,25 @@ def test_real_json_output_validates_against_its_schema(cli, command):
         jsonschema.validate([{k: v for k, v in output[0].items() if k != "id"}], schema)
 
 
+def test_resolve_output_validates_against_its_schema(cli):
+    schema = json.loads(cli("schema", "resolve").stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    output = json.loads(cli("resolve", "--json", input="Rowhani\n\nbanana\npresident of iran\n").stdout)
+    jsonschema.validate(output, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_every_record_shown_validates_against_the_show_schema(cli, base):
+    from iranaz_cli import core
+
+    schema = json.loads(cli("schema", "show").stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for record_id in core.record_ids(base):
+        shown = json.loads(cli("show", record_id, "--json").stdout)
+        jsonschema.validate(shown, schema, cls=jsonschema.Draft202012Validator)
+        with pytest.raises(jsonschema.ValidationError):  # a record without its kind fails
+            jsonschema.validate({k: v for k, v in shown.items() if k != "kind"}, schema)
+
+
 # --- SQLite -----------------------------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ def sql(
     from . import export
     from .errors import UsageError
     from .render import View
+    from .text import visible
 
     if tables == (query is not None):
         raise UsageError("give one SQL query, or --tables")
@@ -42,7 +43,7 @@ def sql(
     chosen = pick_fields(fields, columns)
     emit(
         lambda: rows,
-        View("Tables" if tables else "Rows", [(c, c) for c in columns]),
+        View("Tables" if tables else "Rows", [(visible(c), c) for c in columns]),  # a column is named by the query
         Format.json if as_json else fmt,
         "the query returned no rows",
         fields=chosen,

@@ -152,7 +152,9 @@ def run_sql(base: FactBase, query: str) -> tuple[list[str], list[dict]]:
 
 
 def _reason(error: sqlite3.Error) -> str:
-    text = str(error)
+    from .text import visible
+
+    text = visible(str(error))  # it may quote the query, control characters and all
     if text in ("not authorized", "authorization denied") or "readonly database" in text:
         return "only SELECT statements are allowed (the database is read-only)"
     if text == "interrupted":

@@ -137,7 +137,7 @@ def write_csv(rows: list[dict], header: list[str] | None = None, out: IO[str] | 
     if bom:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([cell(c) for c in columns])  # (`sql` columns are named by the query: shown, not obeyed)
     for row in flat:
         writer.writerow([csv_cell(row.get(c)) for c in columns])
 

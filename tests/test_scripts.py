@@ -293,3 +293,21 @@ def test_show_ignores_case_and_suggests_close_ids():
     assert missing.returncode == 1
     assert missing.stderr.startswith("Error: no record has the id 'rouhani-2018'; did you mean ")
     assert "rouhani-2019" in missing.stderr and "rouhani-2016" in missing.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "csv"])
+def test_sql_column_names_and_errors_reach_the_terminal_as_text(fmt):
+    shown = run("sql", 'SELECT 1 AS "\x1b[31mred"', "--format", fmt)
+    assert shown.returncode == 0 and "\x1b" not in shown.stdout and "\\x1b[31mred" in shown.stdout
+    error = run("sql", 'SELECT * FROM "\x1b[31m"', "--format", fmt)
+    assert error.returncode == 2 and error.stderr == "Error: sql: no such table: \\x1b[31m\n"
+
+
+def test_sql_that_never_ends_is_stopped(base, monkeypatch):
+    from iranaz_cli import export
+    from iranaz_cli.errors import UsageError
+
+    monkeypatch.setattr(export, "SQL_TIME_LIMIT", 0.2)
+    forever = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+    with pytest.raises(UsageError, match="ran longer than 0.2 s"):
+        export.run_sql(base, forever)

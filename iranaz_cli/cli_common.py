@@ -189,7 +189,7 @@ def listing(
                 fields=fields,
                 limit=out["limit"],
                 bom=out["bom"],
-                header=lambda: csv_header(query.__name__, fields or valid),
+                header=(lambda: csv_header(query.__name__, fields or valid)) if valid else None,
             )
 
         command.__name__ = query.__name__

@@ -70,7 +70,7 @@ def resolve(
 
     \b
     Examples:
-      printf 'Rowhani\nDr Raisi\n' | iranaz resolve
+      printf 'Rowhani\\nDr Raisi\\n' | iranaz resolve
       iranaz resolve names.txt --format csv
     """
     from . import core

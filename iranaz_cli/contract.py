@@ -248,8 +248,9 @@ ROWS = {
 
 
 def fields_of(command: str) -> list[str]:
-    """Return the fields of a listing command's rows, in order: what `--fields` accepts."""
-    return list(ROWS[command].__annotations__)
+    """Return the fields of a listing command's rows, in order: what `--fields` accepts (none for a
+    command whose rows are not described here yet)."""
+    return list(ROWS[command].__annotations__) if command in ROWS else []
 
 
 def csv_header(command: str, fields: list[str]) -> list[str]:

@@ -25,7 +25,7 @@ def sql(
 
     \b
     Examples:
-      iranaz sql "SELECT date, president FROM visits WHERE year > 2000" --json
+      iranaz sql "SELECT date, president FROM visits WHERE date >= '2000'" --json
       iranaz sql --tables
     """
     from . import export

@@ -181,7 +181,7 @@ def _scores(index: dict[str, list[int]], words: list[str]) -> tuple[dict[int, fl
                 names_only[code] = 100.0
         return best, names_only
     content = [w for w in words if w not in _STOPWORDS] or words
-    per_word = [_word_scores(index, _one_word_keys(index), w) for w in content]
+    per_word = [_word_scores(index, w) for w in content]
     for person in set().union(*(s for s, _ in per_word)):
         best[person] = min(s.get(person, 0.0) for s, _ in per_word)
         names = [n.get(person, 0.0) for _, n in per_word]
@@ -194,18 +194,24 @@ def _scores(index: dict[str, list[int]], words: list[str]) -> tuple[dict[int, fl
     return best, names_only
 
 
-_KEYS: tuple[int, list[str]] = (0, [])
+# Per index (one base): its one-word keys, and each word's scores already computed (`resolve` meets
+# the same given names and surnames again and again).
+# (Kept with the index itself, not its id: an id can be reused once an index is gone.)
+_MEMO: tuple[dict[str, list[int]], list[str], dict[str, tuple[dict[int, float], dict[int, float]]]] = ({}, [], {})
 
 
-def _one_word_keys(index: dict[str, list[int]]) -> list[str]:
-    global _KEYS
-    if _KEYS[0] != id(index):
-        _KEYS = (id(index), [k for k in index if " " not in k])
-    return _KEYS[1]
-
-
-def _word_scores(index: dict[str, list[int]], keys: list[str], word: str) -> tuple[dict[int, float], dict[int, float]]:
+def _word_scores(index: dict[str, list[int]], word: str) -> tuple[dict[int, float], dict[int, float]]:
     """Score one query word against every one-word key: best per person, and over name keys only."""
+    global _MEMO
+    if _MEMO[0] is not index:
+        _MEMO = (index, [k for k in index if " " not in k], {})
+    _, keys, done = _MEMO
+    if word not in done:
+        done[word] = _score_word(index, keys, word)
+    return done[word]
+
+
+def _score_word(index: dict[str, list[int]], keys: list[str], word: str) -> tuple[dict[int, float], dict[int, float]]:
     from rapidfuzz import fuzz, process
 
     scores: dict[int, float] = {}

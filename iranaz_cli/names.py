@@ -8,6 +8,7 @@ is left (typos, e/i, a/e) is scored with ``rapidfuzz.fuzz.ratio`` against a cut-
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -51,6 +52,7 @@ def _vowel_run(m: re.Match[str]) -> str:
     return _LONG_VOWELS.get(run, "e")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # search folds every word of every record; words repeat
 def _fold_word(word: str) -> str:
     if not word.isascii():
         return word  # Persian script: letter forms are already unified
@@ -67,9 +69,21 @@ def plain(text: str) -> str:
     zero-width spaces, direction marks): İlham -> ilham, Əliyev -> aliyev."""
     text = text.casefold().translate(_LETTERS)
     decomposed = unicodedata.normalize("NFKD", text)
-    if decomposed.isascii():
-        return decomposed
-    return "".join(c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
+    return decomposed if decomposed.isascii() else decomposed.translate(_UNMARKED)
+
+
+class _Unmarked(dict):
+    """A str.translate table that drops combining marks and format characters (Unicode category Cf),
+    deciding each character once, when first seen."""
+
+    def __missing__(self, code: int) -> int | None:
+        c = chr(code)
+        kept = None if unicodedata.combining(c) or unicodedata.category(c) == "Cf" else code
+        self[code] = kept
+        return kept
+
+
+_UNMARKED = _Unmarked()
 
 
 def fold(text: str) -> str:

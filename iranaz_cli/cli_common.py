@@ -172,7 +172,15 @@ def listing(
 
                     return write_json({f: row[f] for f in fields} if fields else row)
                 return emit(
-                    lambda: [row], view, fmt, "", out["save_svg"], out["save_html"], fields=fields, bom=out["bom"]
+                    lambda: [row],
+                    view,
+                    fmt,
+                    "",
+                    out["save_svg"],
+                    out["save_html"],
+                    fields=fields,
+                    bom=out["bom"],
+                    title=str(row.get("kind", "")).capitalize(),
                 )
             from .contract import csv_header, fields_of
 
@@ -228,6 +236,7 @@ def emit(
     limit: int | None = None,
     bom: bool = False,
     header: Callable[[], list[str]] | None = None,
+    title: str | None = None,
 ) -> None:
     """Run a query and print its rows (at most ``limit``, only ``fields``); when nothing is found,
     print `[]` for JSON (the CSV header, given a ``header``) and exit 1."""
@@ -253,7 +262,7 @@ def emit(
         rows = rows[:limit]
     if fields:
         rows = [{f: row.get(f) for f in fields} for row in rows]
-    _render(rows, view, fmt, save_svg, save_html, fields, bom)
+    _render(rows, view, fmt, save_svg, save_html, fields, bom, title)
 
 
 def _render(
@@ -264,6 +273,7 @@ def _render(
     save_html: str | None,
     fields: list[str] | None = None,
     bom: bool = False,
+    view_title: str | None = None,
 ) -> None:
     from . import render
 
@@ -282,7 +292,7 @@ def _render(
     if isinstance(view, render.View):
         spec = view
     elif view == "record":
-        spec = record_view(rows[0]) if not fields else render.View("Record", [], record=True)
+        spec = record_view(rows[0]) if not fields else render.View(str(view_title or "Record"), [], record=True)
     else:
         spec = VIEWS[view]
     if fields:  # the chosen fields, as columns named by the field

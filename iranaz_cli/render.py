@@ -82,11 +82,19 @@ def write_json(data: Any, out: IO[str] | None = None) -> None:
     _write_bytes(_encoded_json(data) + b"\n", out)
 
 
+# Characters that JSON leaves raw but line splitters (Python's str.splitlines, some JSON Lines
+# readers) take as line ends: escaped in JSON Lines, so that one record stays one line.
+_LINE_ENDS = ((b"\xc2\x85", b"\\u0085"), (b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+
+
 def write_jsonl(rows: list[dict], out: IO[str] | None = None) -> None:
     """Write one compact JSON object per line."""
     import msgspec
 
-    _write_bytes(b"".join(msgspec.json.encode(r) + b"\n" for r in rows), out)
+    data = b"".join(msgspec.json.encode(r) + b"\n" for r in rows)
+    for raw, escaped in _LINE_ENDS:
+        data = data.replace(raw, escaped)
+    _write_bytes(data, out)
 
 
 def _write_bytes(data: bytes, out: IO[str] | None) -> None:

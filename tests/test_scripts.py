@@ -187,8 +187,9 @@ def test_resolve_bad_input_is_one_error_line(tmp_path):
 
 def test_resolve_lines_align_with_input_lines_even_with_unicode_separators():
     text = "Rouhani\u2028Khatami\nAliyev\x85\n\n"
-    lines = _resolve(text).stdout.split("\n")[:-1]  # JSON Lines end lines with \n only
+    lines = _resolve(text).stdout.splitlines()  # U+2028 and NEL are escaped: any line splitter will do
     assert len(lines) == 3 and json.loads(lines[0])["query"] == "Rouhani\u2028Khatami"
+    assert json.loads(lines[1])["query"] == "Aliyev\x85" and json.loads(lines[1])["id"] == "aliyev"
 
 
 # --- 4 and 5. names and search as people write them ---------------------------------------------------------

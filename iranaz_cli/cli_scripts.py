@@ -98,8 +98,14 @@ def _read_lines(file: str) -> list[str]:
     from .errors import UsageError
     from .text import visible
 
+    if file == "-" and sys.stdin.isatty():  # not a hang: the user is being asked for names
+        typer.echo("reading names from the terminal, one per line; end with Ctrl-D", err=True)
     try:
-        data = sys.stdin.buffer.read() if file == "-" else open(file, "rb").read()  # noqa: SIM115
+        if file == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(file, "rb") as f:
+                data = f.read()
     except OSError as e:
         raise UsageError(f"cannot read {visible(file)}: {e.strerror}") from None
     try:

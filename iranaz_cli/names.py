@@ -4,6 +4,11 @@ Persian and Azerbaijani names reach English in many spellings. ``fold`` maps eac
 key by rule (gh/q, zh/j, kh/x, ou/u/o, ei/ey/ai/ie, ee/i, doubled letters, -ian/-yan, Azerbaijani
 letters, Persian letter forms and the zero-width non-joiner), so most variants meet exactly; what
 is left (typos, e/i, a/e) is scored with ``rapidfuzz.fuzz.ratio`` against a cut-off.
+
+Names are taken as people write them: honorifics and titles (``TITLES``) are dropped when the
+query matches better without them, two query words that together are one word of a name are
+joined (Ahmadi Nejad, احمدی نژاد), extra given names are forgiven, and invisible format characters
+(soft hyphens, zero-width spaces) are ignored.
 """
 
 from __future__ import annotations
@@ -149,7 +154,7 @@ def rank(index: dict[str, list[int]], query: str) -> tuple[list[tuple[int, float
     query is scored against every one-word key (name parts, role words) with rapidfuzz, and a
     person scores the *worst* of their words' best scores: "president of france" must not match
     the presidents of Iran on the strength of "president" alone. Extra given names are forgiven
-    (see ``_scores``); honorifics are dropped when the query matches no one with them.
+    (see ``_scores``); honorifics are dropped when the query matches better without them.
     """
     best, names_only = scores(index, query)
     matches = sorted(((p, s) for p, s in best.items() if s >= CUTOFF), key=lambda ps: (-ps[1], ps[0]))

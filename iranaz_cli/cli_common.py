@@ -47,6 +47,7 @@ class Unit(StrEnum):
 class Kind(StrEnum):
     visit = "visit"
     event = "event"
+    assessment = "assessment"
     corridor = "corridor"
     quote = "quote"
     gas = "gas"
@@ -61,6 +62,7 @@ class SchemaKind(StrEnum):
     search = "search"
     quotes = "quotes"
     sources = "sources"
+    coverage = "coverage"
     resolve = "resolve"
     show = "show"
 

@@ -13,6 +13,18 @@ class Citation(TypedDict):
     source: str
     quote: NotRequired[str]
     note: NotRequired[str]
+    occurrence: NotRequired[int]
+
+
+class AttributedNote(TypedDict):
+    """A note the source attributes to someone (the names of people or the source's title, and their ids)."""
+
+    text: str
+    according_to: list[str]
+    according_to_ids: list[str]
+
+
+Notes = list[str | AttributedNote]
 
 
 class Role(TypedDict):
@@ -26,11 +38,17 @@ class Brief(TypedDict):
     """A record of any kind, as timeline and search list it."""
 
     id: str
-    kind: Literal["visit", "event", "corridor", "quote", "gas", "person", "source"]
+    kind: Literal["visit", "event", "assessment", "corridor", "quote", "gas", "person", "source"]
     date: str | None
     year: int | None
     summary: str
     sources: list[Citation]
+
+
+class Mention(Brief):
+    """A record that names a person, and the role it gives them."""
+
+    role: Literal["president", "participant", "mentioned", "speaker", "announced_by", "according_to"]
 
 
 class VisitRow(TypedDict):
@@ -42,7 +60,9 @@ class VisitRow(TypedDict):
     occasion: str
     place: str | None
     agenda: list[str]
-    notes: list[str]
+    according_to: list[str]
+    according_to_ids: list[str]
+    notes: Notes
     sources: list[Citation]
 
 
@@ -53,15 +73,16 @@ class PersonRow(TypedDict):
     aliases: list[str]
     country: str
     roles: list[Role]
-    notes: list[str]
+    notes: Notes
     score: float
-    mentions: list[Brief]
+    mentions: list[Mention]
     sources: list[Citation]
 
 
 class Volume(TypedDict):
     value: float
     unit: Literal["bcm/y", "mcm/d", "bcf/d", "tcf/y"]
+    basis: str
 
 
 class GasRow(TypedDict):
@@ -70,29 +91,37 @@ class GasRow(TypedDict):
     buyer: str
     transit: list[str]
     volume_bcm_per_year: float
+    volume_basis: str
     volume: Volume
     delivery_point: str
     announced_by: str
     announced_by_id: str
     announced_in: str
+    according_to: list[str]
+    according_to_ids: list[str]
     status: str
     date: str | None
     year: int | None
-    notes: list[str]
+    notes: Notes
     sources: list[Citation]
 
 
 class CorridorRow(TypedDict):
     id: str
+    kind: Literal["corridor", "assessment"]
     date: str | None
     end: str | None
     year: int | None
     summary: str
     place: str | None
     actors: list[str]
-    people: list[str]
-    people_ids: list[str]
-    notes: list[str]
+    participants: list[str]
+    participant_ids: list[str]
+    mentioned: list[str]
+    mentioned_ids: list[str]
+    according_to: list[str]
+    according_to_ids: list[str]
+    notes: Notes
     sources: list[Citation]
 
 
@@ -105,13 +134,14 @@ class QuoteRow(TypedDict):
     date: str | None
     year: int | None
     context: str
+    notes: Notes
     sources: list[Citation]
 
 
 class SourceRow(TypedDict):
     id: str
     title: str
-    source_kind: Literal["article", "reference", "background"]
+    source_kind: Literal["article", "reference"]
     publisher: str | None
     published: str | None
     url: str | None
@@ -140,12 +170,36 @@ class ResolveRow(TypedDict):
 # --- `show --json`: one record of any kind, every field, with its provenance ---------------------------
 
 
+class QuoteContext(TypedDict):
+    """The sentences around a quote: their offsets and text, and the quote's place in that text."""
+
+    start: int
+    end: int
+    text: str
+    quote_start: int
+    quote_end: int
+
+
 class Provenance(TypedDict):
     source: str
     title: str
-    source_kind: Literal["article", "reference", "background"]
+    source_kind: Literal["article", "reference"]
+    url: NotRequired[str]
     quote: NotRequired[str]
     note: NotRequired[str]
+    occurrence: NotRequired[int]
+    start: NotRequired[int]
+    end: NotRequired[int]
+    line: NotRequired[int]
+    exact: NotRequired[str]
+    prefix: NotRequired[str]
+    suffix: NotRequired[str]
+    context: NotRequired[QuoteContext]
+
+
+class NotFactual(TypedDict):
+    quote: str
+    reason: str
 
 
 class ShownSource(TypedDict):
@@ -153,12 +207,13 @@ class ShownSource(TypedDict):
     kind: Literal["source"]
     summary: str
     title: str
-    source_kind: Literal["article", "reference", "background"]
+    source_kind: Literal["article", "reference"]
     path: str | None
     sha256: str | None
     url: str | None
     publisher: str | None
     published: str | None
+    not_factual: list[NotFactual]
     provenance: list[Provenance]
 
 
@@ -176,7 +231,7 @@ class ShownPerson(_Shown):
     type: Literal["person", "organization"]
     aliases: list[str]
     roles: list[Role]
-    notes: list[str]
+    notes: Notes
 
 
 class ShownVisit(_Shown):
@@ -188,7 +243,9 @@ class ShownVisit(_Shown):
     occasion: str
     place: str | None
     agenda: list[str]
-    notes: list[str]
+    according_to: list[str]
+    according_to_ids: list[str]
+    notes: Notes
 
 
 class ShownGas(_Shown):
@@ -197,6 +254,7 @@ class ShownGas(_Shown):
     buyer: str
     transit: list[str]
     volume_bcm_per_year: float
+    volume_basis: str
     delivery_point: str
     announced_by: str
     announced_by_id: str
@@ -204,19 +262,25 @@ class ShownGas(_Shown):
     status: str
     date: str | None
     year: int | None
-    notes: list[str]
+    according_to: list[str]
+    according_to_ids: list[str]
+    notes: Notes
 
 
 class ShownEvent(_Shown):
-    kind: Literal["event", "corridor"]
+    kind: Literal["event", "assessment", "corridor"]
     date: str | None
     end: str | None
     year: int | None
     place: str | None
     actors: list[str]
-    people: list[str]
-    people_ids: list[str]
-    notes: list[str]
+    participants: list[str]
+    participant_ids: list[str]
+    mentioned: list[str]
+    mentioned_ids: list[str]
+    according_to: list[str]
+    according_to_ids: list[str]
+    notes: Notes
 
 
 class ShownQuote(_Shown):
@@ -228,10 +292,34 @@ class ShownQuote(_Shown):
     context: str
     date: str | None
     year: int | None
-    notes: list[str]
+    notes: Notes
 
 
 SHOWN = (ShownSource, ShownPerson, ShownVisit, ShownGas, ShownEvent, ShownQuote)
+
+
+class UncitedSentence(TypedDict):
+    line: int
+    start: int
+    end: int
+    text: str
+
+
+class NotFactualMark(TypedDict):
+    quote: str
+    reason: str
+    lines: list[int]
+
+
+class CoverageRow(TypedDict):
+    id: str
+    title: str
+    sentences: int
+    cited: int
+    not_factual: int
+    percent: float
+    uncited: list[UncitedSentence]
+    marks: list[NotFactualMark]
 
 
 ROWS = {
@@ -243,6 +331,7 @@ ROWS = {
     "search": Brief,
     "quotes": QuoteRow,
     "sources": SourceRow,
+    "coverage": CoverageRow,
     "resolve": ResolveRow,
 }
 

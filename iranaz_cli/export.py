@@ -9,7 +9,7 @@ from typing import Any
 
 import msgspec
 
-from .core import KIND, _Lookup, record_columns, record_fields, summary
+from .core import KIND, _Lookup, kind_of, record_columns, record_fields, summary
 from .errors import UsageError
 from .model import KINDS, FactBase
 
@@ -76,30 +76,35 @@ def build(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
         columns = ["id TEXT PRIMARY KEY REFERENCES records(id)"]
         for name, how in names:
             column = f'"{name}" {_column_type([r[name] for r in rows])}'
-            if how == "id":
+            if how == "id":  # one person: a key; lists (participant_ids, ...) are JSON arrays, like every list
                 column += " REFERENCES people(id)"
             columns.append(column)
         db.execute(f'CREATE TABLE "{file}" ({", ".join(columns)})')
         db.executemany(
             "INSERT INTO records VALUES (?, ?, ?, ?)",
-            [(r.id, KIND[file], getattr(r, "date", None), summary(file, r, lookup)) for r in records],
+            [(r.id, kind_of(file, r), getattr(r, "date", None), summary(file, r, lookup)) for r in records],
         )
         db.executemany(
             f'INSERT INTO "{file}" VALUES ({", ".join("?" * (len(names) + 1))})',
             [[row["id"], *(_sql_value(row[n]) for n, _ in names)] for row in rows],
         )
         counts[file] = len(records)
+    # Each quote's anchor in its article (W3C Web Annotation: TextPositionSelector start/end,
+    # TextQuoteSelector prefix/suffix), and the line it starts on.
     db.execute(
         "CREATE TABLE citations (record_id TEXT NOT NULL REFERENCES records(id),"
-        " source_id TEXT NOT NULL REFERENCES sources(id), quote TEXT, note TEXT)"
+        " source_id TEXT NOT NULL REFERENCES sources(id), quote TEXT, note TEXT, occurrence INTEGER,"
+        ' start INTEGER, "end" INTEGER, line INTEGER, prefix TEXT, suffix TEXT)'
     )
-    cited = [
-        (record.id, c.source, c.quote, c.note)
-        for file in KIND
-        for record in getattr(base, file)
-        for c in getattr(record, "sources", [])
-    ]
-    db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?)", cited)
+    cited = []
+    for file in KIND:
+        for record in getattr(base, file):
+            anchors = base.anchors.get(record.id, [])
+            for i, c in enumerate(getattr(record, "sources", [])):
+                a = anchors[i] if i < len(anchors) else None
+                where = (a.start, a.end, a.line, a.prefix, a.suffix) if a else (None,) * 5
+                cited.append((record.id, c.source, c.quote, c.note, c.occurrence, *where))
+    db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cited)
     counts["citations"] = len(cited)
     counts["records"] = sum(counts[f] for f in KIND)
     return counts

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from .core import KIND, _Lookup, kind_of, record_columns, record_fields, summary
-from .errors import UsageError
+from .errors import IoError, UsageError
 from .model import KINDS, FactBase
+from .safewrite import write_bytes
+from .text import visible
 
 
 def _column_type(values: list[Any]) -> str:
@@ -29,33 +31,28 @@ def _sql_value(value: Any) -> Any:
     return value
 
 
-def export_sqlite(base: FactBase, path: str, force: bool = False) -> dict[str, int]:
-    """Write the base to a new SQLite file; return how many rows each table got."""
-    target = Path(path)
-    if target.exists():
-        if not force:
-            raise UsageError(f"{path} exists; add --force to overwrite it")
-        if target.is_dir():
-            raise UsageError(f"{path} is a folder")
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.unlink(missing_ok=True)
+def export_sqlite(base: FactBase, path: str, force: bool = False, protect: Iterable[Path] = ()) -> dict[str, int]:
+    """Write the base to a new SQLite file (atomically, through safewrite); return each table's rows."""
+    counts: dict[str, int] = {}
     try:
-        counts = _write(base, tmp)
-        os.replace(tmp, target)
-    except (OSError, sqlite3.Error) as e:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {path}: {e}") from None
+        write_bytes(path, lambda tmp: counts.update(_write(base, tmp)), force=force, protect=protect)
+    except sqlite3.Error as e:
+        raise IoError(f"cannot write {visible(path)}: {e}") from None
     return counts
 
 
 def _write(base: FactBase, path: Path) -> dict[str, int]:
     db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode = OFF")  # a new file, renamed into place when complete
     try:
-        with db:
-            counts = build(db, base)
+        return _fill(db, base)
     finally:
         db.close()
-    return counts
+
+
+def _fill(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
+    with db:
+        return build(db, base)
 
 
 def build(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:

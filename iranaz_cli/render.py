@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from .text import visible
+from .text import json_visible, visible
 
 
 class View:
@@ -89,19 +89,20 @@ def _encoded_json(data: Any) -> bytes:
 
 def write_json(data: Any, out: IO[str] | None = None) -> None:
     """Write ``data`` as indented UTF-8 JSON and a newline, whatever the terminal."""
-    _write_bytes(_encoded_json(data) + b"\n", out)
+    _write_bytes(json_visible(_encoded_json(data)) + b"\n", out)
 
 
 # Characters that JSON leaves raw but line splitters (Python's str.splitlines, some JSON Lines
-# readers) take as line ends: escaped in JSON Lines, so that one record stays one line.
-_LINE_ENDS = ((b"\xc2\x85", b"\\u0085"), (b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+# readers) take as line ends: escaped in JSON Lines, so that one record stays one line (NEL, a C1
+# control, json_visible escapes already).
+_LINE_ENDS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
 
 
 def write_jsonl(rows: list[dict], out: IO[str] | None = None) -> None:
     """Write one compact JSON object per line."""
     import msgspec
 
-    data = b"".join(msgspec.json.encode(r) + b"\n" for r in rows)
+    data = json_visible(b"".join(msgspec.json.encode(r) + b"\n" for r in rows))
     for raw, escaped in _LINE_ENDS:
         data = data.replace(raw, escaped)
     _write_bytes(data, out)
@@ -160,8 +161,13 @@ def write_csv(rows: list[dict], header: list[str] | None = None, out: IO[str] | 
         writer.writerow([csv_cell(row.get(c)) for c in columns])
 
 
+# What Markdown or HTML would interpret in a table cell: backslash-escaped, or an HTML entity.
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\*_[]|`~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>"})
+
+
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    """Return a cell's text as Markdown that shows it literally (a newline as <br>)."""
+    return text.translate(_MD_ESCAPES)
 
 
 def write_md(rows: list[dict], view: View, out: IO[str] | None = None) -> None:

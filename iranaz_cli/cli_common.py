@@ -247,10 +247,9 @@ def listing(
 
         def command(ctx: typer.Context, **options: Any) -> None:
             out = {name: options.pop(name) for name, _, _ in OUTPUT_OPTIONS}
-            from .contract import csv_header, fields_of
-
-            valid = [] if single else fields_of(query.__name__)  # (one record's fields depend on its kind)
-            fields = pick_fields(out["fields"], valid) if valid else None
+            # (contract.py is imported only for --fields or an empty CSV: ~2 ms of every run otherwise;
+            # one record's fields depend on its kind, and are checked once it is found)
+            fields = None if single or out["fields"] is None else pick_fields(out["fields"], _fields_of(query))
             data = out["data"] if out["data"] is not None else ctx.obj
             base = _load(data)
             fmt = Format.json if out["as_json"] else out["fmt"]
@@ -276,7 +275,7 @@ def listing(
                 fields=fields,
                 limit=out["limit"],
                 bom=out["bom"],
-                header=(lambda: csv_header(query.__name__, fields or valid)) if valid else None,
+                header=lambda: _csv_header(query, fields),
             )
 
         command.__name__ = query.__name__
@@ -328,6 +327,19 @@ class Saves:
             write_bytes(path, text.encode("utf-8"), force=self.force, protect=self.protect)
 
 
+def _fields_of(query: Callable[..., Any]) -> list[str]:
+    from .contract import fields_of
+
+    return fields_of(query.__name__)
+
+
+def _csv_header(query: Callable[..., Any], fields: list[str] | None) -> list[str]:
+    from .contract import csv_header, fields_of
+
+    valid = fields_of(query.__name__)
+    return csv_header(query.__name__, fields or valid) if valid else []
+
+
 def pick_fields(text: str | None, valid: list[str]) -> list[str] | None:
     """Return the fields ``--fields`` names, in its order; an unknown one is a usage error listing the valid ones."""
     if text is None:
@@ -371,10 +383,10 @@ def emit(
             from .render import write_json
 
             write_json([])
-        elif fmt is Format.csv and header is not None:
+        elif fmt is Format.csv and header is not None and (columns := header()):
             from .render import write_csv
 
-            write_csv([], header(), bom=bom)
+            write_csv([], columns, bom=bom)
         raise
     if limit is not None:
         rows = rows[:limit]

@@ -152,6 +152,7 @@ ASSESSMENTS = {
     "visit-continues-tradition-of-contacts": "tradition of high-level contacts",
     "visit-amid-opportunity-and-tension": "opportunity and tension",
     "energy-geopolitics-security-at-forefront": "geopolitical balancing",
+    "visit-amid-efforts-to-revive-ties": "revive",
 }
 
 

@@ -124,7 +124,7 @@ def test_show_prints_one_object_with_provenance(cli):
 
 def test_sources_count_records(cli):
     rows = {r["id"]: r for r in json.loads(cli("sources", "--json").stdout)}
-    assert rows["baku-visit-article"]["records"] == 53
+    assert rows["baku-visit-article"]["records"] == 54
     assert rows["baku-visit-article"]["sha256"].startswith("98d720be")
 
 
@@ -172,7 +172,7 @@ def test_broken_base_exits_3_naming_file_and_line(cli, base_dir):
 
 def test_validate_the_shipped_base(cli):
     result = cli("validate")
-    assert (result.exit_code, result.stdout) == (0, "ok: 65 records in 7 files\n")
+    assert (result.exit_code, result.stdout) == (0, "ok: 66 records in 7 files\n")
 
 
 # --- what data cannot do to a terminal ------------------------------------------------------------------

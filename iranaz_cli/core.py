@@ -1,7 +1,8 @@
 """Questions over the fact base: plain data in, plain data out (lists of dicts, ready for JSON).
 
 Every row carries its ``sources``; dated rows carry ``date`` (EDTF text) and ``year`` (int or None).
-Dated results are sorted oldest first, undated last, each kind in file order.
+Dated results are sorted by edtf.sort_key (by the interval's last day, then its first), undated last,
+each kind in file order.
 """
 
 from __future__ import annotations
@@ -51,8 +52,11 @@ def year_of(date: str | None) -> int | None:
     return int(date[:4]) if date else None
 
 
-def _chronological(date: str | None) -> tuple[int, str]:
-    return (0, date.rstrip("~?")) if date else (1, "")
+def _chronological(row: dict) -> tuple[int, Any, Any]:
+    """Sort key of a dated row: edtf.sort_key of its date (the one order of every dated list)."""
+    from .edtf import sort_key
+
+    return sort_key(row["date"])
 
 
 def _builtins(value: Any) -> Any:
@@ -163,7 +167,7 @@ def people(base: FactBase, query: str, limit: int | None = None, at: str | None 
                 "roles": [_role(r) for r in held],
                 "notes": lookup.notes(p.notes),
                 "score": round(score, 1),
-                "mentions": sorted(mentions, key=lambda r: _chronological(r["date"])),
+                "mentions": sorted(mentions, key=_chronological),
                 "sources": _builtins(p.sources),
             }
         )
@@ -355,7 +359,7 @@ def visits(
         for v in base.visits
         if (wanted is None or v.president in wanted) and _in_years(year_of(v.date), since, until)
     ]
-    rows.sort(key=lambda r: _chronological(r["date"]))
+    rows.sort(key=_chronological)
     return rows
 
 
@@ -469,7 +473,7 @@ def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
         }
         for g in base.gas
     ]
-    rows.sort(key=lambda r: _chronological(r["date"]))
+    rows.sort(key=_chronological)
     return rows
 
 
@@ -495,7 +499,7 @@ def corridor(base: FactBase) -> list[dict]:
         }
         for e in base.corridor
     ]
-    rows.sort(key=lambda r: _chronological(r["date"]))
+    rows.sort(key=_chronological)
     return rows
 
 
@@ -519,7 +523,7 @@ def timeline(
     ]
     if "term" in chosen:
         rows += [r for r in _term_rows(base) if _in_years(r["year"], since, until)]
-    rows.sort(key=lambda r: _chronological(r["date"]))
+    rows.sort(key=_chronological)
     return rows
 
 
@@ -569,7 +573,7 @@ def search(base: FactBase, text: str) -> list[dict]:
         for kind, record in _records(base)
         if any(needle in _search_key(s) for s in _strings(_builtins(record)))
     ]
-    rows.sort(key=lambda r: _chronological(r["date"]))
+    rows.sort(key=_chronological)
     return rows
 
 
@@ -593,7 +597,7 @@ def quotes(base: FactBase, speaker: str | None = None) -> list[dict]:
         for q in base.quotes
         if wanted is None or q.speaker in wanted
     ]
-    rows.sort(key=lambda r: _chronological(r["date"]))
+    rows.sort(key=_chronological)
     return rows
 
 

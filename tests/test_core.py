@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from iranaz_cli import core
+from iranaz_cli import core, edtf
 from iranaz_cli.errors import NotFound, UsageError
 
 SEVEN_VISITS = [
@@ -77,8 +77,9 @@ def test_corridor_chronology_dated_first_then_undated_in_file_order(base):
 def test_timeline_is_every_dated_record_oldest_first(base):
     rows = core.timeline(base)
     assert all(r["date"] for r in rows)
-    dates = [r["date"].rstrip("~?") for r in rows]  # "2024-05?" (uncertain) sorts as May 2024
-    assert dates == sorted(dates)
+    dates = [r["date"] for r in rows]  # by the interval's last day: "1993-06-24" before "1993"
+    assert dates == sorted(dates, key=edtf.sort_key)
+    assert dates.index("1993-06-24") < dates.index("1993")
     assert [r["id"] for r in rows if r["year"] == 2024][:2] == ["raisi-aliyev-border-ceremony-2024", "raisi-death-2024"]
     assert rows[0]["id"] == "zangezur-railway-severed-1988"
     assert {r["kind"] for r in rows} == {"visit", "event", "corridor", "quote", "term"}

@@ -153,9 +153,7 @@ def people(base: FactBase, query: str, limit: int | None = None, at: str | None 
     index = base.mentions or mentions_index(base)
     rows = []
     for p, roles, score in found:
-        mentions = [
-            _brief(kind, getattr(base, kind)[i], lookup) | {"role": role} for kind, i, role in index.get(p.id, ())
-        ]
+        mentions = [_mention(kind, getattr(base, kind)[i], role, p.id, lookup) for kind, i, role in index.get(p.id, ())]
         held = roles if when is None else [r for r in roles if _held_at(r, when)]
         rows.append(
             {
@@ -172,6 +170,14 @@ def people(base: FactBase, query: str, limit: int | None = None, at: str | None 
             }
         )
     return rows
+
+
+def _mention(kind: str, record: Any, role: str, person_id: str, lookup: _Lookup) -> dict:
+    """Return a record that names a person, with its role; a record only a note of which is theirs gives the note."""
+    if role != "according_to" or person_id in getattr(record, "according_to", ()):
+        return _brief(kind, record, lookup) | {"role": role}
+    notes: list[str | Note] = [n for n in record.notes if isinstance(n, Note) and person_id in n.according_to]
+    return _brief(kind, record, lookup) | {"role": "attributed", "notes": lookup.notes(notes)}
 
 
 def _role(r: Role) -> dict:
@@ -298,10 +304,11 @@ def summary(kind: str, record: Any, lookup: _Lookup) -> str:
         speaker = lookup.name(record.speaker)
         return f"{speaker}: “{record.text}”" if record.direct else f"{speaker} (reported): {record.text}"
     if isinstance(record, Gas):
+        transit = f", expanded to allow land transit through {', '.join(record.transit)}" if record.transit else ""
         return lookup.according(
             record.according_to,
-            f"{record.supplier} → {record.buyer} gas via {', '.join(record.transit)}: "
-            f"{_number(record.volume_bcm_per_year)} bcm/y ({record.volume_basis}), "
+            f"{record.supplier} → {record.buyer} gas memorandum: "
+            f"{_number(record.volume_bcm_per_year)} bcm/y ({record.volume_basis}){transit}; "
             f"delivered at {record.delivery_point}",
         )
     if isinstance(record, Person):
@@ -458,7 +465,7 @@ def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
             "transit": g.transit,
             "volume_bcm_per_year": g.volume_bcm_per_year,
             "volume_basis": g.volume_basis,
-            "volume": {"value": round(g.volume_bcm_per_year * UNITS[unit], 4), "unit": unit, "basis": g.volume_basis},
+            "volume": _volume(g, unit),
             "delivery_point": g.delivery_point,
             "announced_by": lookup.name(g.announced_by),
             "announced_by_id": g.announced_by,
@@ -475,6 +482,14 @@ def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
     ]
     rows.sort(key=_chronological)
     return rows
+
+
+def _volume(g: Gas, unit: str) -> dict:
+    """Return the volume in ``unit``: as recorded in bcm/y, else converted to 3 significant figures (approximate)."""
+    if unit == "bcm/y":
+        return {"value": g.volume_bcm_per_year, "unit": unit, "basis": g.volume_basis, "approximate": False}
+    value = float(f"{g.volume_bcm_per_year * UNITS[unit]:.3g}")  # (the article's figure is a round 55)
+    return {"value": value, "unit": unit, "basis": g.volume_basis, "approximate": True}
 
 
 def corridor(base: FactBase) -> list[dict]:

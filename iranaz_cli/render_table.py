@@ -6,6 +6,7 @@ Imported only when a table is printed, so JSON and the other formats never load 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import IO, Any
 
@@ -22,6 +23,24 @@ _STYLES = {"ID": "cyan", "Date": "green", "Kind": "magenta"}
 _KEEP_WHOLE = frozenset({"Date", "Kind"})
 # Below this many cells per column Rich would squeeze columns out of the table altogether.
 _MIN_CELLS = 12
+
+
+def _offline_svg_format() -> str:
+    """Return Rich's SVG template without what it fetches from the network.
+
+    Rich's template loads Fira Code from a CDN (`@font-face ... url("https://...")`); a saved table
+    must render offline, so the font comes from the viewer's own monospace fonts. Derived from the
+    installed Rich's template, so its placeholders always match the Rich that fills them."""
+    from rich._export_format import CONSOLE_SVG_FORMAT
+
+    template = re.sub(r"\s*@font-face \{\{.*?\}\}", "", CONSOLE_SVG_FORMAT, flags=re.S)
+    template = re.sub(r"\s*<!-- Generated with Rich.*?-->", "", template)
+    return template.replace("font-family: Fira Code, monospace", f"font-family: {_MONOSPACE}")
+
+
+_MONOSPACE = '"Fira Code", "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace'
+# Pass as `code_format` wherever a console is saved as SVG.
+SVG_FORMAT = _offline_svg_format()
 
 
 def _closed_pipe() -> None:

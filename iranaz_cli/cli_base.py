@@ -49,16 +49,36 @@ def schema(
 def export(
     ctx: typer.Context,
     sqlite: Annotated[str, typer.Option("--sqlite", metavar="FILE", help="Write the whole base as a SQLite database.")],
+    metadata: Annotated[
+        str | None,
+        typer.Option("--metadata", metavar="FILE", help="Also write Datasette metadata (JSON) for the database."),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     data: DataOpt = None,
 ) -> None:
     """Export the whole base as a SQLite database (browse it with `datasette FILE`).
 
     \b
-    Example:
+    Examples:
       iranaz export --sqlite iranaz.db && datasette iranaz.db
+      iranaz export --sqlite facts.db --metadata metadata.json
     """
     from .export import export_sqlite
 
-    counts = export_sqlite(_load(data, ctx), sqlite, force=force)
+    base = _load(data, ctx)
+    if metadata is not None:
+        import os
+
+        from .errors import UsageError
+        from .safewrite import check_target
+
+        if os.path.abspath(metadata) == os.path.abspath(sqlite):
+            raise UsageError("--metadata and --sqlite name the same file")
+        check_target(metadata, force=force)  # refuse before writing anything
+    counts = export_sqlite(base, sqlite, force=force)
     typer.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {sqlite}", err=True)
+    if metadata is not None:
+        from .datasette import write_metadata
+
+        write_metadata(base, sqlite, metadata, force=force)
+        typer.echo(f"wrote Datasette metadata to {metadata}", err=True)

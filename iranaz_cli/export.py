@@ -11,11 +11,12 @@ from typing import Any
 import msgspec
 
 from .core import KIND, _Lookup, summary
+from .datasette import enrich
 from .errors import UsageError
 from .model import KINDS, PERSON_REFERENCES, FactBase
 
 # Columns that name one person become foreign keys to people(id); the lists of people that events
-# name are stored, like every list, as JSON arrays.
+# name are stored, like every list, as JSON arrays, and as junction tables (datasette.enrich).
 _PERSON_COLUMNS = {kind: field for kind, field in PERSON_REFERENCES.items() if field != "people"}
 
 
@@ -94,5 +95,6 @@ def _write(base: FactBase, path: Path) -> dict[str, int]:
         db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?)", cited)
         counts["citations"] = len(cited)
         counts["records"] = sum(counts[f] for f in KIND)
+        counts.update(enrich(db, base))
     db.close()
     return counts

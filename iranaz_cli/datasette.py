@@ -1,0 +1,290 @@
+"""What makes the SQLite export pleasant in Datasette: dates as intervals, junction tables, labels,
+full-text search, and the metadata file (`iranaz export --metadata FILE`).
+
+``enrich`` runs on a connection in which ``export`` has built its tables (one per kind, ``records``
+and ``citations``); it only adds columns, tables and indexes, so the tables keep their own shape.
+``metadata`` describes whatever tables a database file holds.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Any
+
+import msgspec
+
+from . import edtf
+from .core import KIND, _Lookup, summary
+from .model import KINDS, PERSON_REFERENCES, FactBase
+
+# The field holding each kind's date, where it is not `date`; kinds without one are undated.
+_DATE_FIELD = {"sources": "published", "people": None}
+# A person-reference list field -> the role a junction row records.
+_ROLE = {"mentioned": "mentioned"}
+ROLES = ("participant", "mentioned")
+LABEL_LENGTH = 80
+# Tables whose label Datasette finds by itself (a `name` or `title` column).
+_OWN_LABEL = {"people": "name", "sources": "title"}
+# Full-text indexes: table -> the columns searched.
+FTS = {"records": ("label", "summary", "notes"), "quotes": ("text", "context"), "citations": ("quote", "note")}
+TOKENIZE = "unicode61 remove_diacritics 2"  # case and accents ignored, as `iranaz search` does
+
+
+def _shorten(text: str, length: int = LABEL_LENGTH) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _person_list_fields(kind: str) -> list[str]:
+    """Return the fields of ``kind`` that list people by id (model.PERSON_REFERENCES says which)."""
+    named = PERSON_REFERENCES.get(kind)
+    fields = [named] if isinstance(named, str) else list(named or ())
+    types = {f.name: f.type for f in msgspec.structs.fields(KINDS[kind])}
+    return [f for f in fields if getattr(types.get(f), "__origin__", None) is list]
+
+
+def junction_table(kind: str) -> str:
+    """Return the name of the table linking records of ``kind`` to people: `event_people`, `corridor_people`."""
+    return f"{KIND[kind]}_people"
+
+
+def _dates(record: Any, kind: str) -> tuple[int | None, str | None, str | None]:
+    """Return (year, first day, last day) of a record's date; an `end` date ends the interval."""
+    field = _DATE_FIELD.get(kind, "date")
+    text = getattr(record, field, None) if field else None
+    if not text:
+        return None, None, None
+    interval = edtf.parse(text)
+    end = getattr(record, "end", None)
+    last = edtf.parse(end).last if end else interval.last
+    return interval.year, interval.first.isoformat(), last.isoformat()
+
+
+def _columns(db: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
+
+
+def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
+    """Add dates, labels, junction tables and full-text indexes; return the rows of each new table."""
+    lookup = _Lookup(base)
+    for table in ("records", "citations", *KINDS):
+        if "label" not in _columns(db, table) and table not in _OWN_LABEL:
+            db.execute(f'ALTER TABLE "{table}" ADD COLUMN label TEXT')
+    for column, kind_of_column in (("year", "INTEGER"), ("date_start", "TEXT"), ("date_end", "TEXT")):
+        for table in ("records", *(k for k in KINDS if _DATE_FIELD.get(k, "date"))):
+            db.execute(f'ALTER TABLE "{table}" ADD COLUMN {column} {kind_of_column}')
+    db.execute("ALTER TABLE records ADD COLUMN notes TEXT")
+
+    labels: dict[str, str] = {}
+    for kind in KINDS:
+        for record in getattr(base, kind):
+            year, first, last = _dates(record, kind)
+            text = summary(kind, record, lookup)
+            dated = year is not None and kind not in _OWN_LABEL
+            label = _shorten(text, LABEL_LENGTH - 7) + f" ({year})" if dated else _shorten(text)
+            labels[record.id] = label
+            notes = "\n".join(getattr(record, "notes", []))
+            db.execute(
+                "UPDATE records SET label = ?, year = ?, date_start = ?, date_end = ?, notes = ? WHERE id = ?",
+                (label, year, first, last, notes or None, record.id),
+            )
+            sets = [] if kind in _OWN_LABEL else ["label = :label"]
+            if _DATE_FIELD.get(kind, "date"):
+                sets += ["year = :year", "date_start = :first", "date_end = :last"]
+            if sets:
+                db.execute(
+                    f'UPDATE "{kind}" SET {", ".join(sets)} WHERE id = :id',
+                    {"label": label, "year": year, "first": first, "last": last, "id": record.id},
+                )
+    db.execute("UPDATE citations SET label = record_id || ' cites ' || source_id")
+
+    counts = {}
+    for kind in KINDS:
+        fields = _person_list_fields(kind)
+        if not fields:
+            continue
+        table, key = junction_table(kind), f"{KIND[kind]}_id"
+        db.execute(
+            f'CREATE TABLE "{table}" ("{key}" TEXT NOT NULL REFERENCES "{kind}"(id),'
+            " person_id TEXT NOT NULL REFERENCES people(id),"
+            f" role TEXT NOT NULL CHECK (role IN {ROLES!r}), label TEXT,"
+            f' PRIMARY KEY ("{key}", person_id, role))'
+        )
+        rows = [
+            (record.id, person, role, _shorten(f"{lookup.name(person)} ({role}): {labels[record.id]}"))
+            for record in getattr(base, kind)
+            for field in fields
+            for person in dict.fromkeys(getattr(record, field))
+            for role in (_ROLE.get(field, "participant"),)
+        ]
+        db.executemany(f'INSERT INTO "{table}" VALUES (?, ?, ?, ?)', rows)
+        db.execute(f'CREATE INDEX "{table}_person" ON "{table}" (person_id)')
+        counts[table] = len(rows)
+
+    db.execute("CREATE INDEX citations_record ON citations (record_id)")
+    db.execute("CREATE INDEX citations_source ON citations (source_id)")
+    for table, columns in FTS.items():
+        listed = ", ".join(f'"{c}"' for c in columns)
+        # content=[table]: the form Datasette looks for to offer a search box on the table
+        db.execute(f'CREATE VIRTUAL TABLE "{table}_fts" USING fts5({listed}, content=[{table}], tokenize="{TOKENIZE}")')
+        db.execute(f'INSERT INTO "{table}_fts" (rowid, {listed}) SELECT rowid, {listed} FROM "{table}"')
+    return counts
+
+
+# --- metadata ------------------------------------------------------------------------------------------
+
+TITLE = "iranaz: facts about Iran–Azerbaijan relations"
+DESCRIPTION = (
+    "A hand-curated fact base about Iran–Azerbaijan relations: presidential visits, the officials involved, "
+    "the Russia–Iran gas deal routed through Azerbaijan, the corridor to Nakhchivan, and what was said. "
+    "Every record cites its source (the citations table): the article's exact words, or a note naming "
+    "where a fact from outside the article comes from."
+)
+LICENSE_NOTE = (
+    "iranaz and its fact base are under the MIT licence. Quotes are short excerpts of the cited articles, "
+    "whose copyright stays with their publishers; references are cited, not copied."
+)
+TABLES = {
+    "records": "Every record of every kind, one row each, with a one-line summary: the table citations refer to.",
+    "sources": "The documents the base cites: the article kept in the base, references a reader can look up, "
+    "and background facts the project's issues give.",
+    "people": "People and organisations (such as a news agency) that the records name.",
+    "visits": "Visits to Azerbaijan by Iranian presidents.",
+    "gas": "Gas supply deals.",
+    "corridor": "Milestones of the corridor to Nakhchivan.",
+    "events": "Other events.",
+    "quotes": "Words the sources quote (direct) or report, with the speaker.",
+    "citations": "Which source supports which record: the source's exact words (quote) or a note.",
+}
+COLUMNS = {
+    "id": "The record's id (unique across the whole base; `iranaz show ID`).",
+    "kind": "The kind of record (visit, event, corridor, quote, gas, person, source).",
+    "label": "A short human label of the row.",
+    "summary": "A one-line description.",
+    "notes": "Remarks recorded with the record.",
+    "date": "The date as the source gives it, in EDTF (YYYY, YYYY-MM or YYYY-MM-DD; ~ approximate, ? uncertain).",
+    "end": "The last day of an event that spans days (EDTF).",
+    "year": "The year of the date (facet on this, not on date).",
+    "date_start": "The first day of the interval the date denotes (ISO 8601; sortable).",
+    "date_end": "The last day of the interval the date (or the end date) denotes (ISO 8601; sortable).",
+    "title": "The title.",
+    "path": "The article's file in the base.",
+    "sha256": "The SHA-256 of the article's file.",
+    "url": "Where to read the document.",
+    "publisher": "Who published the document.",
+    "published": "When the document was published (EDTF).",
+    "name": "The name as usually written in English.",
+    "country": "The country.",
+    "type": "person or organization.",
+    "aliases": "Other spellings and scripts (JSON array).",
+    "roles": "Titles held, with start, end or as_of dates (JSON array).",
+    "president": "The president who visited (a person id).",
+    "occasion": "What the visit was.",
+    "place": "Where it took place.",
+    "agenda": "What was on the agenda (JSON array).",
+    "supplier": "The supplying country.",
+    "buyer": "The buying country.",
+    "transit": "The countries the gas crosses (JSON array).",
+    "volume_bcm_per_year": "The volume in billion cubic metres a year.",
+    "delivery_point": "Where the gas is delivered.",
+    "announced_by": "Who announced the deal (a person id).",
+    "announced_in": "Where the deal was announced.",
+    "status": "The deal's status as the source gives it.",
+    "actors": "Countries and organisations involved, as text (JSON array).",
+    "people": "Ids of the people involved (JSON array; the junction table lists them one per row).",
+    "participants": "Ids of the people who took part (JSON array; the junction table lists them one per row).",
+    "mentioned": "Ids of the people the record mentions (JSON array; the junction table lists them one per row).",
+    "speaker": "Who spoke (a person id).",
+    "text": "The words, as the source gives them.",
+    "direct": "1 if the source quotes the words directly, 0 if it reports them.",
+    "context": "When, where and on what the words were said.",
+    "record_id": "The record cited for (records.id).",
+    "source_id": "The source cited (sources.id).",
+    "quote": "The source's exact words that support the record.",
+    "note": "The fact in the base's own words, for a source not kept in the base.",
+    "person_id": "The person (people.id).",
+    "role": "participant (took part) or mentioned (named only).",
+}
+_WEB = re.compile(r"https?://", re.I)  # only web links become links (no `javascript:` from a hostile base)
+_SORT = {"people": "name", "sources": "title", "citations": "record_id"}
+
+
+def _column_description(table: str, column: str) -> str:
+    if column in COLUMNS:
+        return COLUMNS[column]
+    if column.endswith("_id"):  # a reference: `event_id` in event_people
+        return f"The {column[:-3]} ({column[:-3]} id)."
+    return f"The `{column}` field of {table} (see data/README.md)."
+
+
+def _licence_of(source: Any) -> str:
+    if source.kind == "article":
+        return "quoted in short excerpts; copyright stays with the publisher"
+    if source.kind == "reference":
+        return "cited, not copied: the base states the fact in its own words"
+    return "the base's own words"
+
+
+def metadata(db: sqlite3.Connection, base: FactBase, database: str) -> dict[str, Any]:
+    """Return Datasette metadata for the tables ``db`` holds, as database ``database`` (its file's stem)."""
+    listed = "".join(
+        f"<li>{_html(s.title)}" + (f" ({_html(s.publisher)})" if s.publisher else "")
+        + (f': <a href="{_html(s.url)}">{_html(s.url)}</a>' if s.url and _WEB.match(s.url) else "")
+        + f" — {_licence_of(s)}</li>"
+        for s in base.sources
+    )  # fmt: skip
+    tables: dict[str, Any] = {}
+    fts_tables = {f"{t}_fts" for t in FTS}
+    for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid"):
+        if any(table.startswith(f"{f}_") for f in fts_tables):
+            continue  # FTS5's own shadow tables: Datasette hides them
+        if table in fts_tables:
+            tables[table] = {"description": f"Full-text index of {table[:-4]}.", "hidden": True}
+            continue
+        columns = _columns(db, table)
+        entry: dict[str, Any] = {
+            "description": TABLES.get(table) or _junction_description(table),
+            "label_column": _OWN_LABEL.get(table, "label"),
+            "columns": {c: _column_description(table, c) for c in columns},
+        }
+        sort = "date_start" if "date_start" in columns else _SORT.get(table, "label")
+        entry["sort"] = sort
+        if table in FTS:
+            entry["fts_table"] = f"{table}_fts"
+            entry["fts_pk"] = "rowid"
+        tables[table] = entry
+    return {
+        "title": TITLE,
+        "description_html": f"<p>{_html(DESCRIPTION)}</p><p>Sources:</p><ul>{listed}</ul>",
+        "license": "MIT",
+        "license_url": "https://opensource.org/license/mit",
+        "source": "Sources listed in the sources table; " + LICENSE_NOTE,
+        "databases": {database: {"description": DESCRIPTION, "tables": tables}},
+    }
+
+
+def _junction_description(table: str) -> str:
+    kind = table.removesuffix("_people")
+    return f"The people each {kind} names, one row per person, with their role (participant or mentioned)."
+
+
+def write_metadata(base: FactBase, sqlite: str, path: str, force: bool = False) -> None:
+    """Write the Datasette metadata of the database file ``sqlite`` (written from ``base``) to ``path``."""
+    import json
+    from pathlib import Path
+
+    from .safewrite import write_bytes
+
+    db = sqlite3.connect(f"{Path(sqlite).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        data = metadata(db, base, Path(sqlite).stem)
+    finally:
+        db.close()
+    write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode(), force=force)
+
+
+def _html(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)

@@ -273,12 +273,16 @@ def _word_completions(candidates: list[tuple[str, str]], incomplete: str) -> lis
     """Complete ``incomplete`` to each (word, help) it starts, ignoring case, as typed: `rouh` -> `rouhani`.
 
     Typer keeps only values that start with what was typed, so the typed part is kept as typed."""
+    from .text import visible
+
     prefix, seen, out = incomplete.casefold(), set(), []
     for word, help in candidates:
         value = incomplete + word[len(incomplete) :]
+        if visible(word) != word or "\n" in word or "\t" in word:
+            continue  # the shell would show it raw: no control sequence from a base reaches the terminal
         if word.casefold().startswith(prefix) and value not in seen:
             seen.add(value)
-            out.append((value, help))
+            out.append((value, visible(help)))
     return out
 
 

@@ -55,3 +55,13 @@ def test_rich_floor_is_what_typer_needs():
                 if re.match(r"rich\b", d))  # fmt: skip
     floor = re.search(r">=\s*([\d.]+)", typer_rich)
     assert floor and ours == f"rich>={floor.group(1)}"
+
+
+def test_readme_install_names_the_tools_and_why_typer_is_pinned():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    install = readme[readme.index("### Install") :].split("\n## ", 1)[0]
+    assert "pipx install ." in install and "uv tool install ." in install
+    assert "0.29" in install and re.search(r"\d+(–\d+)? ms", install)  # the reason, measured
+    pin = next(d for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+               if d.startswith("typer"))  # fmt: skip
+    assert pin.endswith("<0.29")

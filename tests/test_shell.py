@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from typing import Any
 
 import pytest
 
@@ -73,6 +74,21 @@ def test_who_completes_a_surname_to_the_full_name():
 def test_completion_of_a_broken_base_offers_nothing(tmp_path):
     (tmp_path / "people.yaml").write_text("- [unclosed\n")
     assert complete(f"iranaz --data {tmp_path} who M") == set()
+
+
+@installed
+def test_completion_never_prints_control_characters_from_the_base(base_dir):
+    people = base_dir / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("name: Mehdi Sanaei", 'name: "Mehdi \\e[2JSanaei"'))
+    from types import SimpleNamespace
+
+    from iranaz_cli.cli_common import _complete_name, _complete_speaker
+
+    # (called directly: through a pipe Click strips escape sequences, on a terminal it would not)
+    ctx: Any = SimpleNamespace(params={"data": str(base_dir)}, parent=None)
+    assert _complete_name(ctx, "Meh") == [] and _complete_name(ctx, "San") == []
+    assert _complete_speaker(ctx, "sana") == [("sanaei", "Mehdi \\x1b[2JSanaei")]  # the id, help made visible
+    assert complete(f"iranaz --data {base_dir} who Moh") == {"Mohsen Paknejad", "Mohammad Khatami"}
 
 
 @installed

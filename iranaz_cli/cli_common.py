@@ -224,9 +224,9 @@ def _render(rows: list[dict], view: Any, fmt: Format, save_svg: str | None, save
 def _save(console: Any, save_svg: str | None, save_html: str | None) -> None:
     try:
         if save_svg:
-            from .render_table import SVG_FORMAT
+            from .render_table import svg_format
 
-            console.save_svg(save_svg, title="iranaz", clear=False, code_format=SVG_FORMAT)
+            console.save_svg(save_svg, title="iranaz", clear=False, code_format=svg_format())
         if save_html:
             console.save_html(save_html, clear=False)
     except OSError as e:

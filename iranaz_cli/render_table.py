@@ -5,6 +5,7 @@ Imported only when a table is printed, so JSON and the other formats never load 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -25,8 +26,13 @@ _KEEP_WHOLE = frozenset({"Date", "Kind"})
 _MIN_CELLS = 12
 
 
-def _offline_svg_format() -> str:
-    """Return Rich's SVG template without what it fetches from the network.
+_MONOSPACE = '"Fira Code", "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace'
+
+
+@functools.cache
+def svg_format() -> str:
+    """Return Rich's SVG template without what it fetches from the network: pass it as ``code_format``
+    wherever a console is saved as SVG.
 
     Rich's template loads Fira Code from a CDN (`@font-face ... url("https://...")`); a saved table
     must render offline, so the font comes from the viewer's own monospace fonts. Derived from the
@@ -36,11 +42,6 @@ def _offline_svg_format() -> str:
     template = re.sub(r"\s*@font-face \{\{.*?\}\}", "", CONSOLE_SVG_FORMAT, flags=re.S)
     template = re.sub(r"\s*<!-- Generated with Rich.*?-->", "", template)
     return template.replace("font-family: Fira Code, monospace", f"font-family: {_MONOSPACE}")
-
-
-_MONOSPACE = '"Fira Code", "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace'
-# Pass as `code_format` wherever a console is saved as SVG.
-SVG_FORMAT = _offline_svg_format()
 
 
 def _closed_pipe() -> None:

@@ -20,8 +20,8 @@ from .model import KINDS, PERSON_REFERENCES, FactBase
 
 # The field holding each kind's date, where it is not `date`; kinds without one are undated.
 _DATE_FIELD = {"sources": "published", "people": None}
-# A person-reference list field -> the role a junction row records.
-_ROLE = {"mentioned": "mentioned"}
+# A person-reference list field -> the role a junction row records (see _person_list_fields).
+_ROLE = {"participants": "participant", "mentioned": "mentioned"}
 ROLES = ("participant", "mentioned")
 LABEL_LENGTH = 80
 # Tables whose label Datasette finds by itself (a `name` or `title` column).
@@ -36,12 +36,24 @@ def _shorten(text: str, length: int = LABEL_LENGTH) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def _person_list_fields(kind: str) -> list[str]:
-    """Return the fields of ``kind`` that list people by id (model.PERSON_REFERENCES says which)."""
-    named = PERSON_REFERENCES.get(kind)
-    fields = [named] if isinstance(named, str) else list(named or ())
+def _person_list_fields(kind: str) -> list[tuple[str, str]]:
+    """Return (field, role) for each field of ``kind`` that lists people by id.
+
+    model.PERSON_REFERENCES says which fields name people: one field per kind, or a field -> role
+    table. A list that does not say how its people took part (`people`) records them as mentioned:
+    the record names them, and no more is claimed. Fields that may name a source instead of a person
+    (model.SOURCE_OR_PERSON) cannot be keyed to people and are left to their own column."""
+    from . import model
+
+    named: Any = PERSON_REFERENCES.get(kind)
+    pairs = [(named, None)] if isinstance(named, str) else list(dict(named or {}).items())
     types = {f.name: f.type for f in msgspec.structs.fields(KINDS[kind])}
-    return [f for f in fields if getattr(types.get(f), "__origin__", None) is list]
+    either: frozenset[str] = getattr(model, "SOURCE_OR_PERSON", frozenset())
+    return [
+        (field, role if role in ROLES else _ROLE.get(field, "mentioned"))
+        for field, role in pairs
+        if getattr(types.get(field), "__origin__", None) is list and field not in either
+    ]
 
 
 def junction_table(kind: str) -> str:
@@ -84,7 +96,7 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
             dated = year is not None and kind not in _OWN_LABEL
             label = _shorten(text, LABEL_LENGTH - 7) + f" ({year})" if dated else _shorten(text)
             labels[record.id] = label
-            notes = "\n".join(getattr(record, "notes", []))
+            notes = "\n".join(n if isinstance(n, str) else n.text for n in getattr(record, "notes", []))
             db.execute(
                 "UPDATE records SET label = ?, year = ?, date_start = ?, date_end = ?, notes = ? WHERE id = ?",
                 (label, year, first, last, notes or None, record.id),
@@ -114,9 +126,8 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
         rows = [
             (record.id, person, role, _shorten(f"{lookup.name(person)} ({role}): {labels[record.id]}"))
             for record in getattr(base, kind)
-            for field in fields
+            for field, role in fields
             for person in dict.fromkeys(getattr(record, field))
-            for role in (_ROLE.get(field, "participant"),)
         ]
         db.executemany(f'INSERT INTO "{table}" VALUES (?, ?, ?, ?)', rows)
         db.execute(f'CREATE INDEX "{table}_person" ON "{table}" (person_id)')

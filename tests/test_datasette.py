@@ -68,7 +68,8 @@ def test_a_persons_events_through_the_junction_table(exported):
         " WHERE p.name = 'Masoud Pezeshkian'"
     ).fetchall()
     assert len(events) == 6
-    assert {r[0] for r in db.execute("SELECT DISTINCT role FROM event_people")} <= {"participant", "mentioned"}
+    roles = {r[0] for r in db.execute("SELECT DISTINCT role FROM event_people")}
+    assert roles and roles <= {"participant", "mentioned"}
     corridor = db.execute("SELECT count(*) FROM corridor_people").fetchone()[0]
     listed = db.execute("SELECT coalesce(sum(json_array_length(people)), 0) FROM corridor").fetchone()[0]
     assert corridor == listed
@@ -133,3 +134,12 @@ def test_metadata_links_only_web_addresses(cli, base_dir, tmp_path):
     assert result.exit_code == 0, result.stderr
     text = json.loads(meta.read_text(encoding="utf-8"))["description_html"]
     assert "javascript:alert(1)" not in text and 'href="https://en.wikipedia.org/wiki/President_of_Azerbaijan"' in text
+
+
+def test_junction_roles_follow_the_models_table_of_person_references(monkeypatch):
+    from iranaz_cli import datasette
+
+    assert datasette._person_list_fields("events") == [("people", "mentioned")]  # says no more than "named"
+    assert datasette._person_list_fields("visits") == []  # one person: a foreign key, not a junction
+    monkeypatch.setattr(datasette, "PERSON_REFERENCES", {"events": {"people": "participant", "place": "x"}})
+    assert datasette._person_list_fields("events") == [("people", "participant")]

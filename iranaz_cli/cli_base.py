@@ -61,7 +61,7 @@ def export(
     \b
     Examples:
       iranaz export --sqlite iranaz.db && datasette iranaz.db
-      iranaz export --sqlite facts.db --metadata metadata.json
+      iranaz export --sqlite facts.db --metadata metadata.json && datasette facts.db --metadata metadata.json
     """
     from .export import export_sqlite
 
@@ -81,4 +81,6 @@ def export(
         from .datasette import write_metadata
 
         write_metadata(base, sqlite, metadata, force=force)
-        typer.echo(f"wrote Datasette metadata to {metadata}", err=True)
+        from .text import visible
+
+        typer.echo(f"wrote Datasette metadata to {visible(metadata)}", err=True)

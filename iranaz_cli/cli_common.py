@@ -47,6 +47,7 @@ class Unit(StrEnum):
 class Kind(StrEnum):
     visit = "visit"
     event = "event"
+    assessment = "assessment"
     corridor = "corridor"
     quote = "quote"
     gas = "gas"
@@ -61,6 +62,7 @@ class SchemaKind(StrEnum):
     search = "search"
     quotes = "quotes"
     sources = "sources"
+    coverage = "coverage"
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
@@ -256,16 +258,14 @@ def _complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
     return [i for i in core.record_ids(base) if i.startswith(incomplete)]
 
 
-def _people_named(ctx: typer.Context, kind: str | None = None) -> list[Any]:
-    """Return the people of the base being completed (only those records of ``kind`` name)."""
+def _people_named(ctx: typer.Context, kind: str | None = None, field: str | None = None) -> list[Any]:
+    """Return the people of the base being completed (only those the ``field`` of ``kind`` names)."""
     base = _completion_base(ctx)
     if base is None:
         return []
-    if kind is None:
+    if kind is None or field is None:
         return list(base.people)
-    from .model import PERSON_REFERENCES
-
-    named = {getattr(r, PERSON_REFERENCES[kind]) for r in getattr(base, kind)}
+    named = {getattr(r, field) for r in getattr(base, kind)}
     return [p for p in base.people if p.id in named]
 
 
@@ -295,16 +295,16 @@ def _complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
     return [value for value, _ in full or _word_completions(words, incomplete)]
 
 
-def _complete_person(ctx: typer.Context, incomplete: str, kind: str) -> list[tuple[str, str]]:
+def _complete_person(ctx: typer.Context, incomplete: str, kind: str, field: str) -> list[tuple[str, str]]:
     """Complete an option's NAME with one word (bash inserts a completion unquoted): a person's id or a
     word of their name, which the option accepts like any spelling; zsh and fish show the full name beside it."""
-    people = _people_named(ctx, kind)
+    people = _people_named(ctx, kind, field)
     return _word_completions([(w, p.name) for p in people for w in (p.id, *p.name.split())], incomplete)
 
 
 def _complete_president(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    return _complete_person(ctx, incomplete, "visits")
+    return _complete_person(ctx, incomplete, "visits", "president")
 
 
 def _complete_speaker(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    return _complete_person(ctx, incomplete, "quotes")
+    return _complete_person(ctx, incomplete, "quotes", "speaker")

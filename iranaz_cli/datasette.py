@@ -133,6 +133,7 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
         db.execute(f'CREATE INDEX "{table}_person" ON "{table}" (person_id)')
         counts[table] = len(rows)
 
+    counts["according_to"] = _according_to(db, base, labels, lookup)
     db.execute("CREATE INDEX citations_record ON citations (record_id)")
     db.execute("CREATE INDEX citations_source ON citations (source_id)")
     for table, columns in FTS.items():
@@ -141,6 +142,39 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
         db.execute(f'CREATE VIRTUAL TABLE "{table}_fts" USING fts5({listed}, content=[{table}], tokenize="{TOKENIZE}")')
         db.execute(f'INSERT INTO "{table}_fts" (rowid, {listed}) SELECT rowid, {listed} FROM "{table}"')
     return counts
+
+
+def _according_to(db: sqlite3.Connection, base: FactBase, labels: dict[str, str], lookup: _Lookup) -> int:
+    """Add `according_to`: who or what each record (or one of its notes) is according to, one row each.
+
+    Such a reference names a person or a source (model.SOURCE_OR_PERSON), so the row keys one of
+    `person_id` and `source_id`, each a foreign key, and the record's id."""
+    from . import model
+
+    either: frozenset[str] = getattr(model, "SOURCE_OR_PERSON", frozenset())
+    sources = {s.id: s.title for s in base.sources}
+    db.execute(
+        "CREATE TABLE according_to (record_id TEXT NOT NULL REFERENCES records(id),"
+        " person_id TEXT REFERENCES people(id), source_id TEXT REFERENCES sources(id), note TEXT, label TEXT,"
+        " CHECK ((person_id IS NULL) != (source_id IS NULL)))"
+    )
+    rows = []
+    for kind in KINDS:
+        named: Any = PERSON_REFERENCES.get(kind) or {}
+        fields = [f for f in ([named] if isinstance(named, str) else named) if f in either]
+        for record in getattr(base, kind):
+            refs = [(ref, None) for field in fields for ref in getattr(record, field)]
+            for note in getattr(record, "notes", ()):
+                refs += [(ref, note.text) for ref in getattr(note, "according_to", ())]
+            for ref, note_text in refs:
+                who = sources.get(ref) if ref in sources else lookup.name(ref)
+                person, source = (None, ref) if ref in sources else (ref, None)
+                rows.append(
+                    (record.id, person, source, note_text, _shorten(f"{labels[record.id]}, according to {who}"))
+                )
+    db.executemany("INSERT INTO according_to VALUES (?, ?, ?, ?, ?)", rows)
+    db.execute("CREATE INDEX according_to_record ON according_to (record_id)")
+    return len(rows)
 
 
 # --- metadata ------------------------------------------------------------------------------------------
@@ -167,6 +201,8 @@ TABLES = {
     "events": "Other events.",
     "quotes": "Words the sources quote (direct) or report, with the speaker.",
     "citations": "Which source supports which record: the source's exact words (quote) or a note.",
+    "according_to": "Who or what a record, or one of its notes, is according to: a person or a source, one row "
+    "each (a claim the source attributes to someone is that someone's claim).",
 }
 COLUMNS = {
     "id": "The record's id (unique across the whole base; `iranaz show ID`).",
@@ -213,15 +249,38 @@ COLUMNS = {
     "record_id": "The record cited for (records.id).",
     "source_id": "The source cited (sources.id).",
     "quote": "The source's exact words that support the record.",
-    "note": "The fact in the base's own words, for a source not kept in the base.",
+    "note": "The fact in the base's own words, for a source not kept in the base (in according_to: the note "
+    "attributed, or empty when the whole record is).",
     "person_id": "The person (people.id).",
+    "not_factual": "Sentences of the article that state no fact, each with why (JSON array).",
+    "according_to": "Ids of the people or sources the record is according to (JSON array; the according_to "
+    "table lists them one per row).",
+    "volume_basis": "What the volume figure is, as the source gives it.",
+    "occurrence": "Which occurrence of the quote in its article it is (1 for the first), when found more than once.",
+    "start": "Where the quote starts in the article (character offset; W3C TextPositionSelector).",
+    "line": "The line of the article the quote starts on.",
+    "prefix": "The article's words just before the quote (W3C TextQuoteSelector).",
+    "suffix": "The article's words just after the quote (W3C TextQuoteSelector).",
+    "event_id": "The event (events.id).",
+    "corridor_id": "The corridor record (corridor.id).",
     "role": "participant (took part) or mentioned (named only).",
 }
 _WEB = re.compile(r"https?://", re.I)  # only web links become links (no `javascript:` from a hostile base)
-_SORT = {"people": "name", "sources": "title", "citations": "record_id"}
+_SORT = {"people": "name", "sources": "title", "citations": "record_id", "according_to": "record_id"}
+
+
+# Where a column means something else in one table.
+_COLUMNS_OF = {
+    ("citations", "end"): "Where the quote ends in the article (character offset; W3C TextPositionSelector).",
+    ("events", "kind"): "event, or assessment (the source's own analysis, according to the source itself).",
+    ("corridor", "kind"): "event, or assessment (the source's own analysis, according to the source itself).",
+    ("sources", "kind"): "article (kept in the base) or reference (a document a reader can look up).",
+}
 
 
 def _column_description(table: str, column: str) -> str:
+    if (table, column) in _COLUMNS_OF:
+        return _COLUMNS_OF[table, column]
     if column in COLUMNS:
         return COLUMNS[column]
     if column.endswith("_id"):  # a reference: `event_id` in event_people

@@ -53,25 +53,34 @@ def test_dates_are_the_intervals_they_denote(exported):
     db, _ = exported
     rows = db.execute("SELECT id, date, year, date_start, date_end FROM visits ORDER BY date_start").fetchall()
     assert rows[0] == ("rafsanjani-1993", "1993", 1993, "1993-01-01", "1993-12-31")  # EDTF text kept in date
-    assert rows[-1] == ("pezeshkian-2025", "2025-04-28", 2025, "2025-04-28", "2025-04-28")
+    days = db.execute("SELECT date, date_start, date_end FROM events WHERE length(date) = 10 AND end IS NULL")
+    assert all(start == last == date for date, start, last in days)  # a day is a one-day interval
     cop = db.execute("SELECT date, end, date_start, date_end FROM events WHERE end IS NOT NULL").fetchall()
     assert cop and all(start == date and last == end for date, end, start, last in cop)  # `end` ends it
     undated = db.execute("SELECT count(*) FROM corridor WHERE date IS NULL AND year IS NULL").fetchone()[0]
     assert undated > 0
-    assert db.execute("SELECT date_start FROM records ORDER BY date_start LIMIT 1 OFFSET 40").fetchone()[0]
+    dated, started = db.execute("SELECT count(date), count(date_start) FROM records").fetchone()
+    assert dated == started > 0
 
 
-def test_a_persons_events_through_the_junction_table(exported):
+def test_a_persons_events_through_the_junction_table(exported, base):
     db, _ = exported
     events = db.execute(
-        "SELECT e.id FROM people p JOIN event_people j ON j.person_id = p.id JOIN events e ON e.id = j.event_id"
-        " WHERE p.name = 'Masoud Pezeshkian'"
+        "SELECT DISTINCT e.id FROM people p JOIN event_people j ON j.person_id = p.id"
+        " JOIN events e ON e.id = j.event_id WHERE p.name = 'Masoud Pezeshkian' ORDER BY e.id"
     ).fetchall()
-    assert len(events) == 6
+    named = sorted(e.id for e in base.events if "pezeshkian" in e.participants + e.mentioned)
+    assert [e for (e,) in events] == named and len(named) >= 6
+    took_part = db.execute(
+        "SELECT count(*) FROM event_people WHERE person_id = 'pezeshkian' AND role = 'participant'"
+    ).fetchone()[0]
+    assert took_part == sum("pezeshkian" in e.participants for e in base.events)
     roles = {r[0] for r in db.execute("SELECT DISTINCT role FROM event_people")}
     assert roles and roles <= {"participant", "mentioned"}
     corridor = db.execute("SELECT count(*) FROM corridor_people").fetchone()[0]
-    listed = db.execute("SELECT coalesce(sum(json_array_length(people)), 0) FROM corridor").fetchone()[0]
+    listed = db.execute(
+        "SELECT coalesce(sum(json_array_length(participants) + json_array_length(mentioned)), 0) FROM corridor"
+    ).fetchone()[0]
     assert corridor == listed
     for table, target in (("event_people", "events"), ("corridor_people", "corridor")):
         fks = {(row[2], row[3]) for row in db.execute(f"PRAGMA foreign_key_list({table})")}
@@ -110,6 +119,21 @@ def test_metadata_describes_every_table_and_column(exported):
         assert set(entry["columns"]) == set(columns) and all(entry["columns"].values()), name
         assert entry["sort"] in columns
     assert tables["records"]["fts_table"] == "records_fts"
+    generic = [(t, c) for t, e in tables.items() for c, d in e.get("columns", {}).items() if "data/README.md" in d]
+    assert generic == []  # every column of today's schema is described in its own words
+
+
+def test_according_to_keys_each_attribution_to_a_person_or_a_source(exported, base):
+    db, _ = exported
+    rows = db.execute("SELECT record_id, person_id, source_id, note FROM according_to").fetchall()
+    assert all((p is None) != (s is None) for _, p, s, _ in rows)
+    expected = sum(len(getattr(r, "according_to", [])) for k in ("visits", "gas", "corridor", "events")
+                   for r in getattr(base, k))  # fmt: skip
+    notes = sum(len(n.according_to) for k in ("people", "visits", "gas", "corridor", "events", "quotes")
+                for r in getattr(base, k) for n in r.notes if not isinstance(n, str))  # fmt: skip
+    assert len(rows) == expected + notes and expected and notes
+    fks = {row[2] for row in db.execute("PRAGMA foreign_key_list(according_to)")}
+    assert fks == {"records", "people", "sources"}
 
 
 def test_metadata_refuses_to_overwrite_without_force(cli, tmp_path):
@@ -139,7 +163,8 @@ def test_metadata_links_only_web_addresses(cli, base_dir, tmp_path):
 def test_junction_roles_follow_the_models_table_of_person_references(monkeypatch):
     from iranaz_cli import datasette
 
-    assert datasette._person_list_fields("events") == [("people", "mentioned")]  # says no more than "named"
+    # according_to may name a source: it stays a column, not a junction to people
+    assert datasette._person_list_fields("events") == [("participants", "participant"), ("mentioned", "mentioned")]
     assert datasette._person_list_fields("visits") == []  # one person: a foreign key, not a junction
-    monkeypatch.setattr(datasette, "PERSON_REFERENCES", {"events": {"people": "participant", "place": "x"}})
-    assert datasette._person_list_fields("events") == [("people", "participant")]
+    monkeypatch.setattr(datasette, "PERSON_REFERENCES", {"events": "participants"})  # the older shape
+    assert datasette._person_list_fields("events") == [("participants", "participant")]

@@ -39,7 +39,7 @@ EXAMPLES = _examples()
 def test_the_readme_has_examples_of_every_command():
     commands = {command.split()[1] for command, _ in EXAMPLES}
     assert {"visits", "who", "gas", "corridor", "timeline", "search", "quotes", "show", "sources", "validate",
-            "schema"} <= commands  # fmt: skip
+            "schema", "coverage"} <= commands  # fmt: skip
 
 
 @pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from typing import Any
 
@@ -147,3 +148,16 @@ def test_every_jq_filter_is_quoted(where):
     assert filters, f"no jq examples found in {where}"
     unquoted = [f for f in filters if not (f.startswith("'") or BARE.fullmatch(f))]
     assert unquoted == []
+
+
+@installed
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_help_examples_paste_into_zsh(tmp_path):
+    examples = [line.strip() for line in _help_texts().splitlines() if line.strip().startswith("iranaz ")]
+    assert len(examples) > 10
+    env = {**os.environ, "PATH": f"{IRANAZ.parent}{os.pathsep}{os.environ['PATH']}", "IRANAZ_DATA": str(ROOT / "data")}
+    for example in examples:
+        result = subprocess.run(
+            ["zsh", "-c", example], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+        )
+        assert "no matches found" not in result.stderr and "parse error" not in result.stderr, example

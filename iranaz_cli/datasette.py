@@ -73,6 +73,25 @@ def _dates(record: Any, kind: str) -> tuple[int | None, str | None, str | None]:
     return interval.year, interval.first.isoformat(), last.isoformat()
 
 
+class _Unattributed(_Lookup):
+    """A lookup whose summaries leave out whom a record is according to (its label puts it at the end)."""
+
+    def according(self, ids: list[str], text: str) -> str:
+        return text
+
+
+def _label(kind: str, record: Any, year: int | None, plain: _Unattributed, sources: set[str]) -> str:
+    """Return a row's label: its summary, shortened, then whom it is according to and its year, kept whole.
+
+    `according to` stays in every label of an attributed record: a claim is shown as its author's."""
+    text = summary(kind, record, plain)
+    by = [ref if ref in sources else plain.name(ref) for ref in getattr(record, "according_to", None) or []]
+    tail = (f" (according to {' and '.join(by)})" if by else "") + (
+        f" ({year})" if year is not None and kind not in _OWN_LABEL else ""
+    )
+    return _shorten(text, max(LABEL_LENGTH - len(tail), 20)) + tail
+
+
 def _columns(db: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
 
@@ -88,13 +107,12 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
             db.execute(f'ALTER TABLE "{table}" ADD COLUMN {column} {kind_of_column}')
     db.execute("ALTER TABLE records ADD COLUMN notes TEXT")
 
+    plain, sources = _Unattributed(base), {s.id for s in base.sources}
     labels: dict[str, str] = {}
     for kind in KINDS:
         for record in getattr(base, kind):
             year, first, last = _dates(record, kind)
-            text = summary(kind, record, lookup)
-            dated = year is not None and kind not in _OWN_LABEL
-            label = _shorten(text, LABEL_LENGTH - 7) + f" ({year})" if dated else _shorten(text)
+            label = _label(kind, record, year, plain, sources)
             labels[record.id] = label
             notes = "\n".join(n if isinstance(n, str) else n.text for n in getattr(record, "notes", []))
             db.execute(

@@ -98,6 +98,12 @@ def test_every_table_has_a_label_column(exported):
         assert entry["label_column"] in columns, name
         empty = db.execute(f"SELECT count(*) FROM {name} WHERE {entry['label_column']} IS NULL").fetchone()[0]
         assert empty == 0, name
+    attributed = db.execute(
+        "SELECT r.label FROM records r WHERE r.id IN (SELECT record_id FROM according_to WHERE note IS NULL)"
+    ).fetchall()
+    assert attributed and all(" (according to " in label for (label,) in attributed)  # a claim stays its author's
+    labels = [label for (label,) in db.execute("SELECT label FROM records")]
+    assert len(set(labels)) == len(labels) and max(map(len, labels)) <= 80
     assert db.execute("SELECT label FROM records WHERE id = 'rouhani-2019'").fetchone() == (
         "Hassan Rouhani: Visit, the second of two (2019)",
     )

@@ -16,12 +16,10 @@ import msgspec
 
 from . import edtf
 from .core import KIND, _Lookup, summary
-from .model import KINDS, PERSON_REFERENCES, FactBase
+from .model import KINDS, PERSON_REFERENCES, SOURCE_OR_PERSON, FactBase
 
 # The field holding each kind's date, where it is not `date`; kinds without one are undated.
 _DATE_FIELD = {"sources": "published", "people": None}
-# A person-reference list field -> the role a junction row records (see _person_list_fields).
-_ROLE = {"participants": "participant", "mentioned": "mentioned"}
 ROLES = ("participant", "mentioned")
 LABEL_LENGTH = 80
 # Tables whose label Datasette finds by itself (a `name` or `title` column).
@@ -37,22 +35,14 @@ def _shorten(text: str, length: int = LABEL_LENGTH) -> str:
 
 
 def _person_list_fields(kind: str) -> list[tuple[str, str]]:
-    """Return (field, role) for each field of ``kind`` that lists people by id.
-
-    model.PERSON_REFERENCES says which fields name people: one field per kind, or a field -> role
-    table. A list that does not say how its people took part (`people`) records them as mentioned:
-    the record names them, and no more is claimed. Fields that may name a source instead of a person
-    (model.SOURCE_OR_PERSON) cannot be keyed to people and are left to their own column."""
-    from . import model
-
-    named: Any = PERSON_REFERENCES.get(kind)
-    pairs = [(named, None)] if isinstance(named, str) else list(dict(named or {}).items())
+    """Return (field, role) for each field of ``kind`` that lists people by id, with the role the
+    model gives it (model.PERSON_REFERENCES). Fields that may name a source instead of a person
+    (model.SOURCE_OR_PERSON) cannot be keyed to people: they get a table of their own (according_to)."""
     types = {f.name: f.type for f in msgspec.structs.fields(KINDS[kind])}
-    either: frozenset[str] = getattr(model, "SOURCE_OR_PERSON", frozenset())
     return [
-        (field, role if role in ROLES else _ROLE.get(field, "mentioned"))
-        for field, role in pairs
-        if getattr(types.get(field), "__origin__", None) is list and field not in either
+        (field, role)
+        for field, role in PERSON_REFERENCES.get(kind, {}).items()
+        if getattr(types.get(field), "__origin__", None) is list and field not in SOURCE_OR_PERSON and role in ROLES
     ]
 
 
@@ -151,7 +141,7 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
         db.execute(f'CREATE INDEX "{table}_person" ON "{table}" (person_id)')
         counts[table] = len(rows)
 
-    counts["according_to"] = _according_to(db, base, labels, lookup)
+    counts["according_to"] = _according_to(db, base, plain)
     db.execute("CREATE INDEX citations_record ON citations (record_id)")
     db.execute("CREATE INDEX citations_source ON citations (source_id)")
     for table, columns in FTS.items():
@@ -162,15 +152,12 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
     return counts
 
 
-def _according_to(db: sqlite3.Connection, base: FactBase, labels: dict[str, str], lookup: _Lookup) -> int:
+def _according_to(db: sqlite3.Connection, base: FactBase, plain: _Unattributed) -> int:
     """Add `according_to`: who or what each record (or one of its notes) is according to, one row each.
 
     Such a reference names a person or a source (model.SOURCE_OR_PERSON), so the row keys one of
     `person_id` and `source_id`, each a foreign key, and the record's id."""
-    from . import model
-
-    either: frozenset[str] = getattr(model, "SOURCE_OR_PERSON", frozenset())
-    sources = {s.id: s.title for s in base.sources}
+    sources = {s.id for s in base.sources}
     db.execute(
         "CREATE TABLE according_to (record_id TEXT NOT NULL REFERENCES records(id),"
         " person_id TEXT REFERENCES people(id), source_id TEXT REFERENCES sources(id), note TEXT, label TEXT,"
@@ -178,18 +165,16 @@ def _according_to(db: sqlite3.Connection, base: FactBase, labels: dict[str, str]
     )
     rows = []
     for kind in KINDS:
-        named: Any = PERSON_REFERENCES.get(kind) or {}
-        fields = [f for f in ([named] if isinstance(named, str) else named) if f in either]
+        fields = [f for f in PERSON_REFERENCES.get(kind, {}) if f in SOURCE_OR_PERSON]
         for record in getattr(base, kind):
             refs = [(ref, None) for field in fields for ref in getattr(record, field)]
             for note in getattr(record, "notes", ()):
                 refs += [(ref, note.text) for ref in getattr(note, "according_to", ())]
             for ref, note_text in refs:
-                who = sources.get(ref) if ref in sources else lookup.name(ref)
+                who = ref if ref in sources else plain.name(ref)
                 person, source = (None, ref) if ref in sources else (ref, None)
-                rows.append(
-                    (record.id, person, source, note_text, _shorten(f"{labels[record.id]}, according to {who}"))
-                )
+                label = _shorten(f"{who}: {note_text or summary(kind, record, plain)}")
+                rows.append((record.id, person, source, note_text, label))
     db.executemany("INSERT INTO according_to VALUES (?, ?, ?, ?, ?)", rows)
     db.execute("CREATE INDEX according_to_record ON according_to (record_id)")
     return len(rows)

@@ -169,8 +169,8 @@ def test_metadata_links_only_web_addresses(cli, base_dir, tmp_path):
 def test_junction_roles_follow_the_models_table_of_person_references(monkeypatch):
     from iranaz_cli import datasette
 
-    # according_to may name a source: it stays a column, not a junction to people
+    # according_to may name a source: it gets a table of its own, not a junction to people
     assert datasette._person_list_fields("events") == [("participants", "participant"), ("mentioned", "mentioned")]
     assert datasette._person_list_fields("visits") == []  # one person: a foreign key, not a junction
-    monkeypatch.setattr(datasette, "PERSON_REFERENCES", {"events": "participants"})  # the older shape
-    assert datasette._person_list_fields("events") == [("participants", "participant")]
+    monkeypatch.setattr(datasette, "PERSON_REFERENCES", {"events": {"mentioned": "mentioned"}})
+    assert datasette._person_list_fields("events") == [("mentioned", "mentioned")]

@@ -8,6 +8,7 @@ and ``citations``); it only adds columns, tables and indexes, so the tables keep
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from typing import Any
@@ -142,6 +143,7 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
         counts[table] = len(rows)
 
     counts["according_to"] = _according_to(db, base, plain)
+    counts["roles"] = _roles(db, base)
     db.execute("CREATE INDEX citations_record ON citations (record_id)")
     db.execute("CREATE INDEX citations_source ON citations (source_id)")
     for table, columns in FTS.items():
@@ -180,6 +182,44 @@ def _according_to(db: sqlite3.Connection, base: FactBase, plain: _Unattributed) 
     return len(rows)
 
 
+def _roles(db: sqlite3.Connection, base: FactBase) -> int:
+    """Add `roles`: every title a person held (a term of office, or a title as of a date), one row each,
+    with its dates as an interval: from the start's first day to the end's last, or the as_of date's."""
+    db.execute(
+        "CREATE TABLE roles (id INTEGER PRIMARY KEY, person_id TEXT NOT NULL REFERENCES people(id),"
+        ' title TEXT NOT NULL, office TEXT, start TEXT, "end" TEXT, as_of TEXT, acting INTEGER, end_reason TEXT,'
+        " sources TEXT, year INTEGER, date_start TEXT, date_end TEXT, label TEXT)"
+    )
+    rows = []
+    for person in base.people:
+        for role in person.roles:
+            start_text = role.start or role.as_of
+            start = edtf.parse(start_text).first if start_text else None
+            end_text = role.end or (None if role.start else role.as_of)
+            end = edtf.parse(end_text).last if end_text else None
+            span = f"{role.start or '?'}–{role.end or ''}" if role.start or role.end else f"as of {role.as_of or '?'}"
+            rows.append(
+                (
+                    person.id,
+                    role.title,
+                    getattr(role, "office", None),
+                    role.start,
+                    role.end,
+                    role.as_of,
+                    int(bool(getattr(role, "acting", False))),
+                    getattr(role, "end_reason", None),
+                    json.dumps(msgspec.to_builtins(getattr(role, "sources", [])), ensure_ascii=False),
+                    start.year if start else None,
+                    start.isoformat() if start else None,
+                    end.isoformat() if end else None,
+                    _shorten(f"{person.name}: {role.title} ({span})"),
+                )
+            )
+    db.executemany(f"INSERT INTO roles VALUES (NULL, {', '.join('?' * 13)})", rows)
+    db.execute("CREATE INDEX roles_person ON roles (person_id)")
+    return len(rows)
+
+
 # --- metadata ------------------------------------------------------------------------------------------
 
 TITLE = "iranaz: facts about Iran–Azerbaijan relations"
@@ -204,6 +244,7 @@ TABLES = {
     "events": "Other events.",
     "quotes": "Words the sources quote (direct) or report, with the speaker.",
     "citations": "Which source supports which record: the source's exact words (quote) or a note.",
+    "roles": "Every title a person held: a term of office (start, end) or a title as of a date, one row each.",
     "according_to": "Who or what a record, or one of its notes, is according to: a person or a source, one row "
     "each (a claim the source attributes to someone is that someone's claim).",
 }
@@ -260,20 +301,35 @@ COLUMNS = {
     "table lists them one per row).",
     "volume_basis": "What the volume figure is, as the source gives it.",
     "occurrence": "Which occurrence of the quote in its article it is (1 for the first), when found more than once.",
-    "start": "Where the quote starts in the article (character offset; W3C TextPositionSelector).",
     "line": "The line of the article the quote starts on.",
     "prefix": "The article's words just before the quote (W3C TextQuoteSelector).",
     "suffix": "The article's words just after the quote (W3C TextQuoteSelector).",
     "event_id": "The event (events.id).",
+    "office": "The office a term is of (a key such as president-of-iran); empty for a title held as of a date.",
+    "start": "The first day in office (EDTF).",
+    "as_of": "A date on which the title was held, when no term is known (EDTF).",
+    "acting": "1 for an acting term (it may overlap another).",
+    "end_reason": "Why the term ended, as the source gives it.",
+    "sources": "The citations of this term (JSON array: source and quote or note).",
     "corridor_id": "The corridor record (corridor.id).",
     "role": "participant (took part) or mentioned (named only).",
 }
 _WEB = re.compile(r"https?://", re.I)  # only web links become links (no `javascript:` from a hostile base)
-_SORT = {"people": "name", "sources": "title", "citations": "record_id", "according_to": "record_id"}
+_SORT = {
+    "roles": "date_start",
+    "people": "name",
+    "sources": "title",
+    "citations": "record_id",
+    "according_to": "record_id",
+}
 
 
 # Where a column means something else in one table.
 _COLUMNS_OF = {
+    ("roles", "end"): "The last day in office (EDTF); empty when the base gives no end.",
+    ("roles", "date_end"): "The last day of the term (ISO 8601); empty when the base gives no end.",
+    ("roles", "year"): "The year the term starts, or of the as_of date.",
+    ("citations", "start"): "Where the quote starts in the article (character offset; W3C TextPositionSelector).",
     ("citations", "end"): "Where the quote ends in the article (character offset; W3C TextPositionSelector).",
     ("events", "kind"): "event, or assessment (the source's own analysis, according to the source itself).",
     ("corridor", "kind"): "event, or assessment (the source's own analysis, according to the source itself).",

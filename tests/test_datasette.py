@@ -174,3 +174,18 @@ def test_junction_roles_follow_the_models_table_of_person_references(monkeypatch
     assert datasette._person_list_fields("visits") == []  # one person: a foreign key, not a junction
     monkeypatch.setattr(datasette, "PERSON_REFERENCES", {"events": {"mentioned": "mentioned"}})
     assert datasette._person_list_fields("events") == [("mentioned", "mentioned")]
+
+
+def test_roles_are_a_dated_table_of_their_own(exported, base):
+    db, meta = exported
+    assert db.execute("SELECT count(*) FROM roles").fetchone()[0] == sum(len(p.roles) for p in base.people)
+    raisi = db.execute(
+        "SELECT title, year, date_start, date_end FROM roles WHERE person_id = 'raisi' AND office IS NOT NULL"
+    ).fetchall()
+    assert raisi == [("President of Iran", 2021, "2021-08-03", "2024-05-19")]
+    held_in_2010 = db.execute(
+        "SELECT p.name FROM roles r JOIN people p ON p.id = r.person_id WHERE r.office = 'president-of-azerbaijan'"
+        " AND r.date_start <= '2010-12-31' AND (r.date_end IS NULL OR r.date_end >= '2010-01-01')"
+    ).fetchall()
+    assert held_in_2010 == [("Ilham Aliyev",)]
+    assert meta["databases"]["facts"]["tables"]["roles"]["label_column"] == "label"

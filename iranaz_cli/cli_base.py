@@ -63,9 +63,14 @@ def export(
       iranaz export --sqlite iranaz.db && datasette iranaz.db
       iranaz export --sqlite facts.db --metadata metadata.json && datasette facts.db --metadata metadata.json
     """
+    from .cli_common import base_files
     from .export import export_sqlite
 
-    base = _load(data, ctx)
+    chosen = data if data is not None else ctx.obj
+    base = _load(chosen)
+    protect = base_files(base, chosen)
+    from .text import visible
+
     if metadata is not None:
         import os
 
@@ -74,13 +79,11 @@ def export(
 
         if os.path.abspath(metadata) == os.path.abspath(sqlite):
             raise UsageError("--metadata and --sqlite name the same file")
-        check_target(metadata, force=force)  # refuse before writing anything
-    counts = export_sqlite(base, sqlite, force=force)
-    typer.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {sqlite}", err=True)
+        check_target(metadata, force=force, protect=protect)  # refuse before writing anything
+    counts = export_sqlite(base, sqlite, force=force, protect=protect)
+    typer.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {visible(sqlite, lines=False)}", err=True)
     if metadata is not None:
         from .datasette import write_metadata
 
-        write_metadata(base, sqlite, metadata, force=force)
-        from .text import visible
-
-        typer.echo(f"wrote Datasette metadata to {visible(metadata)}", err=True)
+        write_metadata(base, sqlite, metadata, force=force, protect=protect)
+        typer.echo(f"wrote Datasette metadata to {visible(metadata, lines=False)}", err=True)

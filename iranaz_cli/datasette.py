@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -398,11 +400,8 @@ def _junction_description(table: str) -> str:
     return f"The people each {kind} names, one row per person, with their role (participant or mentioned)."
 
 
-def write_metadata(base: FactBase, sqlite: str, path: str, force: bool = False) -> None:
+def write_metadata(base: FactBase, sqlite: str, path: str, force: bool = False, protect: Iterable[Path] = ()) -> None:
     """Write the Datasette metadata of the database file ``sqlite`` (written from ``base``) to ``path``."""
-    import json
-    from pathlib import Path
-
     from .safewrite import write_bytes
 
     db = sqlite3.connect(f"{Path(sqlite).resolve().as_uri()}?mode=ro", uri=True)
@@ -410,7 +409,7 @@ def write_metadata(base: FactBase, sqlite: str, path: str, force: bool = False) 
         data = metadata(db, base, Path(sqlite).stem)
     finally:
         db.close()
-    write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode(), force=force)
+    write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode(), force=force, protect=protect)
 
 
 def _html(text: str) -> str:

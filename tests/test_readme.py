@@ -42,10 +42,13 @@ def test_the_readme_has_examples_of_every_command():
             "schema", "coverage"} <= commands  # fmt: skip
 
 
+@pytest.mark.parametrize("shell", ["bash", "zsh"])  # pasted into zsh too: an unquoted `.[0]` is a glob there
 @pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
-def test_readme_example_prints_what_it_shows(tmp_path, command, expected):
+def test_readme_example_prints_what_it_shows(tmp_path, command, expected, shell):
     if "jq" in command and not shutil.which("jq"):
         pytest.skip("jq is not installed")
+    if not shutil.which(shell):
+        pytest.skip(f"{shell} is not installed")
     if "my-base" in command:  # the README's broken copy of the base
         shutil.copytree(ROOT / "data", tmp_path / "my-base" / "data")
         shutil.copytree(ROOT / "seeds", tmp_path / "my-base" / "seeds")
@@ -58,7 +61,7 @@ def test_readme_example_prints_what_it_shows(tmp_path, command, expected):
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "IRANAZ_DATA")}
     env.update(COLUMNS="80", PATH=f"{IRANAZ.parent}{os.pathsep}{env.get('PATH', '')}")
     result = subprocess.run(
-        ["bash", "-c", command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp_path
+        [shell, "-c", command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp_path
     )
     shown = "\n".join(line.rstrip() for line in result.stdout.splitlines())
     assert shown == expected.rstrip("\n")

@@ -30,10 +30,12 @@ from .yamlread import Path_, _decode, parse_list, read_file, read_yaml
 
 _ID = re.compile(ID_PATTERN)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-# Text appended to a list file that can only add items to it: blank or comment lines, then "- " at
-# column 0. A block scalar that keeps its trailing newlines (`|+`) would take in appended blank
-# lines, so a file holding one is never read as a prefix.
-_APPENDED_ITEMS = re.compile(rb"(?:[ \t]*(?:#[^\n]*)?\r?\n)*- ")
+# Text appended to a list file that can only add items to it: empty lines (as `iranaz add` writes
+# one), then "- " at column 0. Anything else may belong to the old last value: after `quote: >` an
+# indented `# ...` line or a line of spaces is the scalar's text. A block scalar that keeps its
+# trailing newlines (`|+`) would take in the empty lines, so a file holding one is never read as a
+# prefix; nor is a file without a final line break (a `|` scalar there would gain one).
+_APPENDED_ITEMS = re.compile(rb"(?:\r?\n)*- ")
 _KEEP_CHOMPING = re.compile(rb"[|>][1-9]?\+")
 
 

@@ -226,10 +226,10 @@ def test_after_an_edit_only_the_changed_file_is_parsed_again(base_dir, monkeypat
     "appended",
     [
         NEW_VISIT.format(president="pezeshkian"),
-        "# a comment first\n\n" + NEW_VISIT.format(president="pezeshkian").lstrip("\n"),
+        NEW_VISIT.format(president="pezeshkian").lstrip("\n"),
         NEW_VISIT.format(president="pezeshkian").lstrip("\n").replace("\n", "\r\n"),
     ],
-    ids=["blank-line", "comment", "crlf"],
+    ids=["blank-line", "item-first", "crlf"],
 )
 def test_after_an_append_only_the_appended_text_is_parsed(base_dir, monkeypatch, appended):
     loader.load_fact_base(base_dir)
@@ -256,6 +256,11 @@ def _flow_list(visits: Path) -> str:
     return json.dumps(records, ensure_ascii=False) + "\n"  # JSON is a YAML flow list
 
 
+# A record whose last value is a folded block scalar: an indented line appended after it is its text.
+FOLDED = NEW_VISIT.replace("pezeshkian-2026", "folded").replace(
+    "quote: Iran’s President Pezeshkian Visits Azerbaijan",
+    "quote: >\n        Iran’s President\n        Pezeshkian Visits Azerbaijan",
+)
 KEPT = NEW_VISIT.format(president="pezeshkian").replace("occasion:", "notes:\n    - |+\n      kept\n  occasion:")
 
 
@@ -268,8 +273,16 @@ KEPT = NEW_VISIT.format(president="pezeshkian").replace("occasion:", "notes:\n  
         (lambda v: v.read_text(encoding="utf-8"), "    - indented\n"),  # continues the last item
         (lambda v: v.read_text(encoding="utf-8") + KEPT.split("  sources:")[0].replace("id: pezeshkian-2026", "id: k")
          + "  sources:" + KEPT.split("  sources:")[1], "\n\n" + NEW_VISIT),  # `|+` takes in blank lines
+        (lambda v: v.read_text(encoding="utf-8") + FOLDED.format(president="pezeshkian"),
+         "        # and later denied it all\n" + NEW_VISIT),  # text of the scalar, not a comment
+        (lambda v: v.read_text(encoding="utf-8") + FOLDED.format(president="pezeshkian"),
+         "        \n" + NEW_VISIT),  # a line of spaces, more indented than the scalar: its text too
+        (lambda v: v.read_text(encoding="utf-8"), "# a comment first\n" + NEW_VISIT),
+        (lambda v: (v.read_text(encoding="utf-8") + FOLDED.replace(">", "|").format(president="pezeshkian")).rstrip(),
+         NEW_VISIT),  # a `|` scalar at the end of the file without a line break: 'x' becomes 'x\n'
     ],
-    ids=["flow-list", "document-end", "second-document", "indented", "keep-chomping"],
+    ids=["flow-list", "document-end", "second-document", "indented", "keep-chomping", "comment-in-scalar",
+         "spaces-in-scalar", "comment", "no-final-newline"],
 )  # fmt: skip
 def test_an_append_that_could_change_what_came_before_is_read_whole(base_dir, monkeypatch, before, appended):
     visits = base_dir / "visits.yaml"

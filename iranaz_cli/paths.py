@@ -2,7 +2,7 @@
 
 Every byte of a fact base is hostile, file names included: the folder is resolved once (symlinks
 and all) before anything is read, a path a file gives (a source's ``path``) must stay inside the
-folder that holds ``data/``, and a file is read only if it is a regular file of bounded size, so
+``seeds/`` folder beside ``data/``, and a file is read only if it is a regular file of bounded size, so
 a FIFO, a device, a folder or ``/proc`` can neither hang a run nor leak what is outside the base.
 """
 
@@ -55,27 +55,36 @@ def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     return path
 
 
+SEEDS = "seeds"  # the folder beside data/ that holds a base's articles
+SEEDS_RULE = "a source's file is seeds/NAME, in the folder beside data/"
+
+
 def base_root(data_dir: Path) -> Path:
     """Return the folder a base may read from: the one that holds ``data/``."""
     return data_dir.parent
 
 
 def source_file(data_dir: Path, relative: str) -> Path:
-    """Return where a source's ``path`` points, resolved; raise Unreadable if it leaves the base.
+    """Return where a source's ``path`` points, resolved; raise Unreadable unless it is in seeds/.
 
-    The path is relative to the folder that holds ``data/`` and must resolve, symlinks included,
-    inside it: an absolute path, a `..` that climbs out, a symlink that leads out or a NUL byte
-    is refused before anything is opened.
+    The path is relative to the folder that holds ``data/`` and names a file in its ``seeds/``
+    folder (where ``init`` and ``source add`` put articles), and must resolve, symlinks included,
+    inside it. Anything else (an absolute path, any `..`, a file beside ``data/``, a NUL byte) is
+    refused from the text alone, before any file is looked at, so a base cannot ask whether a file
+    outside it exists; a symlink that leads out of ``seeds/`` is refused once resolved.
     """
     if "\0" in relative:
         raise Unreadable("contains a NUL byte")
     if os.path.isabs(relative):
-        raise Unreadable("is absolute (a source path is relative to the folder that holds data/)")
-    root = base_root(data_dir)
-    return contained(root, root / relative)
+        raise Unreadable(f"is absolute ({SEEDS_RULE})")
+    parts = [part for part in relative.split("/") if part not in ("", ".")]
+    if len(parts) < 2 or parts[0] != SEEDS or ".." in parts:
+        raise Unreadable(f"is not in the base's seeds/ folder ({SEEDS_RULE})")
+    seeds = base_root(data_dir) / SEEDS
+    return contained(seeds, seeds.joinpath(*parts[1:]), "the base's seeds/ folder")
 
 
-def contained(root: Path, path: Path) -> Path:
+def contained(root: Path, path: Path, what: str = "the base (the folder that holds data/)") -> Path:
     """Return ``path`` resolved; raise Unreadable unless it is inside ``root`` (already resolved)."""
     try:
         real = os.path.realpath(path)
@@ -83,7 +92,7 @@ def contained(root: Path, path: Path) -> Path:
         raise Unreadable("is not a file name") from None
     inside = real == str(root) or real.startswith(str(root).rstrip(os.sep) + os.sep)
     if not inside or real.startswith(("/proc/", "/sys/")):
-        raise Unreadable("leads outside the base (the folder that holds data/)")
+        raise Unreadable(f"leads outside {what}")
     return Path(real)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pytest
 from iranaz_cli import cache as cache_module
 from iranaz_cli import loader, yamlread
 from iranaz_cli.errors import FactBaseError
+
+from conftest import ROOT
 
 
 def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
@@ -301,15 +304,29 @@ def _one_problem(base_dir: Path) -> str:
 @pytest.mark.parametrize(
     ("path", "why"),
     [
-        ("../../../../../../../../etc/passwd", "leads outside the base"),
+        ("../../../../../../../../etc/passwd", "is not in the base's seeds/ folder"),
         ("/etc/passwd", "is absolute"),
         ("/proc/self/environ", "is absolute"),
-        ("seeds/../../outside.txt", "leads outside the base"),
+        ("seeds/../../outside.txt", "is not in the base's seeds/ folder"),
+        ("seeds/../seeds/000_553f010ad6d6be2c.txt", "is not in the base's seeds/ folder"),  # no `..` at all
+        ("data/sources.yaml", "is not in the base's seeds/ folder"),
         ("seeds/a\0b.txt", "contains a NUL byte"),
-        ("seeds", "is a folder"),
+        ("seeds", "is not in the base's seeds/ folder"),
+        ("seeds/.", "is not in the base's seeds/ folder"),
         ("seeds/missing.txt", "cannot be read (No such file or directory)"),
     ],
-    ids=["dotdot-passwd", "absolute", "proc", "dotdot-sibling", "nul", "directory", "missing"],
+    ids=[
+        "dotdot-passwd",
+        "absolute",
+        "proc",
+        "dotdot-sibling",
+        "dotdot-back",
+        "data",
+        "nul",
+        "seeds",
+        "seeds-dot",
+        "missing",
+    ],
 )
 def test_a_source_path_that_cannot_be_read_is_one_error_and_never_opened(base_dir, monkeypatch, path, why):
     (base_dir.parent.parent / "outside.txt").write_text("secret\n")
@@ -329,9 +346,42 @@ def test_a_symlink_leading_out_of_the_base_is_refused(base_dir, tmp_path):
     (base_dir.parent / "seeds" / "link.txt").symlink_to(secret)
     line = _source_path(base_dir, "seeds/link.txt")
     assert _one_problem(base_dir) == (
-        f"{_display(base_dir, 'sources.yaml')}:{line}: source file seeds/link.txt leads outside the base"
-        " (the folder that holds data/)"
+        f"{_display(base_dir, 'sources.yaml')}:{line}: source file seeds/link.txt"
+        " leads outside the base's seeds/ folder"
     )
+
+
+def test_a_file_beside_data_is_never_looked_at(tmp_path, monkeypatch):
+    """A base in the home folder makes it the folder that holds the data folder: only seeds/ is read."""
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    pin = home / ".ssh" / "pin"
+    pin.write_text("1234\n")
+    shutil.copytree(ROOT / "data", home / "somebase")
+    shutil.copytree(ROOT / "seeds", home / "seeds")
+    records = "".join(
+        f"- id: guess-{guess}\n  title: x\n  kind: article\n  path: .ssh/pin\n"
+        f"  sha256: {hashlib.sha256((guess + chr(10)).encode()).hexdigest()}\n"
+        for guess in ("1233", "1234")
+    )
+    with open(home / "somebase" / "sources.yaml", "a", encoding="utf-8") as f:
+        f.write(records)
+    touched: list[str] = []
+    for name in ("stat", "lstat", "open"):
+        real = getattr(os, name)
+        monkeypatch.setattr(
+            os, name, lambda p, *a, _real=real, **k: touched.append(os.fsdecode(p)) or _real(p, *a, **k)
+        )
+    problems = _problems(home / "somebase")
+    monkeypatch.undo()
+    rule = "is not in the base's seeds/ folder (a source's file is seeds/NAME, in the folder beside data/)"
+    lines = [
+        n + 1
+        for n, text in enumerate((home / "somebase" / "sources.yaml").read_text().splitlines())
+        if text == "  path: .ssh/pin"
+    ]
+    assert problems == [f"{home}/somebase/sources.yaml:{line}: source file .ssh/pin {rule}" for line in lines]
+    assert not [p for p in touched if ".ssh" in p], touched  # neither the right guess nor the wrong one
 
 
 def test_a_symlink_within_the_base_is_followed(base_dir):
@@ -369,7 +419,7 @@ def test_devices_and_proc_files_are_never_read(tmp_path):
     from iranaz_cli.paths import source_file
 
     for name in ("zero", "environ"):
-        with pytest.raises(Unreadable, match="leads outside the base"):
+        with pytest.raises(Unreadable, match="leads outside the base's seeds/ folder"):
             source_file(tmp_path / "data", f"seeds/{name}")
 
 

@@ -278,6 +278,12 @@ class _Validator:
             self.at(display, (*where, "path"), f"source file {source.path} {e}")
             return None
         self.stamps.append(stamp)
+        written = self.root / source.path
+        if os.fsencode(written) != stamp[0]:  # through a symlink: retargeting it changes what this stats
+            try:
+                self.stamps.append(stamp_of(written))
+            except OSError:  # gone since: a stamp no file has, so the base is not cached
+                self.stamps.append((os.fsencode(written), -1, 0, 0, 0, ""))
         if stamp[-1] != source.sha256:
             message = f"source file {source.path} does not match its recorded sha256 (no quote is checked against it)"
             self.at(display, (*where, "sha256"), message)

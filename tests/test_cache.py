@@ -331,3 +331,24 @@ def test_a_person_added_is_found_by_name(base_dir):
         )
     base = loader.load_fact_base(base_dir)
     assert [p["id"] for p in core.people(base, "Qwerty")] == ["new-person"]
+
+
+def test_a_retargeted_symlink_in_a_source_path_is_seen(base_dir):
+    """seeds/current -> v1, then `ln -sfn v2 seeds/current`: the cache must not answer for v1."""
+    seeds = base_dir.parent / "seeds"
+    for version in ("v1", "v2"):
+        (seeds / version).mkdir()
+        (seeds / version / "article.txt").write_bytes((seeds / "000_553f010ad6d6be2c.txt").read_bytes())
+    with open(seeds / "v2" / "article.txt", "a", encoding="utf-8") as f:
+        f.write("A sentence added in the second version.\n")
+    (seeds / "current").symlink_to("v1")
+    _edit(base_dir / "sources.yaml", "path: seeds/000_553f010ad6d6be2c.txt", "path: seeds/current/article.txt")
+    loader.load_fact_base(base_dir)  # cached
+    (seeds / "next").symlink_to("v2")
+    os.replace(seeds / "next", seeds / "current")  # what `ln -sfn v2 seeds/current` does
+    with pytest.raises(FactBaseError) as uncached:
+        loader.load_fact_base(base_dir, cache=False)
+    with pytest.raises(FactBaseError) as cached:
+        loader.load_fact_base(base_dir)
+    assert cached.value.problems == uncached.value.problems
+    assert "does not match its recorded sha256" in cached.value.problems[0]

@@ -159,7 +159,7 @@ def _decode(payload: bytes | memoryview | msgspec.Raw, type_: Any) -> Any:
     gc.disable()  # decoding makes many objects and no cycles: collecting would only cost time
     try:
         return msgspec.msgpack.decode(payload, type=type_)
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except Exception:  # any way an entry fails to decode (bad UTF-8, a bad integer...): it is rebuilt
         return None
     finally:
         gc.enable()
@@ -197,7 +197,7 @@ def _unchanged(deps: list[Stamp]) -> bool:
                 return False
             if dep[-1] and read_regular(Path(os.fsdecode(dep[0])), dep[1])[1][-1] != dep[-1]:
                 return False
-    except (OSError, Unreadable):
+    except (OSError, ValueError, Unreadable):  # ValueError: a NUL byte in a path of a damaged entry
         return False
     return True
 

@@ -42,7 +42,8 @@ class View:
 def record_title(view: View, row: dict) -> str:
     """Return the heading of one record: its own type (person, organization) or the view's title, and its name."""
     kind = row["type"].capitalize() if isinstance(row.get("type"), str) else view.title
-    return f"{kind}: {column_value(row, lambda r: r.get('name') or r.get('id', ''))}"
+    name = column_value(row, lambda r: r.get("name") or r.get("id", ""))
+    return visible(f"{kind}: {name}", lines=False)  # a heading is one line: a newline in a name is shown as \n
 
 
 def _dict_note(value: dict) -> str:

@@ -151,3 +151,14 @@ def test_search_text_is_literal(text):
     result = run("search", text, "--json")
     assert result.returncode == 1 and result.stdout.strip() == "[]"
     assert result.stderr == f"Error: nothing contains '{text}'\n"
+
+
+@pytest.mark.parametrize("args", [("who", "Sanaei"), ("show", "sanaei")], ids=["who", "show"])
+def test_a_newline_in_a_name_cannot_forge_a_line_of_the_heading(base_dir, args):
+    _replace("  name: Mehdi Sanaei\n", '  name: "Mehdi Sanaei\\nError: forged\\tline"\n')(base_dir / "people.yaml")
+    for columns in ("200", "40"):
+        result = run(*args, env={"IRANAZ_DATA": str(base_dir), "COLUMNS": columns})
+        assert result.returncode == 0, result.stderr
+        assert not [line for line in result.stdout.splitlines() if line.startswith("Error")], result.stdout
+        heading = "Person: Mehdi Sanaei\\nError: forged\\tline"  # escaped, on one line (wrapped at spaces)
+        assert heading in " ".join(result.stdout.split()), result.stdout

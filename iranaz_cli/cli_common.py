@@ -481,7 +481,7 @@ def _word_completions(candidates: list[tuple[str, str]], incomplete: str) -> lis
             continue  # the shell would show it raw: no control sequence from a base reaches the terminal
         if word.casefold().startswith(prefix) and value not in seen:
             seen.add(value)
-            out.append((value, visible(help)))
+            out.append((value, visible(help, lines=False)))  # zsh and fish read one candidate a line
     return out
 
 
@@ -490,7 +490,7 @@ def _complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
     (`Rouh` -> `Rouhani`); several words are fine, `who` joins them."""
     people = _people_named(ctx)
     full = _word_completions([(p.name, p.name) for p in people], incomplete)
-    words = [(w, p.name) for p in people for w in p.name.split()[1:]]
+    words = [(w, p.name) for p in people for w in _words(p.name)[1:]]
     return [value for value, _ in full or _word_completions(words, incomplete)]
 
 
@@ -498,7 +498,12 @@ def _complete_person(ctx: typer.Context, incomplete: str, kind: str, field: str)
     """Complete an option's NAME with one word (bash inserts a completion unquoted): a person's id or a
     word of their name, which the option accepts like any spelling; zsh and fish show the full name beside it."""
     people = _people_named(ctx, kind, field)
-    return _word_completions([(w, p.name) for p in people for w in (p.id, *p.name.split())], incomplete)
+    return _word_completions([(w, p.name) for p in people for w in (p.id, *_words(p.name))], incomplete)
+
+
+def _words(name: str) -> list[str]:
+    """Return a name's words as typed, split at spaces only: a control character keeps its word, not offered."""
+    return [w for w in name.split(" ") if w]
 
 
 def _complete_president(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:

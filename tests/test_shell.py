@@ -161,3 +161,21 @@ def test_help_examples_paste_into_zsh(tmp_path):
             ["zsh", "-c", example], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
         )
         assert "no matches found" not in result.stderr and "parse error" not in result.stderr, example
+
+
+HOSTILE_NAME = 'name: "Mehdi \\e[31mSanaei\\a\\x9b\\u202eX\\bY\\rZ\\nW\\tV"'
+
+
+@installed
+@pytest.mark.parametrize("shell", ["complete_bash", "complete_zsh", "complete_fish"])
+def test_no_completion_prints_a_control_character_or_splits_a_line(base_dir, shell):
+    people = base_dir / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("name: Mehdi Sanaei", HOSTILE_NAME))
+    for words in ("iranaz who ", "iranaz who M", "iranaz quotes --speaker ", "iranaz quotes --speaker sana"):
+        cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+        env = {**os.environ, "IRANAZ_DATA": str(base_dir), "_IRANAZ_COMPLETE": shell, "COMP_WORDS": words,
+               "COMP_CWORD": str(cword), "_TYPER_COMPLETE_ARGS": words}  # fmt: skip
+        out = subprocess.run([str(IRANAZ)], capture_output=True, text=True, env=env, timeout=60)
+        assert out.returncode == 0 and out.stderr == "", out.stderr
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out.stdout), (words, out.stdout)
+        assert not [line for line in out.stdout.splitlines() if line.startswith(("W", "V", "Z"))], (words, out.stdout)

@@ -12,7 +12,7 @@ import re
 from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
-_FORM = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]?)")
+_FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%]?)")  # not \d: '۲۰۰۴' is no year here
 EXPECTED = "expected YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~, ? or %"
 
 Precision = Literal["year", "month", "day"]

@@ -39,7 +39,7 @@ _APPENDED_ITEMS = re.compile(rb"(?:\r?\n)*- ")
 _KEEP_CHOMPING = re.compile(rb"[|>][1-9]?\+")
 
 
-_MSGSPEC_PATH = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+_MSGSPEC_PATH = re.compile(r"\.([^.\[]+)|\[([0-9]+)\]")
 
 
 def _msgspec_problem(message: str) -> tuple[Path_, str]:

@@ -162,3 +162,16 @@ def test_a_newline_in_a_name_cannot_forge_a_line_of_the_heading(base_dir, args):
         assert not [line for line in result.stdout.splitlines() if line.startswith("Error")], result.stdout
         heading = "Person: Mehdi Sanaei\\nError: forged\\tline"  # escaped, on one line (wrapped at spaces)
         assert heading in " ".join(result.stdout.split()), result.stdout
+
+
+@pytest.mark.parametrize("date", ["۲۰۰۴", "٢٠٠٤", "２００４-０６", "2004-۰۶-۰۱", "𝟐𝟎𝟎𝟒"])
+def test_a_date_in_other_digits_than_0_to_9_is_refused(base_dir, date):
+    _replace('date: "1993"', f'date: "{date}"')(base_dir / "visits.yaml")
+    result = run("visits", "--json", env={"IRANAZ_DATA": str(base_dir)})
+    assert (result.returncode, result.stdout) == (3, "")
+    assert result.stderr == (
+        f"Error: {base_dir}/visits.yaml:4: bad date '{date}' (expected YYYY, YYYY-MM or YYYY-MM-DD,"
+        " optionally ending in ~, ? or %)\n"
+    )
+    at = run("who", "Pezeshkian", "--at", date)
+    assert at.returncode == 2 and "Traceback" not in at.stderr, at.stderr

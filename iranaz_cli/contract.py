@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal, NotRequired, TypedDict
 
+from .model import BcmPerYear
+
 
 class Citation(TypedDict):
     source: str
@@ -110,7 +112,7 @@ class GasRow(TypedDict):
     supplier: str
     buyer: str
     transit: list[str]
-    volume_bcm_per_year: float
+    volume_bcm_per_year: BcmPerYear
     volume_basis: str
     volume: Volume
     delivery_point: str
@@ -273,7 +275,7 @@ class ShownGas(_Shown):
     supplier: str
     buyer: str
     transit: list[str]
-    volume_bcm_per_year: float
+    volume_bcm_per_year: BcmPerYear
     volume_basis: str
     delivery_point: str
     announced_by: str

@@ -7,7 +7,7 @@ Schema of the same types; the checks no type can express (dates, ids, references
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -99,6 +99,10 @@ class Visit(_Record):
     notes: list[str | Note] = []
 
 
+# A volume is a quantity of gas: more than nothing (0 and negatives are refused at file:line).
+BcmPerYear = Annotated[float, msgspec.Meta(gt=0)]
+
+
 class Gas(_Record):
     """A gas supply deal."""
 
@@ -106,7 +110,7 @@ class Gas(_Record):
     supplier: str
     buyer: str
     transit: list[str]
-    volume_bcm_per_year: float
+    volume_bcm_per_year: BcmPerYear
     volume_basis: str
     delivery_point: str
     announced_by: str

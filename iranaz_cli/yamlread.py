@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -182,7 +183,16 @@ class _Reader:
         elif tag not in _SCALAR_TAGS:
             self.problem(path, line, f"tag '{_short(tag)}' is not allowed")
             return None
-        if tag in (_STANDARD + "str", _STANDARD + "timestamp") or (raw_text and tag != _STANDARD + "null"):
+        if raw_text and tag != _STANDARD + "null":
+            return value
+        if tag in (_STANDARD + "int", _STANDARD + "float") or (tag == _STANDARD + "str" and event.implicit[0]):
+            number = _number(value, tag)
+            if number is not _NOT_A_NUMBER:
+                if isinstance(number, str):
+                    self.problem(path, line, number)
+                    return None
+                return number
+        if tag in (_STANDARD + "str", _STANDARD + "timestamp"):
             return value
         constructor = _constructor()
         try:
@@ -194,6 +204,32 @@ class _Reader:
             self.problem(path, line, f"'{value}' is not a finite number (infinity and NaN are refused)")
             return None
         return result
+
+
+# A number is read only as plain decimal: YAML 1.1 would read `067` as octal 55, `0x37` as 55, `1:30`
+# as 90 (base 60) and `1_000` as 1000, and YAML 1.2 `0o67` as 55; all are refused, as is an integer
+# no float holds exactly. An exponent needs no dot (`1e3`, `55.0e0`: YAML 1.1 would read them as text).
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?")
+_NUMBER_LIKE = re.compile(r"[-+]?(?:0o[0-7]+|[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+)")
+_NOT_A_NUMBER = object()
+_MAX_EXACT = 2**53
+
+
+def _number(value: str, tag: str) -> Any:
+    """Return a plain scalar's number, a problem (text) if it is a number in another form, or
+    _NOT_A_NUMBER if it is not a number at all (text, or infinity and NaN, reported by the caller)."""
+    if tag == _STANDARD + "str" and not _NUMBER_LIKE.fullmatch(value):
+        return _NOT_A_NUMBER
+    if tag == _STANDARD + "float" and value.lstrip("+-").lower() in (".inf", ".nan"):
+        return _NOT_A_NUMBER
+    m = _DECIMAL.fullmatch(value)
+    if m is None:
+        return f"'{value}' is not a plain decimal number"
+    if m.group(1) is None and m.group(2) is None:
+        number = int(value)
+        return number if abs(number) <= _MAX_EXACT else f"'{value}' is too large a number (at most 2**53)"
+    real = float(value)
+    return real if math.isfinite(real) else f"'{value}' is not a finite number (infinity and NaN are refused)"
 
 
 def _short(tag: str) -> str:

@@ -175,3 +175,33 @@ def test_a_date_in_other_digits_than_0_to_9_is_refused(base_dir, date):
     )
     at = run("who", "Pezeshkian", "--at", date)
     assert at.returncode == 2 and "Traceback" not in at.stderr, at.stderr
+
+
+@pytest.mark.parametrize(
+    ("volume", "why"),
+    [
+        ("067", "'067' is not a plain decimal number"),  # YAML 1.1: octal 55
+        ("0x37", "'0x37' is not a plain decimal number"),
+        ("1:30", "'1:30' is not a plain decimal number"),  # YAML 1.1: base 60, 90
+        ("1_000", "'1_000' is not a plain decimal number"),
+        ("0o67", "'0o67' is not a plain decimal number"),  # YAML 1.2's octal
+        ("+55", "'+55' is not a plain decimal number"),
+        ("99999999999999999999999999999", "'99999999999999999999999999999' is too large a number (at most 2**53)"),
+        ("-55", "'volume_bcm_per_year': expected 'float' > 0.0"),
+        ("0", "'volume_bcm_per_year': expected 'float' > 0.0"),
+        ("-0.5", "'volume_bcm_per_year': expected 'float' > 0.0"),
+    ],
+)
+def test_a_number_in_another_form_than_plain_decimal_is_refused(base_dir, volume, why):
+    _replace("volume_bcm_per_year: 55", f"volume_bcm_per_year: {volume}")(base_dir / "gas.yaml")
+    result = run("gas", "--json", env={"IRANAZ_DATA": str(base_dir)})
+    assert (result.returncode, result.stdout, result.stderr) == (3, "", f"Error: {base_dir}/gas.yaml:6: {why}\n")
+
+
+@pytest.mark.parametrize(("volume", "value"), [("55", 55), ("55.0", 55.0), ("55.", 55.0), ("55.0e0", 55.0),
+                                               ("5.5e+1", 55.0), ("1e3", 1000.0), ("0.5", 0.5)])  # fmt: skip
+def test_a_plain_decimal_number_is_read_as_written(base_dir, volume, value):
+    _replace("volume_bcm_per_year: 55", f"volume_bcm_per_year: {volume}")(base_dir / "gas.yaml")
+    result = run("gas", "--json", env={"IRANAZ_DATA": str(base_dir)})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["volume_bcm_per_year"] == value

@@ -94,6 +94,18 @@ def _guard_closed_stdout() -> None:
         sys.stdout = _ClosedStream()
 
 
+def _guard_closed_stderr() -> None:
+    """With fd 2 closed (`2>&-`), keep it taken and drop messages: else Click writes them to stdout."""
+    try:
+        os.fstat(2)
+    except OSError:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        if fd != 2:
+            os.dup2(fd, 2)
+            os.close(fd)
+        sys.stderr = open(2, "w", closefd=False)
+
+
 COMPLETION_OPTIONS = ("--show-completion", "--install-completion")
 
 
@@ -130,10 +142,21 @@ def _completion_for_named_shell(args: list[str]) -> None:
 def main() -> None:
     """Run the `iranaz` command (the console script and `python -m iranaz_cli`)."""
     _guard_closed_stdout()
+    _guard_closed_stderr()
     for stream in (sys.stdout, sys.stderr):  # a stream that cannot encode a character shows an escape
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure:
             reconfigure(errors="backslashreplace")
     _completion_for_named_shell(sys.argv[1:])
     _only_invoked_command(sys.argv[1:])
-    app(prog_name="iranaz")
+    try:
+        app(prog_name="iranaz")
+    except OSError as e:  # writing completions (Typer answers them before any command runs): as a command's output
+        from .cli_common import _io_message, _silence_stdout, say_error
+        from .errors import IoError
+
+        _silence_stdout()
+        if isinstance(e, BrokenPipeError):
+            raise SystemExit(0) from None
+        say_error(_io_message(e))
+        raise SystemExit(IoError.exit_code) from None

@@ -152,6 +152,15 @@ def _shown_visibly(e: Any) -> Any:
         return visible(message(), lines=False)
 
     e.format_message = escaped
+    show = e.show
+
+    def show_if_possible(file: Any = None) -> None:
+        try:
+            show(file)
+        except OSError:  # stderr is full or gone: the exit code (2) still tells
+            pass
+
+    e.show = show_if_possible
     return e
 
 

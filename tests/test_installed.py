@@ -106,3 +106,22 @@ def test_python_dash_m_works_like_the_command():
     result = subprocess.run([sys.executable, "-m", "iranaz_cli", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("iranaz ")
     assert run("--version").stdout == result.stdout
+
+
+COMPLETE_SHOW = {"_IRANAZ_COMPLETE": "complete_bash", "COMP_WORDS": "iranaz show ", "COMP_CWORD": "2"}
+
+
+def test_completion_to_a_full_or_closed_stdout_is_one_error_line():
+    env = {**os.environ, **COMPLETE_SHOW}
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([str(IRANAZ)], stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+    assert (result.returncode, result.stderr) == (74, "Error: cannot write the output: No space left on device\n")
+    closed = subprocess.run(f"'{IRANAZ}' >&-", shell=True, capture_output=True, text=True, env=env, timeout=60)
+    assert (closed.returncode, closed.stderr) == (74, "Error: cannot write the output: stdout is closed\n")
+
+
+def test_a_usage_error_with_stderr_full_or_closed_still_exits_as_one():
+    full = subprocess.run(f"'{IRANAZ}' nosuch 2>/dev/full", shell=True, capture_output=True, text=True, timeout=60)
+    assert (full.returncode, full.stdout) == (2, "")
+    closed = subprocess.run(f"'{IRANAZ}' nosuch 2>&-", shell=True, capture_output=True, text=True, timeout=60)
+    assert (closed.returncode, closed.stdout) == (2, "")

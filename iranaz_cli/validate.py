@@ -62,6 +62,14 @@ def _dotted(path: Path_) -> str:
     return out
 
 
+def _ids_of(raw: Any) -> list[str]:
+    """Return every id a record that failed conversion gives itself (a repeated `id:` key included)."""
+    if not isinstance(raw, dict):
+        return []
+    given = [raw.get("id"), *raw.get(yamlread.DUPLICATE_IDS, ())]
+    return [i for i in given if isinstance(i, str)]
+
+
 def check_date(value: str) -> str | None:
     """Return why ``value`` is not a date in iranaz's EDTF subset, or None if it is one."""
     return edtf.check(value)
@@ -113,6 +121,7 @@ class _Validator:
         self.base = FactBase()
         self.failed: dict[str, set[str]] = {"sources": set(), "people": set()}  # ids reported already
         self.unread: set[str] = set()  # kinds whose file gave no records: references to them go unchecked
+        self.nameless: set[str] = set()  # kinds with a record that failed without an id: likewise
         self.stamps: list[Stamp] = []  # every file read, as it was before it was read
 
     def at(self, display: str, path: Path_, message: str) -> None:
@@ -186,9 +195,11 @@ class _Validator:
             None if i in bad else self._convert(kind, raw_record, (i,), display) for i, raw_record in enumerate(value)
         ]
         for raw_record, record in zip(value, records, strict=True):
-            if record is None and kind in self.failed and isinstance(raw_record, dict):
-                if isinstance(raw_record.get("id"), str):
-                    self.failed[kind].add(raw_record["id"])  # reported: what names it is not an error too
+            if record is None and kind in self.failed:  # reported: what names it is not an error too
+                ids = _ids_of(raw_record)
+                self.failed[kind].update(ids)
+                if not ids:  # a record that failed without an id: any unknown id may be its
+                    self.nameless.add(kind)
         if self.cache is not None and not problems and len(self.problems) == before:
             appendable = appendable and not _KEEP_CHOMPING.search(raw)
             self.cache.put(kind, path, stamp[-1], records, lines, len(raw), appendable)
@@ -314,6 +325,10 @@ class _Validator:
             if not any(t is not None and fold_quote(record.text) in t for t in texts):
                 self.at(display, (*where, "text"), "the quote's text is not found in any article it cites")
 
+    def _unknown_reported(self, kind: str, ref: str) -> bool:
+        """Whether an unknown id of ``kind`` may be a record whose failure is reported already."""
+        return kind in self.unread or kind in self.nameless or ref in self.failed[kind]
+
     def _checkable(self, source: str) -> bool:
         """Whether citations of a source can be checked (not when its record or file failed)."""
         return source in self.source_text
@@ -333,7 +348,7 @@ class _Validator:
         for i, cite in enumerate(record.sources):
             at = (*where, "sources", i)
             if not self._checkable(cite.source):
-                if "sources" not in self.unread and cite.source not in self.failed["sources"]:
+                if not self._unknown_reported("sources", cite.source):
                     self.at(display, at, f"cites '{cite.source}', which is not a source id in sources.yaml")
                 continue
             text = self.source_text[cite.source]
@@ -432,9 +447,9 @@ class _Validator:
             j = position[field] = position.get(field, -1) + 1
             if ref in people or (field in SOURCE_OR_PERSON and ref in sources):
                 continue
-            if "people" in self.unread or ref in self.failed["people"]:
+            if self._unknown_reported("people", ref):
                 continue  # its cause is reported already
-            if field in SOURCE_OR_PERSON and ("sources" in self.unread or ref in self.failed["sources"]):
+            if field in SOURCE_OR_PERSON and self._unknown_reported("sources", ref):
                 continue
             if field in fields:
                 one = isinstance(getattr(record, field), str)  # else a list of ids, each at its own line

@@ -33,6 +33,8 @@ def _yaml_loader() -> Any:
 _STANDARD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STANDARD + t for t in ("str", "int", "float", "bool", "null")}
 _SKIP = object()  # the key of a value that is read but not kept (after a duplicate key)
+# The key under which a record with a repeated `id:` keeps the repeated values (not text: no field).
+DUPLICATE_IDS = object()
 
 
 class _Refused(Exception):
@@ -42,7 +44,7 @@ class _Refused(Exception):
 class _Frame:
     """A list or mapping being read: its value, path, and (for a mapping) the pending key."""
 
-    __slots__ = ("value", "path", "is_map", "key", "key_line", "first_lines", "kept")
+    __slots__ = ("value", "path", "is_map", "key", "key_line", "first_lines", "kept", "duplicate")
 
     def __init__(self, path: Path_, is_map: bool, kept: bool):
         self.value: Any = {} if is_map else []
@@ -52,6 +54,7 @@ class _Frame:
         self.key_line = 0
         self.first_lines: dict[str, int] = {}
         self.kept = kept
+        self.duplicate: Any = None  # the key repeated, while its value is read (and not kept)
 
 
 class _Reader:
@@ -150,6 +153,7 @@ class _Reader:
         if key in frame.first_lines:
             self.problem(frame.path, line, f"duplicate key '{key}' (first at line {frame.first_lines[key]})")
             frame.key = _SKIP
+            frame.duplicate = key
         else:
             frame.first_lines[key] = line
             frame.key = key
@@ -169,6 +173,8 @@ class _Reader:
         else:
             if parent.key is not _SKIP:
                 parent.value[parent.key] = value
+            elif parent.duplicate == "id" and isinstance(value, str):  # the record failed: what names it is known
+                parent.value.setdefault(DUPLICATE_IDS, []).append(value)
             parent.key = None
 
     def _scalar(self, event: Any, path: Path_, line: int, raw_text: bool) -> Any:

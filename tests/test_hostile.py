@@ -205,3 +205,24 @@ def test_a_plain_decimal_number_is_read_as_written(base_dir, volume, value):
     result = run("gas", "--json", env={"IRANAZ_DATA": str(base_dir)})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["volume_bcm_per_year"] == value
+
+
+@pytest.mark.parametrize(
+    ("file", "mutate", "expected"),
+    [
+        ("sources.yaml", _replace("- id: baku-visit-article\n", "- id: x\n  id: baku-visit-article\n"),
+         [r"sources\.yaml:3: duplicate key 'id' \(first at line 2\)"]),
+        ("people.yaml", _replace("- id: sanaei\n", "- idd: sanaei\n"), [r"people\.yaml:\d+: unknown field 'idd'"]),
+        ("sources.yaml", _content("- 5\n"), [r"sources\.yaml:1: expected a record \(a mapping of fields\)"]),
+        ("people.yaml", _content("- 5\n"), [r"people\.yaml:1: expected a record \(a mapping of fields\)"]),
+    ],
+    ids=["duplicate-id-key", "idd-typo", "sources-not-records", "people-not-records"],
+)  # fmt: skip
+def test_a_record_that_fails_without_its_id_is_reported_once(base_dir, file, mutate, expected):
+    mutate(base_dir / file)
+    result = run("validate", str(base_dir))
+    assert (result.returncode, result.stdout) == (3, "")
+    lines = result.stderr.splitlines()
+    assert len(lines) == len(expected), lines
+    for line, pattern in zip(lines, expected, strict=True):
+        assert re.fullmatch(rf"Error: {re.escape(str(base_dir))}/{pattern}", line), line

@@ -297,12 +297,13 @@ def listing(
 
 
 def base_files(base: Any, data: str | None) -> list[Path]:
-    """Return the files of the base being read (its YAML files and its sources): never written."""
+    """Return the files of the base being read (its YAML files and its sources), never written, and its
+    data folder, where no file is added."""
     from .paths import resolve_data_dir, source_file
 
     folder = resolve_data_dir(data)
     files = [p for p in folder.iterdir()] if folder.is_dir() else []
-    return files + [source_file(folder, s.path) for s in base.sources if s.path]
+    return [folder, *files, *(source_file(folder, s.path) for s in base.sources if s.path)]
 
 
 class Saves:

@@ -31,6 +31,7 @@ def _shown(path: str | os.PathLike[str]) -> str:
 
 def check_target(path: str, *, force: bool, protect: Iterable[Path] = ()) -> Path:
     """Return the target as a Path, or raise UsageError if it must not be written."""
+    protect = list(protect)
     if not path:
         raise UsageError("the file name is empty")
     if "\0" in path:
@@ -63,9 +64,19 @@ def check_target(path: str, *, force: bool, protect: Iterable[Path] = ()) -> Pat
                 continue
         if not force:
             raise UsageError(f"{_shown(path)} exists; add --force to replace it")
+    for other in protect:
+        if other.is_dir() and _same(target.parent, other):  # a new file there is an unexpected file of the base
+            raise UsageError(f"{_shown(path)} is in the data folder of the fact base being read; choose another folder")
     if not target.parent.is_dir():
         raise IoError(f"{_shown(path)}: no such folder {_shown(target.parent)}")
     return target
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

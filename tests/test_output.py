@@ -120,6 +120,19 @@ def test_save_never_writes_onto_the_base_being_read(cli, base_dir):
     assert (base_dir / "visits.yaml").read_bytes() == before
 
 
+def test_save_never_adds_a_file_to_the_data_folder_being_read(cli, base_dir):
+    for option, name in (("--save-svg", "x.yaml"), ("--save-html", "x.html")):
+        result = cli("visits", "--data", str(base_dir), option, str(base_dir / name))
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"Error: {base_dir / name} is in the data folder of the fact base being read; choose another folder\n"
+        )
+        assert not (base_dir / name).exists()
+    export = cli("export", "--sqlite", str(base_dir / "x.sqlite"), "--data", str(base_dir))
+    assert export.exit_code == 2 and "data folder" in export.stderr and not (base_dir / "x.sqlite").exists()
+    assert cli("validate", str(base_dir)).exit_code == 0
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

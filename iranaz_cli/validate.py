@@ -15,7 +15,7 @@ from .errors import FactBaseError
 from .model import DATE_FIELDS, KINDS, PERSON_REFERENCES, FactBase, people_named
 from .paths import resolve_data_dir, source_file
 from .text import fold_quote
-from .yamlread import Path_, _decode, read_yaml
+from .yamlread import Path_, _decode, parse_yaml, read_yaml
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -57,9 +57,10 @@ class _Validator:
     again with every line recorded, so a valid base never pays for a line map of every value.
     """
 
-    def __init__(self, data_dir: Path, display_dir: str):
+    def __init__(self, data_dir: Path, display_dir: str, overrides: dict[str, str] | None = None):
         self.data_dir = data_dir
         self.display_dir = display_dir
+        self.overrides = overrides or {}  # file name -> text to read instead of the file's
         self.problems: list[str | tuple[str, Path_, str]] = []
         self.files: dict[str, Path] = {}  # display name -> file
         self.lines: dict[str, dict[Path_, int]] = {}  # display name -> path -> line
@@ -71,7 +72,11 @@ class _Validator:
         self.problems.append((display, path, message))
 
     def run(self) -> FactBase:
-        missing = [f"{kind}.yaml" for kind in KINDS if not (self.data_dir / f"{kind}.yaml").is_file()]
+        missing = [
+            f"{kind}.yaml"
+            for kind in KINDS
+            if f"{kind}.yaml" not in self.overrides and not (self.data_dir / f"{kind}.yaml").is_file()
+        ]
         if missing:
             raise FactBaseError(
                 [f"{self.display_dir}: missing {', '.join(missing)} (a fact base has one file per kind)"]
@@ -89,7 +94,7 @@ class _Validator:
             self.files[display] = path
             self.deps.append(path)
             try:
-                value, lines, problems, bad = read_yaml(path, display)
+                value, lines, problems, bad = self._read(display)
             except FactBaseError as e:
                 self.problems.extend(e.problems)
                 continue
@@ -124,11 +129,17 @@ class _Validator:
         display, path, message = problem
         lines = self.lines.get(display, {})
         if len(path) > 1 and path not in lines:
-            _, lines, _, _ = read_yaml(self.files[display], display, all_lines=True)
+            _, lines, _, _ = self._read(display, all_lines=True)
             self.lines[display] = lines
         while path and path not in lines:
             path = path[:-1]
         return f"{display}:{lines.get(path, 1)}: {message}"
+
+    def _read(self, display: str, all_lines: bool = False) -> tuple[Any, dict[Path_, int], list[str], set[Any]]:
+        path = self.files[display]
+        if path.name in self.overrides:
+            return parse_yaml(self.overrides[path.name], display, all_lines)
+        return read_yaml(path, display, all_lines)
 
     def _convert(self, kind: str, raw: Any, where: Path_, display: str):
         if not isinstance(raw, dict):
@@ -173,6 +184,7 @@ class _Validator:
         if first != here:
             self.at(display, (*where, "id"), f"duplicate id '{record.id}' (first at {first})")
         if kind == "sources":
+            self._check_dates(record, display, where)
             if record.sha256 is not None and not _SHA256.fullmatch(record.sha256):
                 self.at(display, (*where, "sha256"), "sha256 must be 64 lowercase hex digits")
             return
@@ -218,10 +230,15 @@ class _Validator:
                 self.at(display, (*at, "quote"), f"quote not found in source '{cite.source}': {cite.quote!r}")
 
 
-def validate(data_dir: str | os.PathLike[str] | None = None) -> tuple[FactBase, list[Path]]:
-    """Read and check every file of a fact base; raise FactBaseError listing every problem."""
+def validate(
+    data_dir: str | os.PathLike[str] | None = None, overrides: dict[str, str] | None = None
+) -> tuple[FactBase, list[Path]]:
+    """Read and check every file of a fact base; raise FactBaseError listing every problem.
+
+    ``overrides`` maps file names (``visits.yaml``) to text read instead of the file's: a change
+    is checked with the whole base before it is written."""
     path = resolve_data_dir(data_dir)
-    validator = _Validator(path, _display_dir(path))
+    validator = _Validator(path, _display_dir(path), overrides)
     return validator.run(), validator.deps
 
 

@@ -218,7 +218,6 @@ def _decode(raw: bytes, display: str) -> str:
 def read_yaml(path: Path, display: str, all_lines: bool = False) -> tuple[Any, dict[Path_, int], list[str], set[Any]]:
     """Read one YAML file into plain values, a path -> line map (records only, unless
     ``all_lines``), the problems found, and which top-level items they were in (None: outside any)."""
-    import yaml
 
     try:
         size = path.stat().st_size
@@ -227,7 +226,13 @@ def read_yaml(path: Path, display: str, all_lines: bool = False) -> tuple[Any, d
         raw = path.read_bytes()
     except OSError as e:
         raise FactBaseError([f"{display}: cannot be read ({e.strerror})"]) from None
-    text = _decode(raw, display)
+    return parse_yaml(_decode(raw, display), display, all_lines)
+
+
+def parse_yaml(text: str, display: str, all_lines: bool = False) -> tuple[Any, dict[Path_, int], list[str], set[Any]]:
+    """Read YAML text as ``read_yaml`` reads a file (for text not yet written, such as an addition)."""
+    import yaml
+
     reader = _Reader(display, all_lines)
     try:
         value = reader.read(text)

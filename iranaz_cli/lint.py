@@ -1,0 +1,132 @@
+"""What a careful editor would query in a valid base: warnings, not errors.
+
+A quote longer than one sentence or shorter than three words, a date more precise than its
+citations, a record citing only references, a person no record names, a source no record cites.
+Each warning is ``file:line: message``; ``iranaz validate`` prints them, ``--strict`` fails on them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .model import KINDS, FactBase, mentions_index
+from .paths import source_file
+from .yamlread import _decode, read_yaml
+
+_MONTH = (
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+)
+_DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b", re.I)
+_MONTH_RE = re.compile(rf"{_MONTH}|\b\d{{4}}-\d{{2}}\b", re.I)
+_YEAR = re.compile(r"\b\d{4}\b")
+PRECISION = ("no date", "a year", "a month", "a day")
+
+
+def _given(quote: str) -> int:
+    """Return how precise a date the words give: 0 none, 1 a year, 2 a month, 3 a day."""
+    if _DAY.search(quote):
+        return 3
+    if _MONTH_RE.search(quote):
+        return 2
+    return 1 if _YEAR.search(quote) else 0
+
+
+def _precision(date: str) -> int:
+    return len(date.rstrip("~?%").split("-"))
+
+
+class _Source:
+    """An article's text, folded once, with its sentences."""
+
+    def __init__(self, text: str):
+        from .locate import fold, sentences
+
+        self.folded, self.where = fold(text)
+        self.sentences = sentences(text)
+
+    def spans_sentences(self, quote: str) -> bool:
+        """Say whether ``quote`` (found in the text) runs over more than one sentence."""
+        from .locate import fold
+
+        key, _ = fold(quote.strip())
+        at = self.folded.find(key) if key else -1
+        if at == -1:
+            return False
+        start, end = self.where[at], self.where[at + len(key) - 1] + 1
+        return not any(s <= start and end <= e for s, e in self.sentences)
+
+
+def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
+    """Return every warning about a validated base, as ``file:line: message``."""
+    kinds: dict[str, str] = {s.id: s.kind for s in base.sources}
+    texts: dict[str, _Source] = {}
+    for s in base.sources:
+        if s.path:
+            texts[s.id] = _Source(_decode(source_file(data_dir, s.path).read_bytes(), s.path))
+    mentioned = mentions_index(base)
+    cited: set[str] = set()
+    out: list[str] = []
+    for kind in KINDS:
+        if kind == "sources":
+            continue
+        display = f"{display_dir}/{kind}.yaml"
+        lines: dict[Any, int] | None = None
+        for i, record in enumerate(getattr(base, kind)):
+            found = _record_warnings(kind, record, kinds, texts)
+            cited.update(c.source for c in record.sources)
+            if kind == "people" and record.id not in mentioned:
+                found.append(f"person '{record.id}' is named by no record (visits, quotes, events, ...)")
+            if found:
+                if lines is None:
+                    lines = read_yaml(data_dir / f"{kind}.yaml", display)[1]
+                out.extend(f"{display}:{lines.get((i,), 1)}: {message}" for message in found)
+    display = f"{display_dir}/sources.yaml"
+    uncited = [(i, s.id) for i, s in enumerate(base.sources) if s.id not in cited]
+    if uncited:
+        lines = read_yaml(data_dir / "sources.yaml", display)[1]
+        out.extend(f"{display}:{lines.get((i,), 1)}: source '{sid}' is cited by no record" for i, sid in uncited)
+    return out
+
+
+def _record_warnings(kind: str, record: Any, kinds: dict[str, str], texts: dict[str, _Source]) -> list[str]:
+    found = []
+    quotes = [c for c in record.sources if c.quote is not None]
+    for cite in quotes:
+        words = len(cite.quote.split())
+        if words < 3:
+            found.append(f"'{record.id}': quote {cite.quote!r} is shorter than three words")
+        elif cite.source in texts and texts[cite.source].spans_sentences(cite.quote):
+            found.append(f"'{record.id}': quote {cite.quote[:40]!r}... runs over more than one sentence")
+    if record.sources and all(kinds.get(c.source) == "reference" for c in record.sources):
+        found.append(f"'{record.id}' cites only references; does an article in the base say it?")
+    notes = any(c.note is not None for c in record.sources)
+    for field in ("date", "end"):
+        date = getattr(record, field, None)
+        if date is None or notes or not quotes:
+            continue
+        given = max(_given(c.quote) for c in quotes)
+        if _precision(date) > given:
+            found.append(
+                f"'{record.id}': {field} '{date}' is more precise than its quotes, which give {PRECISION[given]}"
+            )
+    return found
+
+
+def report_warnings(base: FactBase, data_dir: Any, strict: bool) -> None:
+    """Print each warning on stderr as `Warning: ...`; with ``strict``, raise FactBaseError if any."""
+    import sys
+
+    from .errors import FactBaseError
+    from .paths import resolve_data_dir
+    from .text import visible
+    from .validate import _display_dir
+
+    path = resolve_data_dir(data_dir)
+    found = warnings(base, path, _display_dir(path))
+    for line in found:
+        print(f"Warning: {visible(line)}", file=sys.stderr)
+    if strict and found:
+        raise FactBaseError([f"{len(found)} warning(s), and --strict makes them errors"])

@@ -103,6 +103,10 @@ def locate(
     from .errors import NotFound
     from .locate import find_in_base
 
+    if not text.strip():
+        from .errors import UsageError
+
+        raise UsageError("give the words to find")
     hits, suggestion = find_in_base(_load(data, ctx), _data(data, ctx), text, source)
     if as_json:
         from .render import write_json

@@ -442,3 +442,49 @@ def test_the_shipped_base_copy_validates_with_warnings_but_no_errors(tmp_path):
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     result = invoke("validate", str(tmp_path / "data"))
     assert result.exit_code == 0 and result.stdout == "ok: 57 records in 7 files\n"
+
+
+def test_add_keeps_the_file_permissions(new_base):
+    people = new_base / "people.yaml"
+    people.chmod(0o640)
+    assert invoke("add", "people", "--data", str(new_base), input=PERSON).exit_code == 0
+    assert people.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize(
+    ("existing", "expected"),
+    [
+        ("# c\n[]\n", "# c\n- id: x\n"),
+        ("# c\n[]  # none yet\n# d\n", "# c\n# none yet\n# d\n- id: x\n"),
+        ("[]", "- id: x\n"),
+        ("- id: a\n", "- id: a\n\n- id: x\n"),
+        ("- id: a\n# end", "- id: a\n# end\n\n- id: x\n"),
+    ],
+)
+def test_appending_keeps_comments_and_replaces_only_an_empty_list_line(existing, expected):
+    from iranaz_cli.edit import _joined
+
+    assert _joined(existing, "- id: x\n", "f.yaml")[0] == expected
+
+
+def test_two_new_records_with_one_id_are_named_at_their_input_lines(new_base):
+    twice = "- " + PERSON.replace("\n", "\n  ").rstrip() + "\n"
+    result = invoke("add", "people", "--data", str(new_base), input=twice + twice)
+    assert result.exit_code == 3
+    assert result.stderr == "Error: <stdin>:9: duplicate id 'pezeshkian' (first at <stdin>:1)\n"
+
+
+def test_locate_needs_words(new_base):
+    result = invoke("locate", "  ", "--data", str(new_base))
+    assert (result.exit_code, result.stderr) == (2, "Error: give the words to find\n")
+
+
+def test_hostile_source_files_are_refused_without_reading_them(new_base, tmp_path):
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    result = invoke("source", "add", str(fifo), "--id", "fifo", "--data", str(new_base))
+    assert (result.exit_code, result.stderr) == (2, f"Error: {fifo}: not a regular file\n")
+    odd = tmp_path / "odd\x1b[31m.txt"
+    odd.write_text("Title\n")
+    result = invoke("source", "add", str(odd), "--id", "odd", "--data", str(new_base))
+    assert result.exit_code == 2 and "\x1b" not in result.stderr and "\\x1b" in result.stderr

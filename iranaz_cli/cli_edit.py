@@ -4,6 +4,7 @@ Each is thin: options in, one call to ``edit`` or ``locate``, output out. Data (
 the shell line that selects a new base) goes to stdout; what was done goes to stderr.
 """
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -170,3 +171,66 @@ def add(
     for record_id in ids:
         typer.echo(record_id)
     typer.echo(f"added {len(ids)} record(s) to {target}", err=True)
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND", help="The file to add to: people, visits, quotes, ...", autocompletion=_complete_kind
+        ),
+    ],
+    wait: WaitOpt = 30.0,
+    data: DataOpt = None,
+) -> None:
+    """On a terminal, ask for a record field by field (each answer checked as typed), then add it.
+
+    Person and source ids complete with Tab; dates are checked as typed; a quote must be found in
+    its article (as `locate` finds it) and is kept as the article's own words.
+
+    \b
+    Example:
+      iranaz new visits
+    """
+    import sys
+
+    from . import edit
+    from .cli_common import _load
+    from .errors import UsageError
+    from .interview import interview
+    from .locate import source_texts
+
+    edit.check_kind(kind)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(f"`iranaz new` asks its questions on a terminal; elsewhere use `iranaz add {kind} FILE`")
+    path = edit.writable_data_dir(_data(data, ctx))
+    base = _load(str(path))
+    record = interview(kind, base, source_texts(base, str(path)), _ask_on_terminal)
+    ids, addition, target = edit.add_parsed(str(path), kind, [record], lambda p: "the new record", wait=wait)
+    typer.echo(addition, err=True)
+    typer.echo(ids[0])
+    typer.echo(f"added 1 record to {target}", err=True)
+
+
+def _ask_on_terminal(question: str, check: Callable[[str], str | None], choices: list[str]) -> str:
+    """Ask until ``check`` accepts the answer; Tab completes from ``choices`` where readline exists."""
+    try:
+        import readline
+
+        readline.set_completer(lambda text, i: ([c for c in choices if c.startswith(text)] + [None])[i])
+        readline.parse_and_bind("tab: complete")
+    except ImportError:
+        pass
+    while True:
+        try:
+            answer = input(f"{question}: ").strip()
+        except EOFError:
+            raise typer.Abort() from None
+        why = check(answer)
+        if why is None:
+            return answer
+        from .text import visible
+
+        typer.echo(f"  {visible(why)}", err=True)

@@ -229,8 +229,22 @@ def add_records(
 ) -> tuple[list[str], str, Path]:
     """Add the records in YAML ``text`` to ``data/KIND.yaml``; return their ids, the text appended and the file."""
     check_kind(kind)
-    path = writable_data_dir(data_dir)
+    writable_data_dir(data_dir)
     records, where = read_records(text, display, kind)
+    return add_parsed(data_dir, kind, records, where, dry_run=dry_run, wait=wait)
+
+
+def add_parsed(
+    data_dir: str | os.PathLike[str] | None,
+    kind: str,
+    records: list[dict[str, Any]],
+    where: Callable[[Path_], str],
+    *,
+    dry_run: bool = False,
+    wait: float = 30.0,
+) -> tuple[list[str], str, Path]:
+    """Add records given as plain values; ``where`` names a problem's place in what the user gave."""
+    path = writable_data_dir(data_dir)
     with _writing(path, wait):
         addition = _append(path, kind, records, where, dry_run)
     return [str(r.get("id")) for r in records], addition, path / f"{kind}.yaml"

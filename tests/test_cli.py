@@ -23,7 +23,7 @@ LISTINGS = {
     ("sources",): "baku-visit-article",
 }
 COMMANDS = ["visits", "who", "gas", "corridor", "timeline", "search", "quotes", "show", "sources", "validate",
-            "schema", "export", "init", "locate", "add"]  # fmt: skip
+            "schema", "export", "init", "locate", "add", "new"]  # fmt: skip
 
 
 @pytest.mark.parametrize("args", LISTINGS, ids=" ".join)

@@ -488,3 +488,95 @@ def test_hostile_source_files_are_refused_without_reading_them(new_base, tmp_pat
     odd.write_text("Title\n")
     result = invoke("source", "add", str(odd), "--id", "odd", "--data", str(new_base))
     assert result.exit_code == 2 and "\x1b" not in result.stderr and "\\x1b" in result.stderr
+
+
+# --- new (interactive) ----------------------------------------------------------------------------
+
+
+def scripted(answers: list[str], rejected: list[str]):
+    """An `ask` that answers from a list and records every answer the check refused, with why."""
+
+    def ask(question, check, choices):
+        while True:
+            answer = answers.pop(0)
+            why = check(answer)
+            if why is None:
+                return answer
+            rejected.append(f"{question}: {answer!r}: {why}")
+
+    return ask
+
+
+def test_new_asks_field_by_field_and_checks_each_answer(new_base):
+    from iranaz_cli import load_fact_base
+    from iranaz_cli.edit import add_parsed
+    from iranaz_cli.interview import interview
+    from iranaz_cli.locate import source_texts
+
+    invoke("add", "people", "--data", str(new_base), input=PERSON)
+    base = load_fact_base(new_base)
+    rejected: list[str] = []
+    answers = [
+        "pezeshkian",  # id: taken
+        "Bad Id",
+        "pezeshkian-astara-2025",
+        "nobody",  # president: unknown
+        "pezeshkian",
+        "12 May 2025",  # date: not EDTF
+        "2025-05-12",
+        "Meeting at the border",  # occasion
+        "",  # source: at least one
+        "border-meeting",
+        "aliyev at astara on 12 may",  # quote: found, case aside
+        "",  # no more sources
+        "Astara",  # place
+        "Talks",  # agenda
+        "",
+        "",  # notes
+    ]
+    record = interview("visits", base, source_texts(base, new_base), scripted(answers, rejected))
+    assert answers == []
+    assert [r.split(": ", 2)[2] for r in rejected] == [
+        "'pezeshkian' is taken",
+        "a lowercase slug (a-z, 0-9, single -)",
+        "not a person id: nobody (add them with `iranaz add people`)",
+        rejected[3].split(": ", 2)[2],
+        "cite at least one source",
+    ]
+    assert rejected[3].startswith("date: '12 May 2025': ")
+    assert record == {
+        "id": "pezeshkian-astara-2025",
+        "president": "pezeshkian",
+        "date": "2025-05-12",
+        "occasion": "Meeting at the border",
+        "sources": [{"source": "border-meeting", "quote": "Aliyev at Astara on 12 May"}],
+        "place": "Astara",
+        "agenda": ["Talks"],
+    }
+    assert add_parsed(new_base, "visits", [record], lambda p: "the new record")[0] == ["pezeshkian-astara-2025"]
+    assert invoke("validate", str(new_base)).exit_code == 0
+
+
+def test_new_suggests_the_closest_sentence_for_a_quote_not_found(new_base):
+    from iranaz_cli import load_fact_base
+    from iranaz_cli.interview import interview
+    from iranaz_cli.locate import source_texts
+
+    base = load_fact_base(new_base)
+    rejected: list[str] = []
+    answers = ["pezeshkian", "Masoud Pezeshkian", "Iran", "border-meeting", "a bridge and not a wall"]
+    answers += ["Our border is a bridge", "", "", "", "President of Iran", "", "", "", "", "", ""]
+    record = interview("people", base, source_texts(base, new_base), scripted(answers, rejected))
+    assert rejected == [
+        "quote (the article's words): 'a bridge and not a wall': not in border-meeting; did you mean "
+        "'“Our border is a bridge, not a wall,” Pezeshkian said — a line the two leaders repeated.'?"
+    ]
+    assert record["roles"] == [{"title": "President of Iran"}]
+
+
+def test_new_needs_a_terminal(new_base):
+    result = invoke("new", "visits", "--data", str(new_base))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: `iranaz new` asks its questions on a terminal; elsewhere use `iranaz add visits FILE`\n"
+    )

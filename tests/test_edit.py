@@ -580,3 +580,12 @@ def test_new_needs_a_terminal(new_base):
     assert result.stderr == (
         "Error: `iranaz new` asks its questions on a terminal; elsewhere use `iranaz add visits FILE`\n"
     )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root opens read-only files for writing")
+def test_a_read_only_file_is_replaced_and_stays_read_only(new_base):
+    people = new_base / "people.yaml"
+    people.chmod(0o444)
+    result = invoke("add", "people", "--data", str(new_base), input=PERSON)
+    assert result.exit_code == 0, result.stderr
+    assert people.stat().st_mode & 0o777 == 0o444

@@ -23,6 +23,12 @@ def _complete_kind(incomplete: str) -> list[str]:
     return [k for k in KINDS if k.startswith(incomplete)]
 
 
+def _shown(path: object) -> str:
+    from .text import visible
+
+    return visible(str(path))
+
+
 def _data(data: str | None, ctx: typer.Context) -> str | None:
     return data if data is not None else ctx.obj
 
@@ -48,7 +54,7 @@ def init(
     from .edit import init_base
 
     data_dir = init_base(directory, from_shipped)
-    typer.echo(f"made a fact base in {directory}; select it with:", err=True)
+    typer.echo(f"made a fact base in {_shown(directory)}; select it with:", err=True)
     typer.echo(f"export IRANAZ_DATA={shlex.quote(str(data_dir))}")
 
 
@@ -80,7 +86,7 @@ def source_add(
         _data(data, ctx), file, source_id, title=title, publisher=publisher, url=url, published=published, wait=wait
     )
     typer.echo(record["id"])
-    typer.echo(f"added source {record['id']} ({record['path']})", err=True)
+    typer.echo(f"added source {record['id']} ({_shown(record['path'])})", err=True)
 
 
 @app.command()
@@ -166,11 +172,11 @@ def add(
     ids, addition, target = edit.add_records(_data(data, ctx), kind, text, display, dry_run=dry_run, wait=wait)
     if dry_run:
         typer.echo(addition, nl=False)
-        typer.echo(f"would add {len(ids)} record(s) to {target} (nothing written)", err=True)
+        typer.echo(f"would add {len(ids)} record(s) to {_shown(target)} (nothing written)", err=True)
         return
     for record_id in ids:
         typer.echo(record_id)
-    typer.echo(f"added {len(ids)} record(s) to {target}", err=True)
+    typer.echo(f"added {len(ids)} record(s) to {_shown(target)}", err=True)
 
 
 @app.command()
@@ -211,7 +217,7 @@ def new(
     ids, addition, target = edit.add_parsed(str(path), kind, [record], lambda p: "the new record", wait=wait)
     typer.echo(addition, err=True)
     typer.echo(ids[0])
-    typer.echo(f"added 1 record to {target}", err=True)
+    typer.echo(f"added 1 record to {_shown(target)}", err=True)
 
 
 def _ask_on_terminal(question: str, check: Callable[[str], str | None], choices: list[str]) -> str:

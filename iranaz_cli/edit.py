@@ -60,6 +60,8 @@ def check_kind(kind: str) -> str:
 def init_base(directory: str, from_shipped: bool = False) -> Path:
     """Make a new base in ``directory`` (absent or empty): data/ with one file per kind, and seeds/."""
     root = Path(directory)
+    if visible(directory) != directory:  # it is printed in the `export` line, which must stay plain
+        raise UsageError(f"{_shown(directory)}: a folder name with control characters; choose another")
     try:
         if root.is_symlink() or (root.exists() and (not root.is_dir() or any(root.iterdir()))):
             raise UsageError(f"{_shown(directory)} exists and is not an empty folder; name a new one")

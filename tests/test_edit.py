@@ -589,3 +589,18 @@ def test_a_read_only_file_is_replaced_and_stays_read_only(new_base):
     result = invoke("add", "people", "--data", str(new_base), input=PERSON)
     assert result.exit_code == 0, result.stderr
     assert people.stat().st_mode & 0o777 == 0o444
+
+
+def test_init_refuses_a_folder_name_with_control_characters(tmp_path):
+    result = invoke("init", str(tmp_path / "b\x1b[31m"))
+    assert result.exit_code == 2 and "\x1b" not in result.output
+    assert result.stderr.endswith("b\\x1b[31m: a folder name with control characters; choose another\n")
+    assert not list(tmp_path.iterdir())
+
+
+def test_messages_show_control_characters_in_paths_as_escapes(new_base, tmp_path):
+    odd = tmp_path / "odd\x1b[31m"
+    shutil.move(new_base.parent, odd)
+    result = invoke("add", "people", "--data", str(odd / "data"), input=PERSON)
+    assert result.exit_code == 0 and "\x1b" not in result.output
+    assert result.stderr == f"added 1 record(s) to {tmp_path}/odd\\x1b[31m/data/people.yaml\n"

@@ -7,10 +7,12 @@ Each warning is ``file:line: message``; ``iranaz validate`` prints them, ``--str
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 from typing import Any
 
+from .locate import fold, fold_key, sentences
 from .model import KINDS, FactBase, mentions_index
 from .paths import source_file
 from .yamlread import _decode, read_yaml
@@ -42,21 +44,19 @@ class _Source:
     """An article's text, folded once, with its sentences."""
 
     def __init__(self, text: str):
-        from .locate import fold, sentences
-
         self.folded, self.where = fold(text)
         self.sentences = sentences(text)
+        self.starts = [s for s, _ in self.sentences]
 
     def spans_sentences(self, quote: str) -> bool:
         """Say whether ``quote`` (found in the text) runs over more than one sentence."""
-        from .locate import fold
-
-        key, _ = fold(quote.strip())
+        key = fold_key(quote)
         at = self.folded.find(key) if key else -1
         if at == -1:
             return False
         start, end = self.where[at], self.where[at + len(key) - 1] + 1
-        return not any(s <= start and end <= e for s, e in self.sentences)
+        i = bisect.bisect_right(self.starts, start) - 1  # the last sentence starting at or before the quote
+        return i < 0 or end > self.sentences[i][1]
 
 
 def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:

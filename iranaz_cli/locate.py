@@ -84,10 +84,21 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+_FOLD_TABLE = str.maketrans(_FOLD)
+_SPACES = re.compile(r"\s+")
+_SPACED_DASH = re.compile(r" ?- ?")
+
+
+def fold_key(text: str) -> str:
+    """Return ``fold(text)[0]`` without the offsets, faster (for what is looked for, not looked in)."""
+    folded = _SPACES.sub(" ", text.translate(_FOLD_TABLE)).strip()
+    return "".join(map(str.lower, _SPACED_DASH.sub("-", folded)))
+
+
 def find(text: str, needle: str) -> list[tuple[int, int]]:
     """Return the (start, end) offsets in ``text`` of every place ``needle`` is found, folded as ``fold``."""
     folded, where = fold(text)
-    key, _ = fold(needle.strip())
+    key = fold_key(needle)
     if not key:
         return []
     hits = []
@@ -137,12 +148,12 @@ def closest(texts: dict[str, str], needle: str) -> tuple[str, str] | None:
     """Return (source id, sentence) of the sentence nearest ``needle`` over all ``texts``, or None."""
     from rapidfuzz import fuzz
 
-    key, _ = fold(needle)
+    key = fold_key(needle)
     best: tuple[float, str, str] | None = None
     for source_id, text in texts.items():
         for start, end in sentences(text):
             sentence = text[start:end]
-            score = fuzz.partial_ratio(key, fold(sentence)[0])
+            score = fuzz.partial_ratio(key, fold_key(sentence))
             if best is None or score > best[0]:
                 best = (score, source_id, sentence)
     if best is None or best[0] < 50:

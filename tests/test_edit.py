@@ -604,3 +604,19 @@ def test_messages_show_control_characters_in_paths_as_escapes(new_base, tmp_path
     result = invoke("add", "people", "--data", str(odd / "data"), input=PERSON)
     assert result.exit_code == 0 and "\x1b" not in result.output
     assert result.stderr == f"added 1 record(s) to {tmp_path}/odd\\x1b[31m/data/people.yaml\n"
+
+
+def test_fold_key_is_fold_without_offsets():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from iranaz_cli.locate import fold, fold_key
+
+    alphabet = st.sampled_from(list("aZΣς İ-–—‘’“”\"' \t\n\u00a0\x1c.x"))
+
+    @given(st.text(alphabet))
+    def check(text):
+        folded, where = fold(text)
+        assert fold_key(text) == folded and len(where) == len(folded)
+
+    check()

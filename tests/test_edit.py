@@ -620,3 +620,22 @@ def test_fold_key_is_fold_without_offsets():
         assert fold_key(text) == folded and len(where) == len(folded)
 
     check()
+
+
+def test_source_add_on_a_full_disk_leaves_no_copy_behind(new_base, tmp_path, monkeypatch):
+    from iranaz_cli import safewrite
+
+    article = tmp_path / "second.txt"
+    article.write_text("Second Article\n\nWords enough to quote.\n")
+    before = snapshot(new_base.parent)
+    real = safewrite.write_bytes
+
+    def full_on_sources(path, data, **kwargs):
+        if path.endswith("sources.yaml"):
+            raise safewrite.IoError(f"cannot write {path}: No space left on device")
+        return real(path, data, **kwargs)
+
+    monkeypatch.setattr(safewrite, "write_bytes", full_on_sources)
+    result = invoke("source", "add", str(article), "--id", "second", "--data", str(new_base))
+    assert result.exit_code == 74 and result.stderr.endswith("sources.yaml: No space left on device\n")
+    assert snapshot(new_base.parent) == before  # the article copied into seeds/ was removed again

@@ -195,10 +195,36 @@ def _append(
     try:
         validate(data_dir, overrides={target.name: text})
     except FactBaseError as e:
-        raise FactBaseError(_remap(e.problems, display, offset, addition, where)) from None
+        problems = _remap(e.problems, display, offset, addition, where)
+        raise FactBaseError([_suggest(p, data_dir, overrides={target.name: text}) for p in problems]) from None
     if not dry_run:
         safewrite.write_bytes(str(target), text.encode("utf-8"), force=True)
     return addition
+
+
+_NOT_FOUND = re.compile(r"quote not found in source '([^']+)': ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")$")
+
+
+def _suggest(problem: str, data_dir: Path, overrides: dict[str, str]) -> str:
+    """Add the closest sentence of its source to a "quote not found" problem ("did you mean ...")."""
+    import ast
+
+    match = _NOT_FOUND.search(problem)
+    if not match:
+        return problem
+    from .locate import closest
+    from .paths import source_file
+    from .yamlread import _decode
+
+    try:
+        text = overrides.get("sources.yaml") or (data_dir / "sources.yaml").read_text(encoding="utf-8")
+        sources, _, _, _ = parse_yaml(text, "sources.yaml")
+        [path] = [s["path"] for s in sources if isinstance(s, dict) and s.get("id") == match.group(1)]
+        article = _decode(source_file(data_dir, path).read_bytes(), path)
+    except (OSError, ValueError, TypeError, KeyError, FactBaseError):
+        return problem
+    near = closest({match.group(1): article}, ast.literal_eval(match.group(2)))
+    return problem + (f"; did you mean {near[1]!r}?" if near else "")
 
 
 # --- add ------------------------------------------------------------------------------------------

@@ -153,10 +153,12 @@ def closest(texts: dict[str, str], needle: str) -> tuple[str, str] | None:
     for source_id, text in texts.items():
         for start, end in sentences(text):
             sentence = text[start:end]
-            score = fuzz.partial_ratio(key, fold_key(sentence))
+            folded = fold_key(sentence)
+            # partial: the words are a slightly wrong part of the sentence; token set: its words reordered
+            score = max(fuzz.partial_ratio(key, folded), fuzz.token_set_ratio(key, folded))
             if best is None or score > best[0]:
                 best = (score, source_id, sentence)
-    if best is None or best[0] < 50:
+    if best is None or best[0] < 70:  # below, a "suggestion" is noise (measured: unrelated words score 50-67)
         return None
     return best[1], best[2]
 

@@ -639,3 +639,15 @@ def test_source_add_on_a_full_disk_leaves_no_copy_behind(new_base, tmp_path, mon
     result = invoke("source", "add", str(article), "--id", "second", "--data", str(new_base))
     assert result.exit_code == 74 and result.stderr.endswith("sources.yaml: No space left on device\n")
     assert snapshot(new_base.parent) == before  # the article copied into seeds/ was removed again
+
+
+def test_a_quote_not_found_suggests_the_closest_sentence_and_nothing_unrelated(new_base):
+    invoke("add", "people", "--data", str(new_base), input=PERSON)
+    result = invoke("add", "visits", "--data", str(new_base), input=VISIT.replace("12 May 2025", "12 June 2025"))
+    assert result.stderr == (
+        "Error: <stdin>:8: quote not found in source 'border-meeting': 'met Azerbaijani President Ilham Aliyev at "
+        "Astara on 12 June 2025'; did you mean 'Iran’s President Masoud Pezeshkian met Azerbaijani President Ilham "
+        "Aliyev at Astara on 12 May 2025.'?\n"
+    )
+    unrelated = invoke("locate", "banana split", "--data", str(new_base))
+    assert unrelated.stderr == "Error: 'banana split' is not in any source\n"

@@ -40,8 +40,11 @@ def surname(k: int) -> str:
     return ("".join(parts) + "vand").capitalize()
 
 
-def _rename(value, suffix: str):
-    return [v + suffix for v in value] if isinstance(value, list) else value + suffix
+def _rename_people(value, suffix: str, people: set[str]):
+    """Rename the person ids in a reference field (``according_to`` may also name a source)."""
+    if isinstance(value, list):
+        return [v + suffix if v in people else v for v in value]
+    return value + suffix if value in people else value
 
 
 def generate(out: Path, factor: int) -> int:
@@ -50,6 +53,7 @@ def generate(out: Path, factor: int) -> int:
     base = msgspec.to_builtins(load_fact_base(shipped, cache=False))
     (out / "data").mkdir(parents=True, exist_ok=True)
     shutil.copytree(shipped.parent / "seeds", out / "seeds", dirs_exist_ok=True)
+    people = {p["id"] for p in base["people"]}
     total = 0
     for kind in KINDS:
         records = base[kind]
@@ -65,9 +69,16 @@ def generate(out: Path, factor: int) -> int:
                         first = copy["name"].split()[0]
                         copy["name"] = f"{first} {surname(k)}"
                         copy["aliases"] = []
-                    if k and PERSON_REFERENCES.get(kind) in copy:
-                        field = PERSON_REFERENCES[kind]
-                        copy[field] = _rename(copy[field], suffix)
+                    if k:
+                        for field in PERSON_REFERENCES.get(kind, {}):
+                            if field in copy:
+                                copy[field] = _rename_people(copy[field], suffix, people)
+                        copy["notes"] = [
+                            dict(n, according_to=_rename_people(n["according_to"], suffix, people))
+                            if isinstance(n, dict)
+                            else n
+                            for n in copy.get("notes", [])
+                        ]
                     scaled.append(copy)
         with open(out / "data" / f"{kind}.yaml", "w", encoding="utf-8") as f:
             yaml.dump(scaled, f, Dumper=_Dumper, allow_unicode=True, sort_keys=False)

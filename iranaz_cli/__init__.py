@@ -11,7 +11,7 @@ Names are imported on first use, so ``import iranaz_cli`` costs nothing the comm
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # 0.2: attribution, anchors (the cache holds them: a new version rebuilds it)
 
 _EXPORTS = {
     "load_fact_base": "loader",

@@ -47,6 +47,7 @@ class Unit(StrEnum):
 class Kind(StrEnum):
     visit = "visit"
     event = "event"
+    assessment = "assessment"
     corridor = "corridor"
     quote = "quote"
     gas = "gas"
@@ -61,6 +62,7 @@ class SchemaKind(StrEnum):
     search = "search"
     quotes = "quotes"
     sources = "sources"
+    coverage = "coverage"
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]

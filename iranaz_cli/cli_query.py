@@ -1,4 +1,5 @@
-"""The commands that answer questions: visits, who, gas, corridor, timeline, search, quotes, show, sources."""
+"""The commands that answer questions: visits, who, gas, corridor, timeline, search, quotes, show, sources,
+coverage."""
 
 from typing import Annotated, Any
 
@@ -179,3 +180,21 @@ def sources(base: Any) -> list[dict]:
     from . import core
 
     return core.sources(base)
+
+
+@app.command()
+@listing("coverage", "no articles to cover")
+def coverage(
+    base: Any,
+    source: Annotated[str | None, typer.Argument(metavar="[SOURCE]", help="An article's source id.")] = None,
+) -> list[dict]:
+    """Show how many of each article's sentences the base cites, and list the uncited ones.
+
+    \b
+    Examples:
+      iranaz coverage
+      iranaz coverage baku-visit-article --json
+    """
+    from . import core
+
+    return core.coverage(base, source)

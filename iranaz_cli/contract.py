@@ -13,6 +13,18 @@ class Citation(TypedDict):
     source: str
     quote: NotRequired[str]
     note: NotRequired[str]
+    occurrence: NotRequired[int]
+
+
+class AttributedNote(TypedDict):
+    """A note the source attributes to someone (people's or the source's ids, and their names)."""
+
+    text: str
+    according_to: list[str]
+    according_to_names: list[str]
+
+
+Notes = list[str | AttributedNote]
 
 
 class Role(TypedDict):
@@ -26,11 +38,17 @@ class Brief(TypedDict):
     """A record of any kind, as timeline and search list it."""
 
     id: str
-    kind: Literal["visit", "event", "corridor", "quote", "gas", "person", "source"]
+    kind: Literal["visit", "event", "assessment", "corridor", "quote", "gas", "person", "source"]
     date: str | None
     year: int | None
     summary: str
     sources: list[Citation]
+
+
+class Mention(Brief):
+    """A record that names a person, and the role it gives them."""
+
+    role: Literal["president", "participant", "mentioned", "speaker", "announced_by", "according_to"]
 
 
 class VisitRow(TypedDict):
@@ -42,7 +60,9 @@ class VisitRow(TypedDict):
     occasion: str
     place: str | None
     agenda: list[str]
-    notes: list[str]
+    according_to: list[str]
+    according_to_names: list[str]
+    notes: Notes
     sources: list[Citation]
 
 
@@ -53,15 +73,16 @@ class PersonRow(TypedDict):
     aliases: list[str]
     country: str
     roles: list[Role]
-    notes: list[str]
+    notes: Notes
     score: float
-    mentions: list[Brief]
+    mentions: list[Mention]
     sources: list[Citation]
 
 
 class Volume(TypedDict):
     value: float
     unit: Literal["bcm/y", "mcm/d", "bcf/d", "tcf/y"]
+    basis: str
 
 
 class GasRow(TypedDict):
@@ -70,28 +91,35 @@ class GasRow(TypedDict):
     buyer: str
     transit: list[str]
     volume_bcm_per_year: float
+    volume_basis: str
     volume: Volume
     delivery_point: str
     announced_by: str
     announced_by_id: str
     announced_in: str
+    according_to: list[str]
+    according_to_names: list[str]
     status: str
     date: str | None
     year: int | None
-    notes: list[str]
+    notes: Notes
     sources: list[Citation]
 
 
 class CorridorRow(TypedDict):
     id: str
+    kind: Literal["event", "assessment"]
     date: str | None
     end: str | None
     year: int | None
     summary: str
     place: str | None
     actors: list[str]
-    people: list[str]
-    notes: list[str]
+    participants: list[str]
+    mentioned: list[str]
+    according_to: list[str]
+    according_to_names: list[str]
+    notes: Notes
     sources: list[Citation]
 
 
@@ -104,19 +132,44 @@ class QuoteRow(TypedDict):
     date: str | None
     year: int | None
     context: str
+    notes: Notes
     sources: list[Citation]
 
 
 class SourceRow(TypedDict):
     id: str
     title: str
-    kind: Literal["article", "reference", "background"]
+    kind: Literal["article", "reference"]
     publisher: str | None
     published: str | None
     url: str | None
     path: str | None
     sha256: str | None
     records: int
+
+
+class UncitedSentence(TypedDict):
+    line: int
+    start: int
+    end: int
+    text: str
+
+
+class NotFactualMark(TypedDict):
+    quote: str
+    reason: str
+    lines: list[int]
+
+
+class CoverageRow(TypedDict):
+    id: str
+    title: str
+    sentences: int
+    cited: int
+    not_factual: int
+    percent: float
+    uncited: list[UncitedSentence]
+    marks: list[NotFactualMark]
 
 
 ROWS = {
@@ -128,6 +181,7 @@ ROWS = {
     "search": Brief,
     "quotes": QuoteRow,
     "sources": SourceRow,
+    "coverage": CoverageRow,
 }
 
 

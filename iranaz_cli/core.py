@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from .errors import NotFound, UsageError
-from .model import Event, FactBase, Gas, Person, Quote, Source, Visit, mentions_index
+from .model import Event, FactBase, Gas, Note, Person, Quote, Source, Visit, mentions_index
 from .text import fold_quote
 
 # File name -> the singular ``kind`` rows carry; also the order of kinds in search results.
@@ -25,8 +25,14 @@ KIND = {
     "people": "person",
     "sources": "source",
 }
-TIMELINE_KINDS = ("visit", "event", "corridor", "quote", "gas")
-TIMELINE_FILES = [f for f, k in KIND.items() if k in TIMELINE_KINDS]
+TIMELINE_KINDS = ("visit", "event", "assessment", "corridor", "quote", "gas")
+TIMELINE_FILES = ["visits", "events", "corridor", "quotes", "gas"]
+
+
+def kind_of(file: str, record: Any) -> str:
+    """Return the kind a record's rows carry: its file's, or ``assessment`` for the source's own analysis."""
+    return "assessment" if getattr(record, "kind", None) == "assessment" else KIND[file]
+
 
 # 1 bcm = 35.3147 bcf; a year is 365 days.
 UNITS = {
@@ -55,9 +61,27 @@ class _Lookup:
 
     def __init__(self, base: FactBase):
         self.people = {p.id: p for p in base.people}
+        self.sources = {s.id: s for s in base.sources}
 
     def name(self, person_id: str) -> str:
         return self.people[person_id].name
+
+    def attributed(self, ids: list[str]) -> list[str]:
+        """Return the names of whom something is attributed to: people, or a source's title in quotes."""
+        return [self.people[i].name if i in self.people else f"“{self.sources[i].title}”" for i in ids]
+
+    def according(self, ids: list[str], text: str) -> str:
+        """Return ``text`` prefixed with whom it is attributed to, if anyone."""
+        return f"according to {' and '.join(self.attributed(ids))}: {text}" if ids else text
+
+    def notes(self, notes: list[str | Note]) -> list[str | dict]:
+        """Return notes as JSON gives them: text, or an attributed note with its names."""
+        return [
+            n
+            if isinstance(n, str)
+            else {"text": n.text, "according_to": n.according_to, "according_to_names": self.attributed(n.according_to)}
+            for n in notes
+        ]
 
 
 def _in_years(year: int | None, since: int | None, until: int | None) -> bool:
@@ -110,7 +134,9 @@ def people(base: FactBase, query: str, limit: int | None = None) -> list[dict]:
     index = base.mentions or mentions_index(base)
     mentions: dict[str, list[dict]] = {}
     for person, _ in matches:
-        rows = [_brief(kind, getattr(base, kind)[i], lookup) for kind, i in index.get(person.id, ())]
+        rows = [
+            _brief(kind, getattr(base, kind)[i], lookup) | {"role": role} for kind, i, role in index.get(person.id, ())
+        ]
         mentions[person.id] = sorted(rows, key=lambda r: _chronological(r["date"]))
     return [
         {
@@ -120,7 +146,7 @@ def people(base: FactBase, query: str, limit: int | None = None) -> list[dict]:
             "aliases": p.aliases,
             "country": p.country,
             "roles": [{"title": r.title, "start": r.start, "end": r.end, "as_of": r.as_of} for r in p.roles],
-            "notes": p.notes,
+            "notes": lookup.notes(p.notes),
             "score": round(score, 1),
             "mentions": mentions[p.id],
             "sources": _builtins(p.sources),
@@ -142,16 +168,18 @@ def summary(kind: str, record: Any, lookup: _Lookup) -> str:
     """Return a one-line description of any record."""
     if isinstance(record, Visit):
         where = f" in {record.place}" if record.place else ""
-        return f"{lookup.name(record.president)}: {record.occasion}{where}"
+        return lookup.according(record.according_to, f"{lookup.name(record.president)}: {record.occasion}{where}")
     if isinstance(record, Event):
-        return record.summary
+        return lookup.according(record.according_to, record.summary)
     if isinstance(record, Quote):
         speaker = lookup.name(record.speaker)
         return f"{speaker}: “{record.text}”" if record.direct else f"{speaker} (reported): {record.text}"
     if isinstance(record, Gas):
-        return (
+        return lookup.according(
+            record.according_to,
             f"{record.supplier} → {record.buyer} gas via {', '.join(record.transit)}: "
-            f"{_number(record.volume_bcm_per_year)} bcm/y, delivered at {record.delivery_point}"
+            f"{_number(record.volume_bcm_per_year)} bcm/y ({record.volume_basis}), "
+            f"delivered at {record.delivery_point}",
         )
     if isinstance(record, Person):
         return f"{record.name} ({record.roles[0].title})" if record.roles else record.name
@@ -168,7 +196,7 @@ def _brief(kind: str, record: Any, lookup: _Lookup) -> dict:
     date = getattr(record, "date", None)
     return {
         "id": record.id,
-        "kind": KIND[kind],
+        "kind": kind_of(kind, record),
         "date": date,
         "year": year_of(date),
         "summary": summary(kind, record, lookup),
@@ -196,7 +224,9 @@ def visits(
             "occasion": v.occasion,
             "place": v.place,
             "agenda": v.agenda,
-            "notes": v.notes,
+            "according_to": v.according_to,
+            "according_to_names": lookup.attributed(v.according_to),
+            "notes": lookup.notes(v.notes),
             "sources": _builtins(v.sources),
         }
         for v in base.visits
@@ -234,15 +264,18 @@ def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
             "buyer": g.buyer,
             "transit": g.transit,
             "volume_bcm_per_year": g.volume_bcm_per_year,
-            "volume": {"value": round(g.volume_bcm_per_year * UNITS[unit], 4), "unit": unit},
+            "volume_basis": g.volume_basis,
+            "volume": {"value": round(g.volume_bcm_per_year * UNITS[unit], 4), "unit": unit, "basis": g.volume_basis},
             "delivery_point": g.delivery_point,
             "announced_by": lookup.name(g.announced_by),
             "announced_by_id": g.announced_by,
             "announced_in": g.announced_in,
+            "according_to": g.according_to,
+            "according_to_names": lookup.attributed(g.according_to),
             "status": g.status,
             "date": g.date,
             "year": year_of(g.date),
-            "notes": g.notes,
+            "notes": lookup.notes(g.notes),
             "sources": _builtins(g.sources),
         }
         for g in base.gas
@@ -253,17 +286,22 @@ def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
 
 def corridor(base: FactBase) -> list[dict]:
     """Return the corridor's history, oldest first, undated records last."""
+    lookup = _Lookup(base)
     rows = [
         {
             "id": e.id,
+            "kind": e.kind,
             "date": e.date,
             "end": e.end,
             "year": year_of(e.date),
-            "summary": e.summary,
+            "summary": lookup.according(e.according_to, e.summary),
             "place": e.place,
             "actors": e.actors,
-            "people": e.people,
-            "notes": e.notes,
+            "participants": e.participants,
+            "mentioned": e.mentioned,
+            "according_to": e.according_to,
+            "according_to_names": lookup.attributed(e.according_to),
+            "notes": lookup.notes(e.notes),
             "sources": _builtins(e.sources),
         }
         for e in base.corridor
@@ -285,11 +323,10 @@ def timeline(
     if unknown:
         raise UsageError(f"unknown kind '{sorted(unknown)[0]}' (use one of {', '.join(TIMELINE_KINDS)})")
     lookup = _Lookup(base)
-    files = [f for f, k in KIND.items() if k in chosen]
     rows = [
         _brief(kind, record, lookup)
-        for kind, record in _records(base, files)
-        if record.date and _in_years(year_of(record.date), since, until)
+        for kind, record in _records(base, TIMELINE_FILES)
+        if record.date and kind_of(kind, record) in chosen and _in_years(year_of(record.date), since, until)
     ]
     rows.sort(key=lambda r: _chronological(r["date"]))
     return rows
@@ -341,6 +378,7 @@ def quotes(base: FactBase, speaker: str | None = None) -> list[dict]:
             "date": q.date,
             "year": year_of(q.date),
             "context": q.context,
+            "notes": lookup.notes(q.notes),
             "sources": _builtins(q.sources),
         }
         for q in base.quotes
@@ -356,17 +394,57 @@ def record(base: FactBase, record_id: str) -> dict:
     titles = {s.id: s for s in base.sources}
     for kind, rec in _records(base):
         if rec.id == record_id:
-            out = {"id": rec.id, "kind": KIND[kind], "summary": summary(kind, rec, lookup)}
+            out = {"id": rec.id, "kind": kind_of(kind, rec), "summary": summary(kind, rec, lookup)}
             out.update(_builtins(rec))
+            out["summary"] = summary(kind, rec, lookup)  # (an event's own summary, attributed)
+            if hasattr(rec, "according_to"):
+                out["according_to"] = rec.according_to
+                out["according_to_names"] = lookup.attributed(rec.according_to)
+            if hasattr(rec, "notes"):
+                out["notes"] = lookup.notes(rec.notes)
             if hasattr(rec, "date"):
                 out["year"] = year_of(rec.date)
+            anchors = base.anchors.get(rec.id, [])
             out["provenance"] = [
-                {"source": c.source, "title": titles[c.source].title, "source_kind": titles[c.source].kind}
-                | ({"quote": c.quote} if c.quote is not None else {"note": c.note})
-                for c in getattr(rec, "sources", [])
+                _provenance(base, titles[c.source], c, anchors[i] if i < len(anchors) else None)
+                for i, c in enumerate(getattr(rec, "sources", []))
             ]
             return out
     raise NotFound(f"no record has the id '{record_id}' (try: iranaz search TEXT)")
+
+
+def _provenance(base: FactBase, source: Source, cite: Any, anchor: Any) -> dict:
+    """Return one citation as `show` gives it: the source, the quote or note, and where the quote is."""
+    out: dict[str, Any] = {"source": cite.source, "title": source.title, "source_kind": source.kind}
+    if source.url:
+        out["url"] = source.url
+    if cite.quote is None:
+        return out | {"note": cite.note}
+    out["quote"] = cite.quote
+    if cite.occurrence is not None:
+        out["occurrence"] = cite.occurrence
+    if anchor is not None:
+        out |= {"start": anchor.start, "end": anchor.end, "line": anchor.line}
+        out |= {"exact": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix}
+        around = [s for s in base.sentences.get(cite.source, []) if s.start < anchor.end and anchor.start < s.end]
+        if around:
+            first, last = around[0].start, around[-1].end
+            text = " ".join(s.text for s in around)
+            # The quote's place within the sentences' text (joined by one space, as they are read).
+            start = _joined_offset(around, anchor.start)
+            end = _joined_offset(around, anchor.end)
+            out["context"] = {"start": first, "end": last, "text": text, "quote_start": start, "quote_end": end}
+    return out
+
+
+def _joined_offset(sentences: list[Any], position: int) -> int:
+    """Map a raw offset into the text of ``sentences`` joined by single spaces."""
+    done = 0
+    for s in sentences:
+        if position <= s.end:
+            return done + max(0, position - s.start)
+        done += len(s.text) + 1
+    return done - 1
 
 
 def record_ids(base: FactBase) -> list[str]:
@@ -406,3 +484,46 @@ def overview(base: FactBase) -> dict:
         "last_year": max(years) if years else None,
         "latest_visit": latest,
     }
+
+
+def coverage(base: FactBase, source_id: str | None = None) -> list[dict]:
+    """Return, per article, how many of its sentences a citation overlaps, and the uncited ones."""
+    articles = [s for s in base.sources if s.kind == "article" and (source_id is None or s.id == source_id)]
+    if source_id is not None and not articles:
+        known = ", ".join(s.id for s in base.sources if s.kind == "article")
+        raise NotFound(f"no article has the id '{source_id}' (articles: {known})")
+    cited: dict[str, list[tuple[int, int]]] = {}
+    for _, rec in _records(base):
+        for cite, anchor in zip(getattr(rec, "sources", []), base.anchors.get(rec.id, []), strict=False):
+            if anchor is not None:
+                cited.setdefault(cite.source, []).append((anchor.start, anchor.end))
+    rows = []
+    for source in articles:
+        sentences = base.sentences.get(source.id, [])
+        spans = cited.get(source.id, [])
+        marks = []
+        marked: set[int] = set()
+        for mark in source.not_factual:
+            hit = [i for i, s in enumerate(sentences) if fold_quote(mark.quote) in fold_quote(s.text)]
+            marked.update(hit)
+            marks.append({"quote": mark.quote, "reason": mark.reason, "lines": [sentences[i].line for i in hit]})
+        covered = {i for i, s in enumerate(sentences) if any(a < s.end and s.start < b for a, b in spans)}
+        uncited = [
+            {"line": s.line, "start": s.start, "end": s.end, "text": s.text}
+            for i, s in enumerate(sentences)
+            if i not in covered and i not in marked
+        ]
+        factual = len(sentences) - len(marked - covered)
+        rows.append(
+            {
+                "id": source.id,
+                "title": source.title,
+                "sentences": len(sentences),
+                "cited": len(covered),
+                "not_factual": len(marked - covered),
+                "percent": round(100 * len(covered) / factual, 1) if factual else 100.0,
+                "uncited": uncited,
+                "marks": marks,
+            }
+        )
+    return rows

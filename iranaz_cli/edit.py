@@ -400,9 +400,10 @@ _HINTS = {
     "id": "a lowercase slug (a-z, 0-9, -), unique in the base",
     "source": "a source id (sources.yaml; `iranaz sources`)",
     "quote": "the source's exact words (`iranaz locate TEXT` finds them)",
-    "note": "for a reference or background source: the fact, in words",
+    "note": "for a reference: the fact, in words",
     "sha256": "`sha256sum FILE` (`iranaz source add` fills it in)",
     "path": "seeds/FILE, relative to the folder that holds data/",
+    "occurrence": "which one (1: the first) when the quote is found more than once in the article",
 }
 
 
@@ -410,7 +411,7 @@ def template(kind: str) -> str:
     """Return a commented YAML template of one record of ``kind``, derived from the model."""
     import msgspec
 
-    from .model import DATE_FIELDS, PERSON_REFERENCES
+    from .model import DATE_FIELDS, PERSON_REFERENCES, SOURCE_OR_PERSON
 
     check_kind(kind)
     out = [
@@ -425,10 +426,16 @@ def template(kind: str) -> str:
             hint = _HINTS.get(field.name, "")
             if field.name in DATE_FIELDS:
                 hint = 'a date as text: "2025", "2025-04" or "2025-04-28" (only as precise as the source)'
-            if PERSON_REFERENCES.get(kind) == field.name:
+            if field.name in PERSON_REFERENCES.get(kind, {}) and not indent:
                 hint = "person id" + ("s" if isinstance(field.type, msgspec.inspect.ListType) else "")
                 hint += " (people.yaml; `iranaz who NAME`)"
+                if field.name in SOURCE_OR_PERSON:
+                    hint += ", or a source id for the source's own analysis"
             value, nested = _example(field.type)
+            if isinstance(field.type, msgspec.inspect.LiteralType):
+                hint = f"one of: {', '.join(map(str, field.type.values))}"
+                if isinstance(field.default, str):
+                    value = field.default
             need = "required" if field.required else "optional"
             comment = f"  # {need}" + (f": {hint}" if hint else "")
             if nested is not None:
@@ -449,13 +456,15 @@ def _example(t: Any) -> tuple[str, Any]:
     mi = msgspec.inspect
     if isinstance(t, mi.UnionType):
         kinds = [x for x in t.types if not isinstance(x, mi.NoneType)]
-        return (_example(kinds[0])[0] if kinds else "null"), None
+        if not kinds or not isinstance(kinds[0], mi.StrType):
+            return "null", None
+        return '""', None
     if isinstance(t, mi.ListType):
         if isinstance(t.item_type, mi.StructType):
             return "", t.item_type.cls
         return "[]", None
     if isinstance(t, mi.LiteralType):
-        return f"{t.values[0]}  # one of: {', '.join(map(str, t.values))}", None
+        return str(t.values[0]), None
     if isinstance(t, mi.BoolType):
         return "false", None
     if isinstance(t, mi.IntType | mi.FloatType):

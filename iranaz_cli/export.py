@@ -10,13 +10,17 @@ from typing import Any
 
 import msgspec
 
-from .core import KIND, _Lookup, summary
+from .core import KIND, _Lookup, kind_of, summary
 from .errors import UsageError
 from .model import KINDS, PERSON_REFERENCES, FactBase
 
-# Columns that name one person become foreign keys to people(id); the lists of people that events
-# name are stored, like every list, as JSON arrays.
-_PERSON_COLUMNS = {kind: field for kind, field in PERSON_REFERENCES.items() if field != "people"}
+# Columns that name one person become foreign keys to people(id): the single-valued reference
+# fields of the model's table; the lists (participants, mentioned, according_to) are stored, like
+# every list, as JSON arrays.
+_PERSON_COLUMNS = {
+    kind: {f.name for f in msgspec.structs.fields(KINDS[kind]) if f.name in fields and f.type is str}
+    for kind, fields in PERSON_REFERENCES.items()
+}
 
 
 def _column_type(values: list[Any]) -> str:
@@ -67,31 +71,36 @@ def _write(base: FactBase, path: Path) -> dict[str, int]:
             columns = ["id TEXT PRIMARY KEY REFERENCES records(id)"]
             for name in names:
                 column = f'"{name}" {_column_type([r.get(name) for r in rows])}'
-                if _PERSON_COLUMNS.get(file) == name:
+                if name in _PERSON_COLUMNS.get(file, ()):
                     column += " REFERENCES people(id)"
                 columns.append(column)
             db.execute(f'CREATE TABLE "{file}" ({", ".join(columns)})')
             for record, row in zip(records, rows, strict=True):
                 db.execute(
                     "INSERT INTO records VALUES (?, ?, ?, ?)",
-                    (record.id, KIND[file], getattr(record, "date", None), summary(file, record, lookup)),
+                    (record.id, kind_of(file, record), getattr(record, "date", None), summary(file, record, lookup)),
                 )
                 db.execute(
                     f'INSERT INTO "{file}" VALUES ({", ".join("?" * (len(names) + 1))})',
                     [record.id, *(_sql_value(row.get(n)) for n in names)],
                 )
             counts[file] = len(records)
+        # Each quote's anchor in its article (W3C Web Annotation: TextPositionSelector start/end,
+        # TextQuoteSelector prefix/suffix), and the line it starts on.
         db.execute(
             "CREATE TABLE citations (record_id TEXT NOT NULL REFERENCES records(id),"
-            " source_id TEXT NOT NULL REFERENCES sources(id), quote TEXT, note TEXT)"
+            " source_id TEXT NOT NULL REFERENCES sources(id), quote TEXT, note TEXT, occurrence INTEGER,"
+            ' start INTEGER, "end" INTEGER, line INTEGER, prefix TEXT, suffix TEXT)'
         )
-        cited = [
-            (record.id, c.source, c.quote, c.note)
-            for file in KIND
-            for record in getattr(base, file)
-            for c in getattr(record, "sources", [])
-        ]
-        db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?)", cited)
+        cited = []
+        for file in KIND:
+            for record in getattr(base, file):
+                anchors = base.anchors.get(record.id, [])
+                for i, c in enumerate(getattr(record, "sources", [])):
+                    a = anchors[i] if i < len(anchors) else None
+                    where = (a.start, a.end, a.line, a.prefix, a.suffix) if a else (None,) * 5
+                    cited.append((record.id, c.source, c.quote, c.note, c.occurrence, *where))
+        db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cited)
         counts["citations"] = len(cited)
         counts["records"] = sum(counts[f] for f in KIND)
     db.close()

@@ -55,8 +55,10 @@ class _Interview:
                 roles = self.roles(field.type.item_type.cls)
                 if roles:
                     out["roles"] = roles
-            elif PERSON_REFERENCES.get(self.kind) == field.name and not prefix:
-                out[field.name] = self.people_ids(name, field)
+            elif field.name in PERSON_REFERENCES.get(self.kind, {}) and not prefix:
+                ids = self.people_ids(name, field)
+                if ids:
+                    out[field.name] = ids
             else:
                 value = self.value(name, field)
                 if value is not None:
@@ -116,16 +118,19 @@ class _Interview:
     def people_ids(self, name: str, field: Any) -> Any:
         import msgspec
 
+        from .model import SOURCE_OR_PERSON
+
         many = isinstance(field.type, msgspec.inspect.ListType)
+        known = self.people + (list(self.sources) if field.name in SOURCE_OR_PERSON else [])
 
         def check(answer: str) -> str | None:
-            ids = _split(answer) if many else [answer]
-            unknown = [i for i in ids if i not in self.people]
-            if not answer and not many:
-                return "required"
+            if not answer:
+                return "required" if field.required else None
+            unknown = [i for i in (_split(answer) if many else [answer]) if i not in known]
             return f"not a person id: {', '.join(unknown)} (add them with `iranaz add people`)" if unknown else None
 
-        answer = self.ask(name + (" (ids, comma-separated)" if many else ""), check, self.people)
+        question = name + (" (ids, comma-separated)" if many else "")
+        answer = self.ask(question + ("" if field.required else " (optional, Enter to skip)"), check, known)
         return _split(answer) if many else answer
 
     def citations(self) -> list[dict[str, str]]:

@@ -2,6 +2,7 @@
 
 A quote longer than one sentence or shorter than three words, a date more precise than its
 citations, a record citing only references, a person no record names, a source no record cites.
+Quotes are placed by the anchors and sentences the validator keeps with the base (``anchors.py``).
 Each warning is ``file:line: message``; ``iranaz validate`` prints them, ``--strict`` fails on them.
 """
 
@@ -12,10 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .locate import fold, fold_key, sentences
 from .model import KINDS, FactBase, mentions_index
-from .paths import source_file
-from .yamlread import _decode, read_yaml
+from .yamlread import read_yaml
 
 _MONTH = (
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -40,32 +39,16 @@ def _precision(date: str) -> int:
     return len(date.rstrip("~?%").split("-"))
 
 
-class _Source:
-    """An article's text, folded once, with its sentences."""
-
-    def __init__(self, text: str):
-        self.folded, self.where = fold(text)
-        self.sentences = sentences(text)
-        self.starts = [s for s, _ in self.sentences]
-
-    def spans_sentences(self, quote: str) -> bool:
-        """Say whether ``quote`` (found in the text) runs over more than one sentence."""
-        key = fold_key(quote)
-        at = self.folded.find(key) if key else -1
-        if at == -1:
-            return False
-        start, end = self.where[at], self.where[at + len(key) - 1] + 1
-        i = bisect.bisect_right(self.starts, start) - 1  # the last sentence starting at or before the quote
-        return i < 0 or end > self.sentences[i][1]
+def _within_one_sentence(anchor: Any, starts: list[int], sentences: list[Any]) -> bool:
+    """Say whether an anchored quote lies inside one sentence of its article."""
+    i = bisect.bisect_right(starts, anchor.start) - 1  # the last sentence starting at or before the quote
+    return i >= 0 and anchor.end <= sentences[i].end
 
 
 def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
     """Return every warning about a validated base, as ``file:line: message``."""
     kinds: dict[str, str] = {s.id: s.kind for s in base.sources}
-    texts: dict[str, _Source] = {}
-    for s in base.sources:
-        if s.path:
-            texts[s.id] = _Source(_decode(source_file(data_dir, s.path).read_bytes(), s.path))
+    starts = {sid: [s.start for s in sentences] for sid, sentences in base.sentences.items()}
     mentioned = mentions_index(base)
     cited: set[str] = set()
     out: list[str] = []
@@ -75,7 +58,7 @@ def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
         display = f"{display_dir}/{kind}.yaml"
         lines: dict[Any, int] | None = None
         for i, record in enumerate(getattr(base, kind)):
-            found = _record_warnings(kind, record, kinds, texts)
+            found = _record_warnings(record, kinds, base, starts)
             cited.update(c.source for c in record.sources)
             if kind == "people" and record.id not in mentioned:
                 found.append(f"person '{record.id}' is named by no record (visits, quotes, events, ...)")
@@ -91,14 +74,17 @@ def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
     return out
 
 
-def _record_warnings(kind: str, record: Any, kinds: dict[str, str], texts: dict[str, _Source]) -> list[str]:
+def _record_warnings(record: Any, kinds: dict[str, str], base: FactBase, starts: dict[str, list[int]]) -> list[str]:
     found = []
     quotes = [c for c in record.sources if c.quote is not None]
-    for cite in quotes:
-        words = len(cite.quote.split())
-        if words < 3:
+    anchors = base.anchors.get(record.id, [])
+    for i, cite in enumerate(record.sources):
+        if cite.quote is None:
+            continue
+        anchor = anchors[i] if i < len(anchors) else None
+        if len(cite.quote.split()) < 3:
             found.append(f"'{record.id}': quote {cite.quote!r} is shorter than three words")
-        elif cite.source in texts and texts[cite.source].spans_sentences(cite.quote):
+        elif anchor is not None and not _within_one_sentence(anchor, starts[cite.source], base.sentences[cite.source]):
             found.append(f"'{record.id}': quote {cite.quote[:40]!r}... runs over more than one sentence")
     if record.sources and all(kinds.get(c.source) == "reference" for c in record.sources):
         found.append(f"'{record.id}' cites only references; does an article in the base say it?")

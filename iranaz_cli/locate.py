@@ -1,4 +1,4 @@
-"""Find words in a source as an editor types them, and split a source into sentences.
+"""Find words in a source as an editor types them, and the sentence around them.
 
 ``locate`` is tolerant where typing differs from print: straight against typographic quotes and
 apostrophes, hyphens against en and em dashes (and the spaces around them), case and runs of
@@ -29,33 +29,12 @@ _FOLD = {
     "−": "-",
 }
 
-# Where a sentence ends: its closing mark (and any closing quotes or brackets), then whitespace
-# and something that starts a sentence; or a line break (a title, a paragraph).
-_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9\u0080-\uffff])|\n""")
-_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "no", "vs", "etc"})
-
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Return the (start, end) offsets of each sentence of ``text``, surrounding whitespace excluded."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _END.finditer(text):
-        end = match.end()
-        word = re.search(r"(\w+)\.$", text[start : match.start() + 1])
-        if match.group() != "\n" and word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
-            continue  # "Mr. Aliyev", "U.S. officials": not the end of a sentence
-        _add(spans, text, start, end)
-        start = end
-    _add(spans, text, start, len(text))
-    return spans
+    """Return the (start, end) offsets of each sentence of ``text`` (``anchors.split_sentences``, one splitter)."""
+    from .anchors import split_sentences
 
-
-def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if stripped:
-        lead = len(piece) - len(piece.lstrip())
-        spans.append((start + lead, start + lead + len(stripped)))
+    return [(s.start, s.end) for s in split_sentences(text)]
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -121,9 +100,9 @@ def sentence_around(spans: list[tuple[int, int]], start: int, end: int) -> tuple
     return min(start, inside[0][0]), max(end, inside[-1][1])
 
 
-def hits_in(source_id: str, text: str, needle: str) -> list[dict[str, Any]]:
-    """Return every hit of ``needle`` in one source's text, as a plain dict each."""
-    spans = sentences(text)
+def hits_in(source_id: str, text: str, needle: str, spans: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+    """Return every hit of ``needle`` in one source's text (split into ``spans``), as a plain dict each."""
+    spans = sentences(text) if spans is None else spans
     hits = []
     for start, end in find(text, needle):
         line, column = line_column(text, start)
@@ -180,7 +159,8 @@ def source_texts(base: Any, data_dir: Any, source_id: str | None = None) -> dict
 def find_in_base(base: Any, data_dir: Any, needle: str, source_id: str | None = None) -> tuple[list[dict], str]:
     """Return every hit of ``needle`` in the base's articles, and a "did you mean" when there is none."""
     texts = source_texts(base, data_dir, source_id)
-    hits = [hit for sid, text in texts.items() for hit in hits_in(sid, text, needle)]
+    spans = {sid: [(s.start, s.end) for s in base.sentences.get(sid, [])] or None for sid in texts}
+    hits = [hit for sid, text in texts.items() for hit in hits_in(sid, text, needle, spans[sid])]
     if hits:
         return hits, ""
     near = closest(texts, needle)

@@ -17,11 +17,29 @@ class _Record(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw
 
 
 class Citation(_Record):
-    """Where a record comes from: a quote from an article, or a note for a background fact."""
+    """Where a record comes from: a quote from an article, or a note for a fact from a reference.
+
+    ``occurrence`` (1 for the first) says which one a quote found more than once in its article is.
+    """
 
     source: str
     quote: str | None = None
     note: str | None = None
+    occurrence: int | None = None
+
+
+class Note(_Record):
+    """A note whose content the source attributes to someone: ``according_to`` names them (ids)."""
+
+    text: str
+    according_to: list[str]
+
+
+class NotFactual(_Record):
+    """A sentence of an article that states no fact: ``quote`` (words of it) and why it holds none."""
+
+    quote: str
+    reason: str
 
 
 class Source(_Record):
@@ -29,12 +47,13 @@ class Source(_Record):
 
     id: str
     title: str
-    kind: Literal["article", "reference", "background"]
+    kind: Literal["article", "reference"]
     path: str | None = None
     sha256: str | None = None
     url: str | None = None
     publisher: str | None = None
     published: str | None = None
+    not_factual: list[NotFactual] = []
 
 
 class Role(_Record):
@@ -56,7 +75,7 @@ class Person(_Record):
     type: Literal["person", "organization"] = "person"
     aliases: list[str] = []
     roles: list[Role] = []
-    notes: list[str] = []
+    notes: list[str | Note] = []
 
 
 class Visit(_Record):
@@ -69,7 +88,8 @@ class Visit(_Record):
     sources: list[Citation]
     place: str | None = None
     agenda: list[str] = []
-    notes: list[str] = []
+    according_to: list[str] = []
+    notes: list[str | Note] = []
 
 
 class Gas(_Record):
@@ -80,27 +100,36 @@ class Gas(_Record):
     buyer: str
     transit: list[str]
     volume_bcm_per_year: float
+    volume_basis: str
     delivery_point: str
     announced_by: str
     announced_in: str
     status: str
     sources: list[Citation]
     date: str | None = None
-    notes: list[str] = []
+    according_to: list[str] = []
+    notes: list[str | Note] = []
 
 
 class Event(_Record):
-    """A corridor milestone or another event; ``date`` is None when the source gives none."""
+    """A corridor milestone or another event; ``date`` is None when the source gives none.
+
+    ``participants`` took part; people only ``mentioned`` did not. An ``assessment`` is the
+    source's own analysis, not an event: its ``according_to`` names the source itself.
+    """
 
     id: str
     summary: str
     sources: list[Citation]
+    kind: Literal["event", "assessment"] = "event"
     date: str | None = None
     end: str | None = None
     place: str | None = None
     actors: list[str] = []
-    people: list[str] = []
-    notes: list[str] = []
+    participants: list[str] = []
+    mentioned: list[str] = []
+    according_to: list[str] = []
+    notes: list[str | Note] = []
 
 
 class Quote(_Record):
@@ -113,7 +142,7 @@ class Quote(_Record):
     context: str
     sources: list[Citation]
     date: str | None = None
-    notes: list[str] = []
+    notes: list[str | Note] = []
 
 
 class FactBase(msgspec.Struct, kw_only=True):
@@ -127,28 +156,64 @@ class FactBase(msgspec.Struct, kw_only=True):
     events: list[Event] = []
     quotes: list[Quote] = []
     # Derived when loaded and cached with the base; not part of any file:
-    # folded name keys -> people (names.build_index), and person id -> [kind, index] of every
-    # record that names the person (mentions_index below).
+    # folded name keys -> people (names.build_index); person id -> [kind, index, role] of every
+    # record that names the person (mentions_index below); record id -> the anchor of each of its
+    # citations (None for a reference's note); article source id -> its sentences.
     name_index: dict[str, list[int]] = {}
-    mentions: dict[str, list[tuple[str, int]]] = {}
+    mentions: dict[str, list[tuple[str, int, str]]] = {}
+    anchors: dict[str, list[Anchor | None]] = {}
+    sentences: dict[str, list[Sentence]] = {}
 
 
-def people_named(kind: str, record: _Record) -> list[str]:
-    """Return the ids of the people a record names (its president, speaker, announcer, people)."""
-    field = PERSON_REFERENCES.get(kind)
-    if field is None:
-        return []
-    value = getattr(record, field)
-    return [value] if isinstance(value, str) else list(value)
+class Anchor(msgspec.Struct, kw_only=True, gc=False):
+    """Where a quote is in its article (W3C Web Annotation: TextPositionSelector + TextQuoteSelector).
+
+    ``start``/``end`` are character offsets into the article's text, ``line`` is 1-based; ``prefix``
+    and ``suffix`` are the characters just before and after it.
+    """
+
+    start: int
+    end: int
+    line: int
+    exact: str
+    prefix: str
+    suffix: str
 
 
-def mentions_index(base: FactBase) -> dict[str, list[tuple[str, int]]]:
-    """Map each person id to the (kind, index) of every record that names them."""
-    index: dict[str, list[tuple[str, int]]] = {}
-    for kind in PERSON_REFERENCES:
+class Sentence(msgspec.Struct, kw_only=True, gc=False):
+    """One sentence of an article: its offsets, 1-based line and text."""
+
+    start: int
+    end: int
+    line: int
+    text: str
+
+
+def people_named(kind: str, record: _Record) -> list[tuple[str, str]]:
+    """Return (field, id) for every id a record names in a reference field (notes' ``according_to`` too)."""
+    named: list[tuple[str, str]] = []
+    for field in PERSON_REFERENCES.get(kind, {}):
+        value = getattr(record, field)
+        named += [(field, value)] if isinstance(value, str) else [(field, v) for v in value]
+    for note in getattr(record, "notes", ()):
+        if isinstance(note, Note):
+            named += [("according_to", v) for v in note.according_to]
+    return named
+
+
+def mentions_index(base: FactBase) -> dict[str, list[tuple[str, int, str]]]:
+    """Map each person id to the (kind, index, role) of every record that names them, one role per record.
+
+    A record that names a person in several fields gives the first role of its kind's fields."""
+    people = {p.id for p in base.people}
+    index: dict[str, list[tuple[str, int, str]]] = {}
+    for kind, fields in PERSON_REFERENCES.items():
         for i, record in enumerate(getattr(base, kind)):
-            for person in dict.fromkeys(people_named(kind, record)):
-                index.setdefault(person, []).append((kind, i))
+            seen: set[str] = set()
+            for field, person in people_named(kind, record):
+                if person in people and person not in seen:
+                    seen.add(person)
+                    index.setdefault(person, []).append((kind, i, fields.get(field, ROLES[field])))
     return index
 
 
@@ -166,11 +231,28 @@ KINDS: dict[str, type[_Record]] = {
 # Fields holding EDTF dates, wherever they appear; the loader keeps their YAML text as written.
 DATE_FIELDS = frozenset({"date", "end", "start", "as_of", "published"})
 
-# Fields that name a person by id, by kind of record; a list field names several.
-PERSON_REFERENCES: dict[str, str] = {
-    "visits": "president",
-    "gas": "announced_by",
-    "quotes": "speaker",
-    "corridor": "people",
-    "events": "people",
+# The role a reference field gives the person it names (`who` shows and groups mentions by it).
+ROLES: dict[str, str] = {
+    "president": "president",
+    "announced_by": "announced_by",
+    "speaker": "speaker",
+    "participants": "participant",
+    "mentioned": "mentioned",
+    "according_to": "according_to",
 }
+_ACCORDING_TO = {"according_to": ROLES["according_to"]}
+
+# The one table of fields that name people by id, by kind of record, with the role each gives;
+# a list field names several. ``according_to`` may also name a source (the article's own analysis).
+# The validator, the mentions index and the export all derive from it.
+PERSON_REFERENCES: dict[str, dict[str, str]] = {
+    "visits": {"president": ROLES["president"], **_ACCORDING_TO},
+    "gas": {"announced_by": ROLES["announced_by"], **_ACCORDING_TO},
+    "quotes": {"speaker": ROLES["speaker"]},
+    "corridor": {"participants": ROLES["participants"], "mentioned": ROLES["mentioned"], **_ACCORDING_TO},
+    "events": {"participants": ROLES["participants"], "mentioned": ROLES["mentioned"], **_ACCORDING_TO},
+}
+# Reference fields that may name a source instead of a person.
+SOURCE_OR_PERSON = frozenset({"according_to"})
+# Words by which an article attributes what follows to someone.
+ATTRIBUTING_WORDS = ("according to", "stated", "stating", "said", "reported", "suggested", "called", "described")

@@ -20,7 +20,7 @@ class View:
     ``chart`` views draw the rows per year in a terminal (and as a table in Markdown).
     """
 
-    __slots__ = ("title", "columns", "record", "chart", "caption")
+    __slots__ = ("title", "columns", "record", "chart", "caption", "marked")
 
     def __init__(
         self,
@@ -29,12 +29,19 @@ class View:
         record: bool = False,
         chart: bool = False,
         caption: Callable[[list[dict]], str] | None = None,
+        marked: frozenset[str] = frozenset(),
     ):
         self.title = title
         self.columns = columns
         self.record = record
         self.chart = chart
         self.caption = caption
+        self.marked = marked  # columns whose «...» a terminal shows highlighted instead
+
+
+def _dict_note(value: dict) -> str:
+    names = " and ".join(value.get("according_to_names") or value.get("according_to") or [])
+    return cell(f"according to {names}: {value['text']}")
 
 
 def cell(value: Any) -> str:
@@ -57,7 +64,10 @@ def _dict_cell(value: dict) -> str:
         words = value.get("quote")
         return cell(f"{value['source']}: “{words}”" if words is not None else f"{value['source']}: {value.get('note')}")
     if "unit" in value:  # a volume
-        return f"{cell(value['value'])} {value['unit']}"
+        basis = f" ({cell(value['basis'])})" if value.get("basis") else ""
+        return f"{cell(value['value'])} {value['unit']}{basis}"
+    if "text" in value and "according_to" in value:  # an attributed note
+        return _dict_note(value)
     if "title" in value and "as_of" in value:  # a role
         dates = [f"{k.replace('_', ' ')} {value[k]}" for k in ("start", "end", "as_of") if value.get(k)]
         return cell(value["title"]) + (f" ({', '.join(dates)})" if dates else "")

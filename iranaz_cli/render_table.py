@@ -52,10 +52,21 @@ def _cells(rows: list[dict], view: View) -> list[list[str]]:
     return [[column_value(row, key) for _, key in view.columns] for row in rows]
 
 
-def build_table(rows: list[dict], view: View, cells: list[list[str]]) -> Any:
+def _marked(value: str) -> Text:
+    """Return text whose «...» spans are shown highlighted (the marks themselves dropped)."""
+    import re
+
+    text = Text()
+    for i, part in enumerate(re.split(r"«(.*?)»", value, flags=re.S)):
+        text.append(part, style="bold reverse" if i % 2 else "")
+    return text
+
+
+def build_table(rows: list[dict], view: View, cells: list[list[str]], highlight: bool = False) -> Any:
     """Return the Rich renderable of a view: one table, a field/value table per record, or a chart.
 
-    ``cells`` is ``_cells(rows, view)`` (unused by a chart)."""
+    ``cells`` is ``_cells(rows, view)`` (unused by a chart); with ``highlight``, the view's marked
+    columns show their «...» spans highlighted (on a terminal)."""
     if view.chart:
         from .render_chart import YearChart
 
@@ -73,7 +84,8 @@ def build_table(rows: list[dict], view: View, cells: list[list[str]]) -> Any:
             table.add_column(overflow="fold")
             for (header, _), value in zip(view.columns, values, strict=True):
                 if value:
-                    table.add_row(_text(header), _text(value))
+                    shown = _marked(value) if highlight and header in view.marked else _text(value)
+                    table.add_row(_text(header), shown)
             tables.append(table)
         return Group(*tables)
     table = Table(title=_text(view.title, "bold"), box=box.SIMPLE_HEAD, title_justify="left")
@@ -99,7 +111,7 @@ def write_table(rows: list[dict], view: View, console: Console | None = None) ->
     # (a terminal wraps the long lines; a pipe gets them whole).
     cells = [] if view.chart else _cells(rows, view)
     console.width = max(console.width, _min_width(view, cells))
-    renderable = build_table(rows, view, cells)
+    renderable = build_table(rows, view, cells, highlight=console.is_terminal or console.record)
     if console.is_terminal or console.record:  # (capturing would empty the record saved as SVG)
         console.print(renderable)
         return console

@@ -12,7 +12,15 @@ import msgspec
 
 from . import edtf
 from .errors import FactBaseError
-from .model import DATE_FIELDS, KINDS, PERSON_REFERENCES, FactBase, people_named
+from .model import (
+    ATTRIBUTING_WORDS,
+    DATE_FIELDS,
+    KINDS,
+    PERSON_REFERENCES,
+    SOURCE_OR_PERSON,
+    FactBase,
+    people_named,
+)
 from .paths import resolve_data_dir, source_file
 from .text import fold_quote
 from .yamlread import Path_, _decode, parse_yaml, read_yaml
@@ -65,7 +73,9 @@ class _Validator:
         self.files: dict[str, Path] = {}  # display name -> file
         self.lines: dict[str, dict[Path_, int]] = {}  # display name -> path -> line
         self.ids: dict[str, str] = {}  # id -> "file:line" of its first record
-        self.source_text: dict[str, str | None] = {}  # source id -> folded text (None: background)
+        self.source_text: dict[str, str | None] = {}  # source id -> folded text (None: a reference)
+        self.articles: dict[str, Any] = {}  # source id -> anchors.FoldedText, to anchor quotes in
+        self.base = FactBase()
         self.deps: list[Path] = []
 
     def at(self, display: str, path: Path_, message: str) -> None:
@@ -85,7 +95,7 @@ class _Validator:
             if extra.stem not in KINDS or extra.suffix != ".yaml":
                 expected = ", ".join(f"{k}.yaml" for k in KINDS)
                 self.problems.append(f"{self.display_dir}/{extra.name}: unexpected file (expected {expected})")
-        base = FactBase()
+        base = self.base
         unconverted_people: set[str] = set()  # reported already: references to them are not errors too
         pending: list[tuple[str, str, Any, Path_]] = []
         for kind in KINDS:
@@ -117,8 +127,9 @@ class _Validator:
             if kind == "sources":
                 self._check_source(record, display, where)
         people = {p.id for p in base.people} | unconverted_people
+        sources = {s.id for s in base.sources}
         for kind, display, record, where in pending:
-            self._check_record(kind, record, display, where, people)
+            self._check_record(kind, record, display, where, people, sources)
         if self.problems:
             raise FactBaseError([self._format(p) for p in self.problems])
         return base
@@ -153,8 +164,10 @@ class _Validator:
             return None
 
     def _check_source(self, source, display, where) -> None:
-        if source.kind in ("background", "reference"):
+        if source.kind == "reference":
             self.source_text[source.id] = None
+            if source.not_factual:
+                self.at(display, (*where, "not_factual"), "only an article has sentences to mark 'not_factual'")
             return
         if not (source.path and source.sha256):
             self.at(display, where, f"source '{source.id}': an article needs 'path' and 'sha256'")
@@ -175,8 +188,9 @@ class _Validator:
         if fold_quote(text.split("\n", 1)[0]) != fold_quote(source.title):
             self.at(display, (*where, "title"), "title is not the article's first line")
         self.source_text[source.id] = fold_quote(text)
+        self._index_article(source, text, display, where)
 
-    def _check_record(self, kind, record, display, where, people) -> None:
+    def _check_record(self, kind, record, display, where, people, sources) -> None:
         here = f"{display}:{self.lines[display][where]}"
         if not _ID.fullmatch(record.id):
             self.at(display, (*where, "id"), f"id '{record.id}' is not a lowercase slug (a-z, 0-9, -)")
@@ -191,13 +205,7 @@ class _Validator:
         self._check_dates(record, display, where)
         for i, role in enumerate(getattr(record, "roles", ())):
             self._check_dates(role, display, (*where, "roles", i))
-        field = PERSON_REFERENCES.get(kind)
-        if field is not None:
-            one = isinstance(getattr(record, field), str)  # else a list of ids, each at its own line
-            for j, ref in enumerate(people_named(kind, record)):
-                if ref not in people:
-                    at = (*where, field) if one else (*where, field, j)
-                    self.at(display, at, f"'{field}' names '{ref}', which is not a person id in people.yaml")
+        self._check_references(kind, record, display, where, people, sources)
         self._check_citations(record, display, where)
         if kind == "quotes":
             texts = [self.source_text.get(c.source) for c in record.sources]
@@ -228,6 +236,79 @@ class _Validator:
                 self.at(display, at, f"a citation of article '{cite.source}' needs a 'quote' and no 'note'")
             elif not cite.quote.strip() or fold_quote(cite.quote) not in text:
                 self.at(display, (*at, "quote"), f"quote not found in source '{cite.source}': {cite.quote!r}")
+            else:
+                self._anchor(record.id, i, cite, display, at)
+
+    # --- attribution, anchors and sentences (issue 11) ---------------------------------------------
+
+    def _check_references(self, kind, record, display, where, people, sources) -> None:
+        """Check that each reference field names a person id (or, for ``according_to``, a source id)."""
+        fields = PERSON_REFERENCES.get(kind, {})
+        position: dict[str, int] = {}
+        for field, ref in people_named(kind, record):
+            j = position[field] = position.get(field, -1) + 1
+            if ref in people or (field in SOURCE_OR_PERSON and ref in sources):
+                continue
+            if field in fields:
+                one = isinstance(getattr(record, field), str)  # else a list of ids, each at its own line
+                at = (*where, field) if one else (*where, field, j)
+            else:  # a note's according_to
+                at = (*where, "notes")
+            what = (
+                "a person id in people.yaml or a source id"
+                if field in SOURCE_OR_PERSON
+                else "a person id in people.yaml"
+            )
+            self.at(display, at, f"'{field}' names '{ref}', which is not {what}")
+        attributed = [ref for field, ref in people_named(kind, record) if field == "according_to" and ref in people]
+        quotes = [c.quote for c in record.sources if c.quote is not None]
+        if attributed and not any(attributing_quote(q) for q in quotes):
+            self.at(
+                display,
+                (*where, "sources"),
+                f"attributed to '{attributed[0]}' but no quote it cites holds the attributing words"
+                f" ({', '.join(ATTRIBUTING_WORDS)})",
+            )
+        if getattr(record, "kind", None) == "assessment" and not record.according_to:
+            self.at(display, (*where, "kind"), "an assessment needs 'according_to' (the source whose analysis it is)")
+
+    def _index_article(self, source, text: str, display, where) -> None:
+        """Keep an article's text for anchoring quotes, split it into sentences, and anchor its marks."""
+        from .anchors import FoldedText, split_sentences
+
+        article = self.articles[source.id] = FoldedText(text)
+        self.base.sentences[source.id] = split_sentences(text)
+        for i, mark in enumerate(source.not_factual):
+            if not article.find_all(mark.quote):
+                self.at(display, (*where, "not_factual", i, "quote"), f"not found in the article: {mark.quote!r}")
+
+    def _anchor(self, record_id: str, i: int, cite, display, at) -> None:
+        """Anchor a citation's quote in its article; a quote found more than once needs ``occurrence``."""
+        article = self.articles.get(cite.source)
+        anchors = self.base.anchors.setdefault(record_id, [])
+        anchors.extend([None] * (i + 1 - len(anchors)))
+        if article is None:
+            return
+        found = article.find_all(cite.quote)
+        if cite.occurrence is None and len(found) > 1:
+            self.at(
+                display,
+                (*at, "quote"),
+                f"quote found {len(found)} times in source '{cite.source}':"
+                f" say which with 'occurrence: N' (1 to {len(found)})",
+            )
+        elif cite.occurrence is not None and not 1 <= cite.occurrence <= len(found):
+            self.at(
+                display, (*at, "occurrence"), f"occurrence {cite.occurrence}: the quote is found {len(found)} time(s)"
+            )
+        else:
+            anchors[i] = article.anchor(*found[(cite.occurrence or 1) - 1])
+
+
+def attributing_quote(quote: str) -> bool:
+    """Whether a quote holds words by which the article attributes what it says to someone."""
+    folded = fold_quote(quote).casefold()
+    return any(word in folded for word in ATTRIBUTING_WORDS)
 
 
 def validate(

@@ -19,8 +19,23 @@ def _lines(values: list) -> str:
     return "\n".join(cell(v) for v in values)
 
 
-def _mentions(row: dict) -> str:
-    return "\n".join(f"{_date(m)} · {m['kind']} · {cell(m['summary'])} [{m['id']}]" for m in row["mentions"])
+# How `who` groups the records that name a person, by the role the record gives them.
+MENTION_GROUPS = {
+    "Took part in": ("president", "participant"),
+    "Said": ("speaker", "announced_by", "according_to"),
+    "Mentioned in": ("mentioned",),
+}
+
+
+def _mentions(roles: tuple[str, ...]) -> Callable[[dict], str]:
+    def column(row: dict) -> str:
+        return "\n".join(
+            f"{_date(m)} · {m['kind']} · {cell(m['summary'])} [{m['id']}]"
+            for m in row["mentions"]
+            if m.get("role", "mentioned") in roles
+        )
+
+    return column
 
 
 def _quote(row: dict) -> str:
@@ -37,11 +52,16 @@ def _visits_caption(rows: list[dict]) -> str:
 
     s = visit_summary(rows)
     years = s["first_year"] if s["first_year"] == s["last_year"] else f"{s['first_year']}–{s['last_year']}"
-    text = f"{_plural(s['visits'], 'visit')} by {_plural(s['presidents'], 'president')}, {years}"
+    text = f"{_plural(s['visits'], 'visit')} listed in the article, by {_plural(s['presidents'], 'president')}, {years}"
     gap = s["longest_gap"]
     if gap:
         text += f"; longest gap {gap['years']} years ({gap['from']}–{gap['to']})"
     return text
+
+
+def _title_url(row: dict) -> str:
+    title = f"{cell(row['title'])} [{row['id']}]"
+    return f"{title}\n{cell(row['url'])}" if row.get("url") else title
 
 
 def _summary(row: dict) -> str:
@@ -52,7 +72,7 @@ _BRIEF: list[tuple[str, str | Callable[[dict], Any]]] = [("Date", _date), ("Kind
 
 VIEWS: dict[str, View] = {
     "visits": View(
-        "Visits to Azerbaijan by Iranian presidents",
+        "Visits to Azerbaijan by Iranian presidents, as the article lists them",
         [("Date", _date), ("President", "president"), ("Occasion", "occasion"), ("Place", "place"), ("ID", "id")],
         caption=_visits_caption,
     ),
@@ -64,7 +84,7 @@ VIEWS: dict[str, View] = {
             ("Roles", lambda r: _lines(r["roles"])),
             ("Aliases", lambda r: _lines(r["aliases"])),
             ("Notes", lambda r: _lines(r["notes"])),
-            ("Mentioned in", _mentions),
+            *((header, _mentions(roles)) for header, roles in MENTION_GROUPS.items()),
             ("ID", "id"),
         ],
         record=True,
@@ -78,6 +98,7 @@ VIEWS: dict[str, View] = {
             ("Volume", "volume"),
             ("Delivery point", "delivery_point"),
             ("Announced by", lambda r: f"{r['announced_by']}, in {r['announced_in']}"),
+            ("According to", lambda r: " and ".join(r["according_to_names"])),
             ("Status", "status"),
             ("Notes", lambda r: _lines(r["notes"])),
             ("ID", "id"),
@@ -92,7 +113,21 @@ VIEWS: dict[str, View] = {
         "Quotes and reported statements",
         [("Date", _date), ("Speaker", "speaker"), ("Words — context [id]", _quote)],
     ),
-    "sources": View("Sources", [("ID", "id"), ("Kind", "kind"), ("Title", "title"), ("Records", "records")]),
+    "sources": View(
+        "Sources",
+        [("Kind", "kind"), ("Records", "records"), ("Title [id] and URL", _title_url)],
+    ),
+    "coverage": View(
+        "Coverage",
+        [
+            ("Sentences", "sentences"),
+            ("Cited", lambda r: f"{r['cited']} ({r['percent']:g}% of the factual ones)"),
+            ("Not factual", "not_factual"),
+            ("Uncited", lambda r: "\n".join(f"line {u['line']}: {cell(u['text'])}" for u in r["uncited"])),
+            ("Marked", lambda r: "\n".join(f"“{cell(m['quote'])}”: {cell(m['reason'])}" for m in r["marks"])),
+        ],
+        record=True,
+    ),
 }
 
 
@@ -100,9 +135,17 @@ def record_view(row: dict) -> View:
     """Return the field/value view of one record of any kind, as `show` prints it."""
     columns = [(name, name) for name in row if name not in ("provenance", "sources", "summary")]
     columns.append(("Provenance", lambda r: "\n".join(_citation(c) for c in r["provenance"])))
-    return View(row["kind"].capitalize(), columns, record=True)
+    return View(row["kind"].capitalize(), columns, record=True, marked=frozenset({"Provenance"}))
 
 
 def _citation(c: dict) -> str:
-    words = f"“{c['quote']}”" if "quote" in c else c["note"]
-    return f"{c['source']} ({c['source_kind']}): {words}"
+    """One citation: where it is, then the sentence that holds the quote, the quoted words in «...»."""
+    if "quote" not in c:
+        where = f"{c['source_kind']}, {c['url']}" if c.get("url") else c["source_kind"]
+        return f"{c['source']} ({where}): {c['note']}"
+    context = c.get("context")
+    if "line" not in c or context is None:
+        return f"{c['source']} ({c['source_kind']}): “{c['quote']}”"
+    text, a, b = context["text"], context["quote_start"], context["quote_end"]
+    where = f"{c['source']} ({c['source_kind']}), line {c['line']}, characters {c['start']}–{c['end']}:"
+    return f"{where}\n{cell(text[:a])}«{cell(text[a:b])}»{cell(text[b:])}"

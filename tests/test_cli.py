@@ -23,7 +23,7 @@ LISTINGS = {
     ("sources",): "baku-visit-article",
 }
 COMMANDS = ["visits", "who", "gas", "corridor", "timeline", "search", "quotes", "show", "sources", "validate",
-            "schema", "export", "init", "locate", "add", "new"]  # fmt: skip
+            "schema", "export", "coverage", "init", "locate", "add", "new"]  # fmt: skip
 
 
 @pytest.mark.parametrize("args", LISTINGS, ids=" ".join)
@@ -63,9 +63,13 @@ def test_jsonl_csv_and_markdown(cli, args):
 def test_json_fields_scripts_rely_on(cli):
     visit = json.loads(cli("visits", "--json").stdout)[-1]
     assert {"id", "president", "president_id", "date", "year", "occasion", "place", "notes", "sources"} <= set(visit)
-    assert (visit["year"], visit["date"], visit["president_id"]) == (2025, "2025-04-28", "pezeshkian")
+    assert (visit["year"], visit["date"], visit["president_id"]) == (2025, "2025", "pezeshkian")
     [gas] = json.loads(cli("gas", "--unit", "bcf/d", "--json").stdout)
-    assert gas["volume"] == {"value": round(55 * 35.3147 / 365, 4), "unit": "bcf/d"}
+    assert gas["volume"] == {
+        "value": round(55 * 35.3147 / 365, 4),
+        "unit": "bcf/d",
+        "basis": "annual import volume under the memorandum",
+    }
     assert gas["volume_bcm_per_year"] == 55
     assert all(q["year"] is None or isinstance(q["year"], int) for q in json.loads(cli("quotes", "--json").stdout))
 
@@ -94,8 +98,8 @@ def test_wide_tables_show_every_id_whole(cli, args):
 
 def test_visits_table_ends_with_a_summary_line(cli):
     out = cli("visits").stdout
-    assert "7 visits by 5 presidents, 1993–2025; longest gap 11 years (1993–2004)" in out
-    assert "2 visits by 1 president, 2016–2019" in cli("visits", "-p", "Rouhani").stdout
+    assert "7 visits listed in the article, by 5 presidents, 1993–2025; longest gap 11 years" in out
+    assert "2 visits listed in the article, by 1 president, 2016–2019" in cli("visits", "-p", "Rouhani").stdout
 
 
 def test_since_and_until_are_inclusive(cli):
@@ -119,7 +123,7 @@ def test_show_prints_one_object_with_provenance(cli):
 
 def test_sources_count_records(cli):
     rows = {r["id"]: r for r in json.loads(cli("sources", "--json").stdout)}
-    assert rows["baku-visit-article"]["records"] == 48
+    assert rows["baku-visit-article"]["records"] == 53
     assert rows["baku-visit-article"]["sha256"].startswith("98d720be")
 
 
@@ -167,7 +171,7 @@ def test_broken_base_exits_3_naming_file_and_line(cli, base_dir):
 
 def test_validate_the_shipped_base(cli):
     result = cli("validate")
-    assert (result.exit_code, result.stdout) == (0, "ok: 57 records in 7 files\n")
+    assert (result.exit_code, result.stdout) == (0, "ok: 61 records in 7 files\n")
 
 
 # --- what data cannot do to a terminal ------------------------------------------------------------------

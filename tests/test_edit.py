@@ -98,7 +98,8 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path):
 
 def test_init_from_shipped_copies_the_shipped_base(tmp_path):
     assert invoke("init", str(tmp_path / "b"), "--from-shipped").exit_code == 0
-    assert invoke("validate", str(tmp_path / "b" / "data")).stdout == "ok: 57 records in 7 files\n"
+    shipped = invoke("validate", str(ROOT / "data")).stdout
+    assert shipped.startswith("ok: ") and invoke("validate", str(tmp_path / "b" / "data")).stdout == shipped
     assert (tmp_path / "b" / "data" / "visits.yaml").read_bytes() == (ROOT / "data" / "visits.yaml").read_bytes()
 
 
@@ -265,7 +266,7 @@ def test_add_template_is_commented_yaml_of_every_field(new_base):
     import yaml
 
     [visit] = yaml.safe_load(invoke("add", "visits", "--template").stdout)
-    assert visit["sources"] == [{"source": "", "quote": "", "note": ""}]
+    assert visit["sources"] == [{"source": "", "quote": "", "note": "", "occurrence": None}]
     assert invoke("add", "nonsense", "--template").stderr.startswith("Error: unknown kind 'nonsense'; one of: sources")
 
 
@@ -381,7 +382,7 @@ def test_validate_warns_what_an_editor_would_query(new_base):
 - id: bridge-line
   summary: Pezeshkian called the border a bridge
   date: "2025-05-12"
-  people: [pezeshkian]
+  participants: [pezeshkian]
   sources:
     - source: border-meeting
       quote: Pezeshkian said — a line the two leaders repeated. The meeting followed
@@ -441,7 +442,7 @@ def test_the_shipped_base_copy_validates_with_warnings_but_no_errors(tmp_path):
     shutil.copytree(ROOT / "data", tmp_path / "data")
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     result = invoke("validate", str(tmp_path / "data"))
-    assert result.exit_code == 0 and result.stdout == "ok: 57 records in 7 files\n"
+    assert result.exit_code == 0 and result.stdout == invoke("validate", str(ROOT / "data")).stdout
 
 
 def test_add_keeps_the_file_permissions(new_base):
@@ -532,6 +533,7 @@ def test_new_asks_field_by_field_and_checks_each_answer(new_base):
         "Astara",  # place
         "Talks",  # agenda
         "",
+        "",  # according_to
         "",  # notes
     ]
     record = interview("visits", base, source_texts(base, new_base), scripted(answers, rejected))

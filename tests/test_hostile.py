@@ -138,7 +138,8 @@ def test_markup_emoji_and_escapes_in_data_are_inert(base_dir):
 @pytest.mark.parametrize(
     ("args", "accepted"),
     [(("visits", "--since", "abc"), "'abc' is not a valid int"), (("gas", "--unit", "furlongs"), "'bcm/y', 'mcm/d'"),
-     (("frobnicate",), "No such command"), (("timeline", "--kind", "war"), "'visit', 'event', 'corridor'")],
+     (("frobnicate",), "No such command"), (("timeline", "--kind", "war"),
+                                                                           "'visit', 'event', 'assessment'")],
 )  # fmt: skip
 def test_bad_options_are_usage_errors_saying_what_is_accepted(args, accepted):
     result = run(*args)

@@ -36,7 +36,7 @@ def _display(data_dir: Path, name: str) -> str:
 
 
 def test_shipped_base_is_valid(base):
-    assert loader.count_records(base) == 57
+    assert loader.count_records(base) == 61
 
 
 @pytest.mark.parametrize(
@@ -52,18 +52,19 @@ def test_shipped_base_is_valid(base):
         ("visits.yaml", "president: khatami", "president: khatamy", "khatamy", "'president' names 'khatamy'"),
         ("visits.yaml", "quote: Mohammad Khatami visited in 2004", "quote: Khatami visited Baku in 2004",
          "Khatami visited Baku", "quote not found in source"),
-        ("events.yaml", "people: [raisi, aliyev]", "people: [raisi, aliev]", "aliev]", "'people' names 'aliev'"),
+        ("events.yaml", "participants: [raisi, aliyev]", "participants: [raisi, aliev]", "aliev]",
+         "'participants' names 'aliev'"),
         ("quotes.yaml", "text: a new beginning", "text: a fresh beginning", "fresh beginning", "text is not found"),
         ("visits.yaml", "id: khatami-2004", "id: Khatami_2004", "Khatami_2004", "not a lowercase slug"),
         ("visits.yaml", "  occasion: Visit\n", "  occasion: Visit\n  occasion: Trip\n", "occasion: Trip",
          "duplicate key 'occasion'"),
         ("visits.yaml", "    - source: baku-visit-article\n      quote: Mohammad Khatami visited in 2004",
-         "    - source: background  # here\n      quote: Mohammad Khatami visited in 2004", "# here",
+         "    - source: wikipedia-cop29  # here\n      quote: Mohammad Khatami visited in 2004", "# here",
          "needs a 'note'"),
         ("sources.yaml", "sha256: 98d7", "sha256: 00d7", "sha256: 00d7", "not the one recorded"),
     ],
     ids=["unknown-field", "bad-type", "missing-field", "bad-date", "bad-month", "duplicate-id", "dangling-ref",
-         "quote-not-in-source", "dangling-list-ref", "quote-text", "bad-id", "duplicate-key", "note-for-background",
+         "quote-not-in-source", "dangling-list-ref", "quote-text", "bad-id", "duplicate-key", "quote-for-reference",
          "seed-hash"],
 )  # fmt: skip
 def test_each_validation_failure_names_file_and_line(base_dir, file, old, new, needle, message):
@@ -250,7 +251,7 @@ def test_scaled_base_for_the_benchmark_is_valid(tmp_path):
         from scale import generate
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    assert generate(tmp_path, 3) == 9 + 3 * 48
+    assert generate(tmp_path, 3) == 8 + 3 * 53
     base, _ = loader.validate(tmp_path / "data")
     assert len(base.people) == 3 * 13 and len({p.name for p in base.people}) == 3 * 13
     assert {v.president for v in base.visits if v.id.endswith("-k2")} <= {p.id for p in base.people}

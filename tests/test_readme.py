@@ -48,7 +48,7 @@ EXAMPLES = [example for block in _blocks(None) for example in _commands(block)]
 def test_the_readme_has_examples_of_every_command():
     commands = {command.split()[1] for command, _ in EXAMPLES}
     assert {"visits", "who", "gas", "corridor", "timeline", "search", "quotes", "show", "sources", "validate",
-            "schema"} <= commands  # fmt: skip
+            "schema", "coverage"} <= commands  # fmt: skip
 
 
 @pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])

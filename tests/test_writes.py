@@ -71,7 +71,7 @@ def test_the_whole_loop_end_to_end(tmp_path):
     assert who["mentions"][1]["sources"] == [{"source": "border-meeting", "quote": quote}]
     shown = run("show", "pezeshkian-bridge", env=env | {"COLUMNS": "200"}, cwd=str(tmp_path))
     assert "Our border is a bridge, not a wall" in shown.stdout
-    assert f"border-meeting (article): “{quote}”" in shown.stdout
+    assert "border-meeting (article), line 4" in shown.stdout and f"«{quote}»" in shown.stdout
     strict = run("validate", "--strict", env=env, cwd=str(tmp_path))
     assert (strict.returncode, strict.stdout, strict.stderr) == (0, "ok: 4 records in 7 files\n", "")
 

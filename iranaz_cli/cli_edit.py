@@ -125,6 +125,8 @@ def locate(
         for hit in hits:
             typer.echo(f"{hit['source']}:{hit['line']}:{hit['column']}: {visible(hit['quote'])}")
             typer.echo(f"  in: {visible(hit['sentence'])}")
+            if hit["occurrences"] > 1:
+                typer.echo(f"  found {hit['occurrences']} times: cite it with occurrence: {hit['occurrence']}")
     if not hits:
         raise NotFound(f"{text!r} is not in {'source ' + repr(source) if source else 'any source'}" + suggestion)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from .errors import UsageError
@@ -133,11 +134,11 @@ class _Interview:
         answer = self.ask(question + ("" if field.required else " (optional, Enter to skip)"), check, known)
         return _split(answer) if many else answer
 
-    def citations(self) -> list[dict[str, str]]:
-        from .locate import closest, find
+    def citations(self) -> list[dict[str, Any]]:
+        from .locate import closest, find, hits_in
 
         ids = list(self.sources)
-        cites: list[dict[str, str]] = []
+        cites: list[dict[str, Any]] = []
         while True:
 
             def check_source(answer: str) -> str | None:
@@ -163,8 +164,18 @@ class _Interview:
                 return f"not in {source}" + (f"; did you mean {near[1]!r}?" if near else "")
 
             quote = self.ask("quote (the article's words)", check_quote, [])
-            start, end = find(text, quote)[0]
-            cites.append({"source": source, "quote": text[start:end]})
+            hits = hits_in(source, text, quote)
+            hit = hits[0]
+            if len(hits) > 1:  # the same words elsewhere: which place is meant
+                places = "; ".join(f"{k}: line {h['line']}, {h['sentence'][:60]!r}" for k, h in enumerate(hits, 1))
+                numbers = [str(k) for k in range(1, len(hits) + 1)]
+                question = f"found {len(hits)} times ({places}); which"
+                pick = self.ask(question, partial(_one_of, numbers), numbers)
+                hit = hits[int(pick) - 1]
+            cite = {"source": source, "quote": hit["quote"]}
+            if hit["occurrences"] > 1:
+                cite["occurrence"] = hit["occurrence"]
+            cites.append(cite)
 
     def roles(self, cls: Any) -> list[dict[str, Any]]:
         import msgspec
@@ -181,6 +192,10 @@ class _Interview:
                     if value is not None:
                         role[field.name] = value
             roles.append(role)
+
+
+def _one_of(choices: list[str], answer: str) -> str | None:
+    return None if answer in choices else "a number"
 
 
 def _split(answer: str) -> list[str]:

@@ -102,9 +102,13 @@ def sentence_around(spans: list[tuple[int, int]], start: int, end: int) -> tuple
 
 def hits_in(source_id: str, text: str, needle: str, spans: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
     """Return every hit of ``needle`` in one source's text (split into ``spans``), as a plain dict each."""
+    from .anchors import FoldedText
+
     spans = sentences(text) if spans is None else spans
+    exact = FoldedText(text)  # as the validator anchors quotes: which occurrence a span is
     hits = []
     for start, end in find(text, needle):
+        same = exact.find_all(text[start:end])
         line, column = line_column(text, start)
         s_start, s_end = sentence_around(spans, start, end)
         hits.append(
@@ -118,6 +122,8 @@ def hits_in(source_id: str, text: str, needle: str, spans: list[tuple[int, int]]
                 "sentence": text[s_start:s_end],
                 "sentence_start": s_start,
                 "sentence_end": s_end,
+                "occurrence": next((k for k, (a, _) in enumerate(same, 1) if a == start), 1),
+                "occurrences": len(same),
             }
         )
     return hits

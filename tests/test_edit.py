@@ -653,3 +653,28 @@ def test_a_quote_not_found_suggests_the_closest_sentence_and_nothing_unrelated(n
     )
     unrelated = invoke("locate", "banana split", "--data", str(new_base))
     assert unrelated.stderr == "Error: 'banana split' is not in any source\n"
+
+
+def test_locate_names_the_occurrence_of_words_found_more_than_once(new_base):
+    result = invoke("locate", "pezeshkian", "--data", str(new_base))
+    assert result.exit_code == 0
+    blocks = result.stdout.split("border-meeting:")[1:]
+    assert len(blocks) == 3
+    assert "found 3 times: cite it with occurrence: 3\n" in blocks[2]
+    hits = json.loads(invoke("locate", "Pezeshkian said", "--json", "--data", str(new_base)).stdout)
+    assert [(h["occurrence"], h["occurrences"]) for h in hits] == [(1, 1)]
+
+
+def test_new_asks_which_place_when_the_words_are_found_more_than_once(new_base):
+    from iranaz_cli import load_fact_base
+    from iranaz_cli.interview import interview
+    from iranaz_cli.locate import source_texts
+
+    base = load_fact_base(new_base)
+    rejected: list[str] = []
+    answers = ["pezeshkian", "Masoud Pezeshkian", "Iran", "border-meeting", "pezeshkian", "9", "2", ""]
+    answers += ["", "", "", ""]
+    record = interview("people", base, source_texts(base, new_base), scripted(answers, rejected))
+    assert record["sources"] == [{"source": "border-meeting", "quote": "Pezeshkian", "occurrence": 2}]
+    assert rejected[0].startswith("found 3 times (1: line 1, 'Pezeshkian Meets Aliyev at the Border'; 2: line 3,")
+    assert rejected[0].endswith(": '9': a number")

@@ -678,3 +678,12 @@ def test_new_asks_which_place_when_the_words_are_found_more_than_once(new_base):
     assert record["sources"] == [{"source": "border-meeting", "quote": "Pezeshkian", "occurrence": 2}]
     assert rejected[0].startswith("found 3 times (1: line 1, 'Pezeshkian Meets Aliyev at the Border'; 2: line 3,")
     assert rejected[0].endswith(": '9': a number")
+
+
+def test_locate_shows_control_characters_of_a_source_as_escapes(new_base, tmp_path):
+    article = tmp_path / "odd.txt"
+    article.write_text("Odd Title\nThe minister said \x1b[31mred\x1b[0m words today.\n", encoding="utf-8")
+    assert invoke("source", "add", str(article), "--id", "odd", "--data", str(new_base)).exit_code == 0
+    result = invoke("locate", "minister said", "--data", str(new_base))
+    assert result.exit_code == 0 and "\x1b" not in result.stdout
+    assert "  in: The minister said \\x1b[31mred\\x1b[0m words today.\n" in result.stdout

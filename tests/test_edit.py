@@ -279,6 +279,7 @@ def test_add_template_is_commented_yaml_of_every_field(new_base):
         (('"2025-05-12"', '"2025-02-30"'), "<stdin>:3: "),
         (("  place: Astara", "  place: Astara\n  place: Baku"), "<stdin>:6: duplicate key 'place' (first at line 5)"),
         (("  occasion:", "\toccasion:"), "<stdin>:4:1: "),
+        (("  place: Astara", '  place: "Astara'), "<stdin>:"),
         (("  occasion:", "  ocasion:"), "<stdin>:4: unknown field 'ocasion'"),
     ],
 )
@@ -687,3 +688,12 @@ def test_locate_shows_control_characters_of_a_source_as_escapes(new_base, tmp_pa
     result = invoke("locate", "minister said", "--data", str(new_base))
     assert result.exit_code == 0 and "\x1b" not in result.stdout
     assert "  in: The minister said \\x1b[31mred\\x1b[0m words today.\n" in result.stdout
+
+
+def test_new_sends_sources_to_source_add(new_base):
+    from iranaz_cli import load_fact_base
+    from iranaz_cli.errors import UsageError
+    from iranaz_cli.interview import interview
+
+    with pytest.raises(UsageError, match="iranaz source add FILE --id ID"):
+        interview("sources", load_fact_base(new_base), {}, scripted([], []))

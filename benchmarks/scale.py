@@ -63,12 +63,14 @@ def generate(out: Path, factor: int) -> int:
             scaled = []
             for k in range(factor):
                 suffix = f"-k{k}" if k else ""
-                for record in records:
+                for i, record in enumerate(records):
                     copy = dict(record, id=record["id"] + suffix)
                     if k and kind == "people":
                         first = copy["name"].split()[0]
-                        copy["name"] = f"{first} {surname(k)}"
+                        copy["name"] = f"{first} {surname(k * len(records) + i)}"  # (two share a first name)
                         copy["aliases"] = []
+                        # parallel holders of one office: acting terms, which may overlap
+                        copy["roles"] = [dict(r, acting=True) if r.get("office") else r for r in copy["roles"]]
                     if k:
                         for field in PERSON_REFERENCES.get(kind, {}):
                             if field in copy:

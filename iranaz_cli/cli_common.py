@@ -51,6 +51,7 @@ class Kind(StrEnum):
     corridor = "corridor"
     quote = "quote"
     gas = "gas"
+    term = "term"
 
 
 class SchemaKind(StrEnum):
@@ -62,6 +63,7 @@ class SchemaKind(StrEnum):
     search = "search"
     quotes = "quotes"
     sources = "sources"
+    offices = "offices"
     coverage = "coverage"
 
 
@@ -79,6 +81,14 @@ DataOpt = Annotated[
 ]
 SinceOpt = Annotated[int | None, typer.Option(metavar="YEAR", help="First year to include.")]
 UntilOpt = Annotated[int | None, typer.Option(metavar="YEAR", help="Last year to include.")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="DATE",
+        help="Only the offices and roles held at this date: YYYY, YYYY-MM or YYYY-MM-DD, maybe with ~ or ? (EDTF).",
+    ),
+]
 SvgOpt = Annotated[str | None, typer.Option("--save-svg", metavar="FILE", help="Also save the table as SVG.")]
 HtmlOpt = Annotated[str | None, typer.Option("--save-html", metavar="FILE", help="Also save the table as HTML.")]
 

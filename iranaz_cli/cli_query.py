@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .cli_common import Kind, SinceOpt, Unit, UntilOpt, _complete_id, _complete_name, app, listing
+from .cli_common import AtOpt, Kind, SinceOpt, Unit, UntilOpt, _complete_id, _complete_name, app, listing
 
 
 @app.command()
@@ -41,18 +41,43 @@ def who(
         ),
     ],
     limit: Annotated[int | None, typer.Option(min=1, metavar="N", help="Show at most this many people.")] = None,
+    at: AtOpt = None,
 ) -> list[dict]:
     """Show the people matching a name, best match first, with every record that mentions them.
+
+    A role ("president of iran") lists its holders, the current one first; with --at, only those
+    who held it at that date, and a name shows only the roles held then.
 
     \b
     Examples:
       iranaz who Sanaei
       iranaz who Baghaie --json
-      iranaz who "oil minister"
+      iranaz who --at 2000 "president of iran"
     """
     from . import core
 
-    return core.people(base, " ".join(name), limit)
+    return core.people(base, " ".join(name), limit, at)
+
+
+@app.command()
+@listing("offices", "no terms of office in the base")
+def offices(
+    base: Any,
+    office: Annotated[
+        str | None, typer.Argument(metavar="[OFFICE]", help="One office: its key or its name (president-of-iran).")
+    ] = None,
+    at: AtOpt = None,
+) -> list[dict]:
+    """List the holders of each office, oldest first; with --at, who held each office at that date.
+
+    \b
+    Examples:
+      iranaz offices president-of-azerbaijan
+      iranaz offices --at 1993
+    """
+    from . import core
+
+    return core.offices(base, office, at)
 
 
 @app.command()
@@ -100,7 +125,7 @@ def timeline(
     ] = None,
     chart: Annotated[bool, typer.Option("--chart", help="Draw the records per year as a chart.")] = False,
 ) -> list[dict]:
-    """List every dated record (visits, events, corridor, quotes, gas), oldest first.
+    """List every dated record (visits, events, corridor, quotes, gas, terms of office), oldest first.
 
     \b
     Examples:

@@ -28,21 +28,36 @@ Notes = list[str | AttributedNote]
 
 
 class Role(TypedDict):
+    """A title a person held: a term of an office (start in office, end not), or a title as of a date."""
+
     title: str
+    office: str | None
     start: str | None
     end: str | None
+    acting: bool
+    end_reason: str | None
     as_of: str | None
+    sources: list[Citation]
 
 
 class Brief(TypedDict):
     """A record of any kind, as timeline and search list it."""
 
     id: str
-    kind: Literal["visit", "event", "assessment", "corridor", "quote", "gas", "person", "source"]
+    kind: Literal["visit", "event", "assessment", "corridor", "quote", "gas", "term", "person", "source"]
     date: str | None
     year: int | None
     summary: str
     sources: list[Citation]
+
+
+class Host(TypedDict):
+    """Who held the office of president of Azerbaijan at a visit's date: ``certain`` only if one
+    person held it throughout that date (a year can span a handover; then ``names`` lists each)."""
+
+    ids: list[str]
+    names: list[str]
+    certain: bool
 
 
 class Mention(Brief):
@@ -55,6 +70,7 @@ class VisitRow(TypedDict):
     id: str
     president: str
     president_id: str
+    host: Host
     date: str
     year: int | None
     occasion: str
@@ -148,6 +164,20 @@ class SourceRow(TypedDict):
     records: int
 
 
+class OfficeRow(TypedDict):
+    """One term of office: ``end`` is null while in office, and its day is not in the term."""
+
+    id: str  # the holder's
+    office: str
+    title: str
+    holder: str
+    start: str
+    end: str | None
+    acting: bool
+    end_reason: str | None
+    sources: list[Citation]
+
+
 class UncitedSentence(TypedDict):
     line: int
     start: int
@@ -181,6 +211,7 @@ ROWS = {
     "search": Brief,
     "quotes": QuoteRow,
     "sources": SourceRow,
+    "offices": OfficeRow,
     "coverage": CoverageRow,
 }
 

@@ -7,13 +7,16 @@ Dated results are sorted oldest first, undated last, each kind in file order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from .errors import NotFound, UsageError
-from .model import Event, FactBase, Gas, Note, Person, Quote, Source, Visit, mentions_index
+from .model import HOST_OFFICE, Event, FactBase, Gas, Note, Person, Quote, Role, Source, Visit, mentions_index
 from .text import fold_quote
+
+if TYPE_CHECKING:
+    from .edtf import Interval
 
 # File name -> the singular ``kind`` rows carry; also the order of kinds in search results.
 KIND = {
@@ -25,7 +28,7 @@ KIND = {
     "people": "person",
     "sources": "source",
 }
-TIMELINE_KINDS = ("visit", "event", "assessment", "corridor", "quote", "gas")
+TIMELINE_KINDS = ("visit", "event", "assessment", "corridor", "quote", "gas", "term")
 TIMELINE_FILES = ["visits", "events", "corridor", "quotes", "gas"]
 
 
@@ -123,36 +126,152 @@ def _no_match(query: str, near: list[Person]) -> str:
     return message
 
 
-def people(base: FactBase, query: str, limit: int | None = None) -> list[dict]:
-    """Return the profiles of the people matching ``query``, best match first."""
-    matches, near = _match_people(base, query)
-    if not matches:
-        raise NotFound(_no_match(query, near))
+def people(base: FactBase, query: str, limit: int | None = None, at: str | None = None) -> list[dict]:
+    """Return the people ``query`` names, best match first, with their roles (those held at ``at``).
+
+    A query naming a role rather than a person ("president of iran") answers with the holders of
+    that role, the current one first; with ``at``, only those who held it then.
+    """
+    when = parse_date(at) if at is not None else None
+    holders = _role_holders(base, query)
+    if holders is not None:
+        found = [(p, roles, score) for p, roles, score in holders if when is None or _held_any(roles, when)]
+        if not found:
+            raise NotFound(_no_holder(f"'{query}'", [r for _, roles, _ in holders for r in roles], at))
+    else:
+        matches, near = _match_people(base, query)
+        if not matches:
+            raise NotFound(_no_match(query, near))
+        found = [(p, p.roles, score) for p, score in matches]
     if limit is not None:
-        matches = matches[:limit]
+        found = found[:limit]
     lookup = _Lookup(base)
     index = base.mentions or mentions_index(base)
-    mentions: dict[str, list[dict]] = {}
-    for person, _ in matches:
-        rows = [
-            _brief(kind, getattr(base, kind)[i], lookup) | {"role": role} for kind, i, role in index.get(person.id, ())
+    rows = []
+    for p, roles, score in found:
+        mentions = [
+            _brief(kind, getattr(base, kind)[i], lookup) | {"role": role} for kind, i, role in index.get(p.id, ())
         ]
-        mentions[person.id] = sorted(rows, key=lambda r: _chronological(r["date"]))
-    return [
-        {
-            "id": p.id,
-            "name": p.name,
-            "type": p.type,
-            "aliases": p.aliases,
-            "country": p.country,
-            "roles": [{"title": r.title, "start": r.start, "end": r.end, "as_of": r.as_of} for r in p.roles],
-            "notes": lookup.notes(p.notes),
-            "score": round(score, 1),
-            "mentions": mentions[p.id],
-            "sources": _builtins(p.sources),
-        }
-        for p, score in matches
-    ]
+        held = roles if when is None else [r for r in roles if _held_at(r, when)]
+        rows.append(
+            {
+                "id": p.id,
+                "name": p.name,
+                "type": p.type,
+                "aliases": p.aliases,
+                "country": p.country,
+                "roles": [_role(r) for r in held],
+                "notes": lookup.notes(p.notes),
+                "score": round(score, 1),
+                "mentions": sorted(mentions, key=lambda r: _chronological(r["date"])),
+                "sources": _builtins(p.sources),
+            }
+        )
+    return rows
+
+
+def _role(r: Role) -> dict:
+    return {
+        "title": r.title,
+        "office": r.office,
+        "start": r.start,
+        "end": r.end,
+        "acting": r.acting,
+        "end_reason": r.end_reason,
+        "as_of": r.as_of,
+        "sources": _builtins(r.sources),
+    }
+
+
+class _Title:
+    """A role title dressed as a person, so that ``names`` can index and rank titles alone."""
+
+    aliases: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+
+    def __init__(self, title: str):
+        self.name = title
+
+
+def _role_holders(base: FactBase, query: str) -> list[tuple[Person, list[Role], float]] | None:
+    """Return who holds or held the role ``query`` names, current first; None if it names a person.
+
+    A query names a person when it matches a name or alias. Otherwise the role titles it matches
+    stand for their offices: every term of such an office counts, acting ones included.
+    """
+    from . import names
+
+    index = base.name_index or names.build_index(base.people)
+    exact = index.get(names.fold(query), [])
+    if any(code >= 0 for code in exact):
+        return None  # (the common case, decided without ranking)
+    if not exact:
+        by_name = {key: kept for key, codes in index.items() if (kept := [c for c in codes if c >= 0])}
+        if names.rank(by_name, query)[0]:
+            return None
+    pairs = [(p, r) for p in base.people for r in p.roles]
+    matched = dict(names.rank(names.build_index([_Title(r.title) for _, r in pairs]), query)[0])
+    if not matched:
+        return None
+    offices: dict[str, float] = {}
+    for i, score in matched.items():
+        role = pairs[i][1]
+        if role.office and not role.acting:
+            offices[role.office] = max(offices.get(role.office, 0.0), score)
+    found: dict[str, tuple[Person, list[Role], float]] = {}
+    for i, (p, r) in enumerate(pairs):
+        score = matched.get(i, offices.get(r.office or "", -1.0))
+        if score >= 0:
+            _, roles, best = found.get(p.id, (p, [], 0.0))
+            found[p.id] = (p, [*roles, r], max(best, score))
+    return sorted(found.values(), key=lambda f: max(_recency(r) for r in f[1]), reverse=True)
+
+
+def _recency(r: Role) -> tuple[bool, Any]:
+    """Sort key of a role, latest last: roles held now, then by their start (or as_of) date."""
+    from datetime import date
+
+    from .edtf import parse
+
+    day = r.start or r.as_of
+    return (r.start is not None and r.end is None, parse(day).first if day else date.min)
+
+
+def _held_at(r: Role, when: Interval) -> bool:
+    """Whether a role may have been held on some day of ``when`` (a title only on its ``as_of`` date)."""
+    from . import edtf
+
+    if r.start:
+        return edtf.in_term(when, r.start, r.end)
+    if r.as_of:
+        as_of = edtf.parse(r.as_of)
+        return when.overlaps(as_of.first, edtf.day_after(as_of.last))
+    return False
+
+
+def _held_any(roles: list[Role], when: Interval) -> bool:
+    return any(_held_at(r, when) for r in roles)
+
+
+def _no_holder(what: str, roles: list[Role], at: str | None) -> str:
+    """Say that no one held a role at a date, and where the records begin if the date is before them."""
+    from .edtf import parse, sort_key
+
+    message = f"no recorded holder of {what} at {at}"
+    starts = sorted((d for r in roles if (d := r.start or r.as_of)), key=sort_key)
+    if starts and at is not None and parse(at).last < parse(starts[0]).first:
+        message += f" (the records begin {starts[0]})"
+    return message
+
+
+def parse_date(text: str, option: str = "--at") -> Interval:
+    """Return the interval a date given on the command line denotes; a usage error if it is not one."""
+    from .edtf import parse
+
+    try:
+        return parse(text)
+    except ValueError as e:
+        raise UsageError(f"{option}: {e}") from None
 
 
 # --- records of every kind -----------------------------------------------------------------------
@@ -214,11 +333,15 @@ def visits(
     _check_years(since, until)
     wanted = set(resolve_person(base, president)) if president else None
     lookup = _Lookup(base)
+    from .edtf import possible_days
+
+    hosts = [(p, r, possible_days(r.start or "", r.end)) for p, r in terms(base, HOST_OFFICE)]
     rows = [
         {
             "id": v.id,
             "president": lookup.name(v.president),
             "president_id": v.president,
+            "host": _host(hosts, v.date),
             "date": v.date,
             "year": year_of(v.date),
             "occasion": v.occasion,
@@ -234,6 +357,72 @@ def visits(
     ]
     rows.sort(key=lambda r: _chronological(r["date"]))
     return rows
+
+
+def _host(hosts: list[tuple[Person, Role, tuple[Any, Any]]], date: str) -> dict:
+    """Return who held the host's office at ``date``: certain only if one person held it throughout."""
+    from . import edtf
+
+    when = edtf.parse(date)
+    held = [(p, r) for p, r, days in hosts if when.overlaps(*days)]
+    people = {p.id: p for p, _ in held}
+    certain = (
+        len(people) == 1
+        and not (when.approximate or when.uncertain)
+        and edtf.covered(when, [(r.start or "", r.end) for _, r in held])
+    )
+    return {"ids": list(people), "names": [p.name for p in people.values()], "certain": certain}
+
+
+def terms(base: FactBase, office: str | None = None) -> list[tuple[Person, Role]]:
+    """Return every term of office (of one office if given) as (holder, role), oldest first by office."""
+    from .edtf import parse
+
+    found = [(p, r) for p in base.people for r in p.roles if r.office and r.start and office in (None, r.office)]
+    return sorted(found, key=lambda t: (t[1].office, parse(t[1].start or "").first))
+
+
+def offices(base: FactBase, office: str | None = None, at: str | None = None) -> list[dict]:
+    """Return the succession of each office's holders, oldest first; with ``at``, those who held it then."""
+    from . import edtf
+
+    when = parse_date(at) if at is not None else None
+    held = terms(base, _office_key(base, office) if office is not None else None)
+    rows = [
+        {
+            "id": p.id,
+            "office": r.office,
+            "title": r.title,
+            "holder": p.name,
+            "start": r.start,
+            "end": r.end,
+            "acting": r.acting,
+            "end_reason": r.end_reason,
+            "sources": _builtins(r.sources),
+        }
+        for p, r in held
+        if when is None or edtf.in_term(when, r.start or "", r.end)
+    ]
+    if not rows and held and at is not None:
+        raise NotFound(_no_holder(office or "any office", [r for _, r in held], at))
+    return rows
+
+
+def _office_key(base: FactBase, text: str) -> str:
+    """Return the office ``text`` names: its key, or its key or a title of it in words ("President of Iran")."""
+    from .names import fold
+
+    keys: dict[str, str] = {}
+    for _, r in terms(base):
+        office = r.office or ""
+        keys.setdefault(office, office)
+        keys.setdefault(fold(office.replace("-", " ")), office)
+        keys.setdefault(fold(r.title), office)
+    found = keys.get(text) or keys.get(fold(text))
+    if found is None:
+        known = ", ".join(sorted(set(keys.values()))) or "none in this base"
+        raise UsageError(f"unknown office '{text}' (offices: {known})")
+    return found
 
 
 def visit_summary(rows: list[dict]) -> dict:
@@ -328,8 +517,28 @@ def timeline(
         for kind, record in _records(base, TIMELINE_FILES)
         if record.date and kind_of(kind, record) in chosen and _in_years(year_of(record.date), since, until)
     ]
+    if "term" in chosen:
+        rows += [r for r in _term_rows(base) if _in_years(r["year"], since, until)]
     rows.sort(key=lambda r: _chronological(r["date"]))
     return rows
+
+
+def _term_rows(base: FactBase) -> list[dict]:
+    """Return a row for each start and end of a term of office; on one day, an end before a start."""
+    from .edtf import sort_key
+
+    found = []
+    for p, r in terms(base):
+        acting = " (acting)" if r.acting and "acting" not in r.title.casefold() else ""
+        found.append((r.start, 1, p.id, f"{p.name} took office as {r.title}{acting}", r))
+        if r.end:
+            reason = f": {r.end_reason}" if r.end_reason else ""
+            found.append((r.end, 0, p.id, f"{p.name}'s term as {r.title} ended{reason}", r))
+    found.sort(key=lambda f: (sort_key(f[0]), f[1]))
+    return [
+        {"id": pid, "kind": "term", "date": day, "year": year_of(day), "summary": text, "sources": _builtins(r.sources)}
+        for day, _, pid, text, r in found
+    ]
 
 
 def _search_key(text: str) -> str:
@@ -408,9 +617,16 @@ def record(base: FactBase, record_id: str) -> dict:
             out["provenance"] = [
                 _provenance(base, titles[c.source], c, anchors[i] if i < len(anchors) else None)
                 for i, c in enumerate(getattr(rec, "sources", []))
+            ] + [  # the citations of a person's terms of office, which are not anchored
+                _provenance(base, titles[c.source], c, None) for role in getattr(rec, "roles", []) for c in role.sources
             ]
             return out
     raise NotFound(f"no record has the id '{record_id}' (try: iranaz search TEXT)")
+
+
+def _citations(record: Any) -> list[Any]:
+    """Return a record's citations, with those of its terms of office (a person's roles cite their own)."""
+    return [*getattr(record, "sources", []), *(c for role in getattr(record, "roles", []) for c in role.sources)]
 
 
 def _provenance(base: FactBase, source: Source, cite: Any, anchor: Any) -> dict:
@@ -456,7 +672,7 @@ def sources(base: FactBase) -> list[dict]:
     """Return the sources, each with how many records cite it."""
     counts: dict[str, int] = {s.id: 0 for s in base.sources}
     for _, rec in _records(base):
-        for cited in {c.source for c in getattr(rec, "sources", [])}:
+        for cited in {c.source for c in _citations(rec)}:
             counts[cited] = counts.get(cited, 0) + 1
     return [
         {

@@ -86,8 +86,9 @@ class _Interview:
                     return items or None
                 items.append(item)
         if isinstance(t, mi.BoolType):
-            answer = self.ask(f"{question} [y/n]", lambda a: None if a in ("y", "n") else "answer y or n", ["y", "n"])
-            return answer == "y"
+            yes_no = ("y", "n", "") if optional else ("y", "n")
+            answer = self.ask(f"{question} [y/n]", lambda a: None if a in yes_no else "answer y or n", ["y", "n"])
+            return (answer == "y") if answer else None
         if isinstance(t, mi.LiteralType):
             choices = [str(v) for v in t.values]
             answer = self.ask(
@@ -134,7 +135,7 @@ class _Interview:
         answer = self.ask(question + ("" if field.required else " (optional, Enter to skip)"), check, known)
         return _split(answer) if many else answer
 
-    def citations(self) -> list[dict[str, Any]]:
+    def citations(self, required: bool = True) -> list[dict[str, Any]]:
         from .locate import closest, find, hits_in
 
         ids = list(self.sources)
@@ -143,10 +144,10 @@ class _Interview:
 
             def check_source(answer: str) -> str | None:
                 if not answer:
-                    return None if cites else "cite at least one source"
+                    return None if cites or not required else "cite at least one source"
                 return None if answer in self.sources else f"not a source id; one of: {', '.join(ids)}"
 
-            source = self.ask("source" + (" (Enter to end)" if cites else ""), check_source, ids)
+            source = self.ask("source" + (" (Enter to end)" if cites or not required else ""), check_source, ids)
             if not source:
                 return cites
             text = self.texts.get(source)
@@ -187,7 +188,11 @@ class _Interview:
                 return roles
             role: dict[str, Any] = {"title": title}
             for field in msgspec.inspect.type_info(cls).fields:  # type: ignore[attr-defined]
-                if field.name != "title":
+                if field.name == "sources":  # a term of office cites its own sources
+                    cites = self.citations(required=False)
+                    if cites:
+                        role["sources"] = cites
+                elif field.name != "title":
                     value = self.value(f"role {field.name}", field)
                     if value is not None:
                         role[field.name] = value

@@ -60,7 +60,10 @@ def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
         for i, record in enumerate(getattr(base, kind)):
             found = _record_warnings(record, kinds, base, starts)
             cited.update(c.source for c in record.sources)
-            if kind == "people" and record.id not in mentioned:
+            for role in getattr(record, "roles", ()):  # a term of office cites its own sources
+                cited.update(c.source for c in role.sources)
+            terms = any(role.office for role in getattr(record, "roles", ()))  # `offices` names its holders
+            if kind == "people" and record.id not in mentioned and not terms:
                 found.append(f"person '{record.id}' is named by no record (visits, quotes, events, ...)")
             if found:
                 if lines is None:

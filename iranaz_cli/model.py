@@ -57,12 +57,19 @@ class Source(_Record):
 
 
 class Role(_Record):
-    """A title a person held, with the dates the sources give."""
+    """A title a person held: a term of an ``office`` (``start`` in office, ``end`` not), or one ``as_of`` a date.
+
+    A term (a role with an ``office``) cites its own ``sources``; ``acting`` terms may overlap others.
+    """
 
     title: str
+    office: str | None = None
     start: str | None = None
     end: str | None = None
+    acting: bool = False
+    end_reason: str | None = None
     as_of: str | None = None
+    sources: list[Citation] = []
 
 
 class Person(_Record):
@@ -240,6 +247,10 @@ ROLES: dict[str, str] = {
     "mentioned": "mentioned",
     "according_to": "according_to",
 }
+
+# The office a visit's president held on the visit's date, and the office of its host.
+VISITOR_OFFICE = "president-of-iran"
+HOST_OFFICE = "president-of-azerbaijan"
 _ACCORDING_TO = {"according_to": ROLES["according_to"]}
 
 # The one table of fields that name people by id, by kind of record, with the role each gives;

@@ -19,7 +19,7 @@ from .render import View, column_value
 # Colours for columns a reader scans (shown only on a terminal, never under NO_COLOR).
 _STYLES = {"ID": "cyan", "Date": "green", "Kind": "magenta"}
 # Columns never wrapped: short values that read badly broken.
-_KEEP_WHOLE = frozenset({"Date", "Kind"})
+_KEEP_WHOLE = frozenset({"Date", "Kind", "ID"})
 # Below this many cells per column Rich would squeeze columns out of the table altogether.
 _MIN_CELLS = 12
 

@@ -18,6 +18,7 @@ from .model import (
     KINDS,
     PERSON_REFERENCES,
     SOURCE_OR_PERSON,
+    VISITOR_OFFICE,
     FactBase,
     people_named,
 )
@@ -130,6 +131,7 @@ class _Validator:
         sources = {s.id for s in base.sources}
         for kind, display, record, where in pending:
             self._check_record(kind, record, display, where, people, sources)
+        self._check_offices(pending)
         if self.problems:
             raise FactBaseError([self._format(p) for p in self.problems])
         return base
@@ -203,8 +205,7 @@ class _Validator:
                 self.at(display, (*where, "sha256"), "sha256 must be 64 lowercase hex digits")
             return
         self._check_dates(record, display, where)
-        for i, role in enumerate(getattr(record, "roles", ())):
-            self._check_dates(role, display, (*where, "roles", i))
+        self._check_roles(record, display, where)
         self._check_references(kind, record, display, where, people, sources)
         self._check_citations(record, display, where)
         if kind == "quotes":
@@ -220,8 +221,9 @@ class _Validator:
                 if why:
                     self.at(display, (*where, name), why)
 
-    def _check_citations(self, record, display, where) -> None:
-        if not record.sources:
+    def _check_citations(self, record, display, where, required: bool = True, anchored: bool = True) -> None:
+        """Check a record's citations (or a role's: not anchored, as anchors are kept per record)."""
+        if required and not record.sources:
             self.at(display, (*where, "sources"), "'sources' must cite at least one source")
         for i, cite in enumerate(record.sources):
             at = (*where, "sources", i)
@@ -236,8 +238,83 @@ class _Validator:
                 self.at(display, at, f"a citation of article '{cite.source}' needs a 'quote' and no 'note'")
             elif not cite.quote.strip() or fold_quote(cite.quote) not in text:
                 self.at(display, (*at, "quote"), f"quote not found in source '{cite.source}': {cite.quote!r}")
-            else:
+            elif anchored:
                 self._anchor(record.id, i, cite, display, at)
+
+    # --- terms of office (issue 12) ---------------------------------------------------------------
+
+    def _check_roles(self, person, display, where) -> None:
+        """Check each role's dates and citations; a term (a role with an ``office``) needs a start and a source."""
+        for i, role in enumerate(getattr(person, "roles", ())):
+            at = (*where, "roles", i)
+            self._check_dates(role, display, at)
+            self._check_citations(role, display, at, required=role.office is not None, anchored=False)
+            if role.office is None:
+                if role.acting or role.end_reason:
+                    self.at(display, at, "'acting' and 'end_reason' belong to a term: give its 'office'")
+                continue
+            if not _ID.fullmatch(role.office):
+                self.at(display, (*at, "office"), f"office '{role.office}' is not a lowercase slug (a-z, 0-9, -)")
+            if role.start is None:
+                self.at(display, at, f"a term of office '{role.office}' needs a 'start'")
+            if role.end_reason is not None and role.end is None:
+                self.at(display, (*at, "end_reason"), "'end_reason' needs an 'end'")
+
+    def _check_offices(self, pending) -> None:
+        """Check terms across people: each ends after it starts, no two terms of an office share a day
+        (acting terms aside), and each visit's president held the office of president of Iran then."""
+        terms: dict[str, list[tuple[str, Any, str, Path_]]] = {}  # office -> (person id, role, file, path)
+        checked = set()  # people whose every term could be read: a visit by anyone else is not judged
+        for kind, display, person, where in pending:
+            if kind != "people":
+                continue
+            checked.add(person.id)
+            for i, role in enumerate(person.roles):
+                if not role.office:
+                    continue
+                if not role.start or any(edtf.check(d) for d in (role.start, role.end) if d):
+                    checked.discard(person.id)
+                    continue  # reported already
+                at = (*where, "roles", i)
+                if role.end is not None and not edtf.ends_after_start(role.start, role.end):
+                    self.at(display, (*at, "end"), f"the term ends ({role.end}) before it starts ({role.start})")
+                    checked.discard(person.id)
+                    continue
+                terms.setdefault(role.office, []).append((person.id, role, display, at))
+        for office, held in terms.items():
+            formal = sorted((t for t in held if not t[1].acting), key=lambda t: edtf.certain_days(t[1].start, None))
+            # Sorted by start, a term that overlaps any earlier term overlaps the one that ends last.
+            latest: tuple[str, Any] | None = None
+            for person, role, display, at in formal:
+                if latest is not None:
+                    other, earlier = latest
+                    if edtf.terms_overlap((earlier.start, earlier.end), (role.start, role.end)):
+                        span = f"{earlier.start} to {earlier.end or 'in office'}"
+                        self.at(display, (*at, "start"), f"this term of '{office}' overlaps {other}'s ({span})")
+                    if earlier.end is None or (
+                        role.end and edtf.parse(role.end).first <= edtf.parse(earlier.end).first
+                    ):
+                        continue
+                latest = (person, role)
+        presidents = terms.get(VISITOR_OFFICE)
+        if not presidents:
+            return  # a base that records no terms of the office cannot check its visits against them
+        by_person: dict[str, list[Any]] = {}
+        for person, role, _, _ in presidents:
+            by_person.setdefault(person, []).append(role)
+        for kind, display, visit, where in pending:
+            if kind != "visits" or edtf.check(visit.date) or visit.president not in checked:
+                continue  # a bad date, or a president whose record or terms are reported already
+            when = edtf.parse(visit.date)
+            if not any(edtf.in_term(when, r.start, r.end) for r in by_person.get(visit.president, ())):
+                holding = dict.fromkeys(p for p, r, _, _ in presidents if edtf.in_term(when, r.start, r.end))
+                holders = ", ".join(holding) or "no one recorded"
+                self.at(
+                    display,
+                    (*where, "date"),
+                    f"'{visit.president}' did not hold the office '{VISITOR_OFFICE}' on {visit.date} "
+                    f"(its holders then: {holders})",
+                )
 
     # --- attribution, anchors and sentences (issue 11) ---------------------------------------------
 

@@ -59,6 +59,58 @@ def _visits_caption(rows: list[dict]) -> str:
     return text
 
 
+def _term(role: dict) -> str:
+    """Return a role as a line: its title and term ("from 2024-07-28, in office"), or its as_of date."""
+    text = cell(role["title"])
+    if role.get("start"):
+        text += f", {_span(role)}"
+        if role.get("acting") and "acting" not in role["title"].casefold():
+            text += " (acting)"
+    elif role.get("as_of"):
+        text += f" (as of {role['as_of']})"
+    return text
+
+
+def _span(term: dict) -> str:
+    if not term.get("end"):
+        return f"from {term['start']}, in office"
+    reason = f" ({cell(term['end_reason'])})" if term.get("end_reason") else ""
+    return f"{term['start']} to {term['end']}{reason}"
+
+
+def _host(row: dict) -> str:
+    """Return the visit's host; when the date cannot decide, every possible host and why."""
+    host = row["host"]
+    names = " or ".join(cell(n) for n in host["names"])
+    if not names:
+        return "none recorded"
+    if host["certain"]:
+        return names
+    date = row["date"]
+    if len(host["names"]) > 1:
+        both = "both" if len(host["names"]) == 2 else f"all {len(host['names'])}"
+        if len(date.rstrip("~?%")) == len("YYYY-MM-DD"):  # one day, and an acting holder beside the president
+            return f"{names} ({both} held the office on {date})"
+        return f"{names} (the date, {date}, spans {both})"
+    if date[-1] in "~?%":
+        return f"{names} (the date, {date}, is {'approximate' if date[-1] == '~' else 'uncertain'})"
+    return f"{names} (no holder is recorded for part of {date})"
+
+
+def _offices_caption(rows: list[dict]) -> str:
+    offices = len({r["office"] for r in rows})
+    people = len({r["id"] for r in rows})
+    holders = f"{people} {'person' if people == 1 else 'people'}"
+    terms = f"{_plural(len(rows), 'term')} of {_plural(offices, 'office')}"
+    return f"{terms} by {holders}; a handover day is the incoming holder's"
+
+
+def _end(row: dict) -> str:
+    if not row["end"]:
+        return "in office"
+    return row["end"] + (f"\n({cell(row['end_reason'])})" if row["end_reason"] else "")
+
+
 def _title_url(row: dict) -> str:
     title = f"{cell(row['title'])} [{row['id']}]"
     return f"{title}\n{cell(row['url'])}" if row.get("url") else title
@@ -73,7 +125,13 @@ _BRIEF: list[tuple[str, str | Callable[[dict], Any]]] = [("Date", _date), ("Kind
 VIEWS: dict[str, View] = {
     "visits": View(
         "Visits to Azerbaijan by Iranian presidents, as the article lists them",
-        [("Date", _date), ("President", "president"), ("Occasion", "occasion"), ("Place", "place"), ("ID", "id")],
+        [
+            ("Date", _date),
+            ("President", "president"),
+            ("Host", _host),
+            ("Occasion", lambda r: f"{r['occasion']}, in {r['place']}" if r["place"] else r["occasion"]),
+            ("ID", "id"),
+        ],
         caption=_visits_caption,
     ),
     "who": View(
@@ -81,7 +139,7 @@ VIEWS: dict[str, View] = {
         [
             ("Name", "name"),
             ("Country", "country"),
-            ("Roles", lambda r: _lines(r["roles"])),
+            ("Roles", lambda r: "\n".join(_term(role) for role in r["roles"])),
             ("Aliases", lambda r: _lines(r["aliases"])),
             ("Notes", lambda r: _lines(r["notes"])),
             *((header, _mentions(roles)) for header, roles in MENTION_GROUPS.items()),
@@ -127,6 +185,17 @@ VIEWS: dict[str, View] = {
             ("Marked", lambda r: "\n".join(f"“{cell(m['quote'])}”: {cell(m['reason'])}" for m in r["marks"])),
         ],
         record=True,
+    ),
+    "offices": View(
+        "Offices and their holders",
+        [
+            ("Office", lambda r: r["office"].replace("-", " ")),  # (words wrap; a key would be cut)
+            ("Holder [id]", lambda r: f"{r['holder']} [{r['id']}]"),
+            ("Start", "start"),
+            ("End", _end),
+            ("Acting", lambda r: "acting" if r["acting"] else ""),
+        ],
+        caption=_offices_caption,
     ),
 }
 

@@ -21,9 +21,10 @@ LISTINGS = {
     ("search", "Nakhchivan"): "nakhchivan-exclave",
     ("quotes",): "a new beginning",
     ("sources",): "baku-visit-article",
+    ("offices",): "heydar-aliyev",
 }
 COMMANDS = ["visits", "who", "gas", "corridor", "timeline", "search", "quotes", "show", "sources", "validate",
-            "schema", "export", "coverage", "init", "locate", "add", "new"]  # fmt: skip
+            "schema", "export", "coverage", "offices", "init", "locate", "add", "new"]  # fmt: skip
 
 
 @pytest.mark.parametrize("args", LISTINGS, ids=" ".join)
@@ -171,7 +172,7 @@ def test_broken_base_exits_3_naming_file_and_line(cli, base_dir):
 
 def test_validate_the_shipped_base(cli):
     result = cli("validate")
-    assert (result.exit_code, result.stdout) == (0, "ok: 61 records in 7 files\n")
+    assert (result.exit_code, result.stdout) == (0, "ok: 65 records in 7 files\n")
 
 
 # --- what data cannot do to a terminal ------------------------------------------------------------------

@@ -81,9 +81,10 @@ def test_timeline_is_every_dated_record_oldest_first(base):
     assert dates == sorted(dates)
     assert [r["id"] for r in rows if r["year"] == 2024][:2] == ["raisi-aliyev-border-ceremony-2024", "raisi-death-2024"]
     assert rows[0]["id"] == "zangezur-railway-severed-1988"
-    assert {r["kind"] for r in rows} == {"visit", "event", "corridor", "quote"}
+    assert {r["kind"] for r in rows} == {"visit", "event", "corridor", "quote", "term"}
     assert {r["kind"] for r in core.timeline(base, kinds=["visit"])} == {"visit"}
-    assert [r["year"] for r in core.timeline(base, since=2024, until=2024)] == [2024, 2024, 2024]
+    records = ["visit", "event", "corridor", "quote", "gas"]
+    assert [r["year"] for r in core.timeline(base, since=2024, until=2024, kinds=records)] == [2024, 2024, 2024]
     with pytest.raises(UsageError):
         core.timeline(base, kinds=["battle"])
 
@@ -137,7 +138,8 @@ def test_sources_count_the_records_citing_them(base):
         1 for _, r in core._records(base) if any(c.source == "wikipedia-cop29" for c in getattr(r, "sources", []))
     )
     assert counts["wikipedia-cop29"] == cited == 1
-    assert counts["wikipedia-name-spellings"] == 12
+    assert counts["wikipedia-name-spellings"] == 15
+    assert counts["wikipedia-presidents-of-iran"] == 7  # a term's own citation counts for its person
     assert counts["baku-visit-article"] == 53
 
 
@@ -231,11 +233,11 @@ COVERAGE = {
 
 PEOPLE_ROLES = {
     "Pezeshkian": "President of Iran",
-    "Aliyev": "President of Azerbaijan",
+    "Ilham Aliyev": "President of Azerbaijan",
     "Khamenei": "Supreme Leader of Iran",
     "Sanaei": "Political advisor to the President of Iran",
     "Baghaei": "Foreign Ministry spokesperson",
-    "Raisi": "Former President of Iran",
+    "Raisi": "President of Iran",
     "Ansari": "Head of the Department of Environment",
     "Paknejad": "Oil Minister of Iran",
     "Rafsanjani": "President of Iran",
@@ -257,7 +259,7 @@ def test_people_and_their_roles(base, name):
 
 
 def test_who_lists_every_record_that_mentions_the_person(base):
-    [aliyev] = core.people(base, "Aliyev")
+    [aliyev] = core.people(base, "Ilham Aliyev")
     assert {m["id"] for m in aliyev["mentions"]} == {
         "raisi-aliyev-border-ceremony-2024",
         "zagulba-welcome-2025",

@@ -568,7 +568,7 @@ def test_new_suggests_the_closest_sentence_for_a_quote_not_found(new_base):
     base = load_fact_base(new_base)
     rejected: list[str] = []
     answers = ["pezeshkian", "Masoud Pezeshkian", "Iran", "border-meeting", "a bridge and not a wall"]
-    answers += ["Our border is a bridge", "", "", "", "President of Iran", "", "", "", "", "", ""]
+    answers += ["Our border is a bridge", "", "", "", "President of Iran"] + [""] * 12
     record = interview("people", base, source_texts(base, new_base), scripted(answers, rejected))
     assert rejected == [
         "quote (the article's words): 'a bridge and not a wall': not in border-meeting; did you mean "

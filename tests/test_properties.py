@@ -118,6 +118,9 @@ COMMANDS = [
     lambda q: ["show", q],
     lambda q: ["timeline", "--kind", q],
     lambda q: ["gas", "--unit", q],
+    lambda q: ["who", "--at", q, "president of iran"],
+    lambda q: ["offices", q],
+    lambda q: ["offices", "--at", q, "--json"],
     lambda q: [q],
 ]
 

@@ -23,6 +23,7 @@ SCHEMA_COMMANDS = {
     "search": ("search", "Baku"),
     "quotes": ("quotes",),
     "sources": ("sources",),
+    "offices": ("offices",),
 }
 
 
@@ -49,7 +50,7 @@ def test_export_sqlite_is_queryable_with_keys(cli, tmp_path, base):
     ).fetchall()
     assert visits[0] == ("1993", "Akbar Hashemi Rafsanjani") and len(visits) == 7
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-    assert db.execute("SELECT count(*) FROM records").fetchone()[0] == 61
+    assert db.execute("SELECT count(*) FROM records").fetchone()[0] == 65
     quotes = db.execute(
         "SELECT c.quote FROM citations c JOIN sources s ON s.id = c.source_id "
         "WHERE c.record_id = 'rouhani-2019' AND s.kind = 'article'"
@@ -147,7 +148,7 @@ def test_overview_counts_equal_the_base(cli, base):
     ("words", "expected"),
     [
         ("iranaz show rouhani-20", {"rouhani-2016", "rouhani-2019"}),
-        ("iranaz who Moh", {"Mohsen Paknejad", "Mohammad Khatami"}),
+        ("iranaz who Moh", {"Mohsen Paknejad", "Mohammad Khatami", "Mohammad Mokhber"}),
     ],
 )
 def test_completion_of_ids_and_names(words, expected):

@@ -697,3 +697,30 @@ def test_new_sends_sources_to_source_add(new_base):
 
     with pytest.raises(UsageError, match="iranaz source add FILE --id ID"):
         interview("sources", load_fact_base(new_base), {}, scripted([], []))
+
+
+def test_new_asks_a_term_of_office_for_its_own_sources(new_base):
+    from iranaz_cli import load_fact_base
+    from iranaz_cli.interview import interview
+    from iranaz_cli.locate import source_texts
+
+    sources = new_base / "sources.yaml"
+    sources.write_text(
+        sources.read_text() + "\n- id: wiki\n  title: Wiki\n  kind: reference\n  url: https://example.org\n"
+    )
+    base = load_fact_base(new_base)
+    answers = ["pezeshkian", "Masoud Pezeshkian", "Iran", "border-meeting", "President Masoud Pezeshkian", ""]
+    answers += ["", ""]  # type, aliases
+    answers += ["President of Iran", "president-of-iran", "2024-07-28", "", "", "", ""]  # title ... as_of
+    answers += ["wiki", "He took office on 2024-07-28.", ""]  # the term's sources
+    answers += ["", ""]  # no more roles, notes
+    record = interview("people", base, source_texts(base, new_base), scripted(answers, []))
+    assert answers == []
+    assert record["roles"] == [
+        {
+            "title": "President of Iran",
+            "office": "president-of-iran",
+            "start": "2024-07-28",
+            "sources": [{"source": "wiki", "note": "He took office on 2024-07-28."}],
+        }
+    ]

@@ -6,7 +6,8 @@ Run it with the Python of the environment iranaz is installed in (`.venv/bin/pyt
 round-robin so that machine noise hits every command alike: `iranaz who Sanaei --json`,
 `iranaz visits` (a table), a one-command Typer hello-world (the framework's floor), `python -c pass`
 and `jq` selecting Sanaei from iranaz's own JSON export; then it builds a fact base FACTOR times
-the shipped one and times the first (cold) and later (warm) `who` queries on it. It prints each
+the shipped one and times the first (cold) and later (warm) `who` queries on it, and its `timeline`
+and `quotes` tables against `timeline --json` (a large table within 3x its JSON). It prints each
 median, the ratios the budgets are stated in, each iranaz run's peak memory, and exits 1 if a
 budget is missed.
 """
@@ -161,7 +162,20 @@ def main() -> int:
             f"warm who (from the cache):   {warm_ms:6.1f}ms  peak {warm_peak:6.1f}MB  "
             f"= {warm_ms / shipped_ms:.2f} x the shipped base's {shipped_ms:.1f}ms"
         )
+        tables = interleaved(
+            {
+                "timeline --json": [iranaz, "--data", str(big / "data"), "timeline", "--json"],
+                "timeline (table)": [iranaz, "--data", str(big / "data"), "timeline"],
+                "quotes (table)": [iranaz, "--data", str(big / "data"), "quotes"],
+            },
+            5,
+            env,
+        )
+        for name, (ms, peak) in tables.items():
+            print(f"{args.factor}x {name:24} {ms:7.1f}ms  peak {peak:6.1f}MB")
+        table_ratio = tables["timeline (table)"][0] / tables["timeline --json"][0]
         checks += [
+            (f"1000x timeline table <= 3 x its JSON ({table_ratio:.2f}x)", table_ratio <= 3),
             ("1000x warm who <= 3 x shipped", warm_ms <= 3 * shipped_ms),
             ("1000x cold who <= 15 s", cold <= 15),
             ("1000x peak memory <= 300 MB", max(cold_peak, warm_peak) <= 300),

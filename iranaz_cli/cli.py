@@ -4,6 +4,7 @@ Commands live in modules grouped by what they serve (``cli_query``: questions; `
 fact base itself); what they share is in ``cli_common``.
 """
 
+import errno
 import os
 import sys
 from typing import Annotated
@@ -59,10 +60,47 @@ def _only_invoked_command(args: list[str]) -> None:
             app.registered_groups = []  # `source add` and the like
 
 
+class _ClosedStream:
+    """Stands in for a stdout that was closed (`iranaz ... >&-`): writing to it is an error."""
+
+    encoding = "utf-8"
+    closed = False
+
+    @property
+    def buffer(self) -> "_ClosedStream":
+        return self
+
+    def write(self, data: object) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+
+def _guard_closed_stdout() -> None:
+    """With fd 1 closed, keep it taken (so no file the command opens becomes stdout) and fail writes."""
+    try:
+        os.fstat(1)
+    except OSError:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        if fd != 1:
+            os.dup2(fd, 1)
+            os.close(fd)
+        sys.stdout = _ClosedStream()
+
+
 def main() -> None:
     """Run the `iranaz` command (the console script and `python -m iranaz_cli`)."""
-    reconfigure = getattr(sys.stdout, "reconfigure", None)
-    if reconfigure and (sys.stdout.encoding or "").lower().replace("-", "") not in ("utf8", "utf8sig"):
-        reconfigure(errors="backslashreplace")  # a stdout that cannot encode a name shows an escape
+    _guard_closed_stdout()
+    for stream in (sys.stdout, sys.stderr):  # a stream that cannot encode a character shows an escape
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure:
+            reconfigure(errors="backslashreplace")
     _only_invoked_command(sys.argv[1:])
     app(prog_name="iranaz")

@@ -65,7 +65,12 @@ def export(
     Example:
       iranaz export --sqlite iranaz.db && datasette iranaz.db
     """
+    from .cli_common import base_files
     from .export import export_sqlite
 
-    counts = export_sqlite(_load(data, ctx), sqlite, force=force)
-    typer.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {sqlite}", err=True)
+    chosen = data if data is not None else ctx.obj
+    base = _load(chosen)
+    counts = export_sqlite(base, sqlite, force=force, protect=base_files(base, chosen))
+    from .text import visible
+
+    typer.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {visible(sqlite, lines=False)}", err=True)

@@ -4,18 +4,21 @@ Only Typer is imported up front; the loader, core and renderers are imported by 
 use them, so a JSON query never loads Rich or the YAML parser.
 """
 
+import contextlib
 import inspect
 import os
-import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 import typer.core
+from typer import _click as click
 
-from .errors import IranazError, NotFound
+from .errors import IoError, IranazError, NotFound
 from .overview import EXAMPLE_COMMANDS
+from .text import visible
 
 EXAMPLES = "\b\nExamples:\n" + "".join(f"  {e}\n" for e in EXAMPLE_COMMANDS)
 EXIT_CODES = """\b
@@ -24,6 +27,7 @@ Exit codes:
   1  nothing found ('[]' on stdout with --json)
   2  usage error (unknown option, command or value)
   3  fact base missing or invalid
+  74 input/output error (a full disk, a closed stdout, an unreadable folder)
   70 internal error (a bug; IRANAZ_DEBUG=1 shows the traceback)
 """
 INTERNAL_ERROR = 70
@@ -91,29 +95,95 @@ AtOpt = Annotated[
 ]
 SvgOpt = Annotated[str | None, typer.Option("--save-svg", metavar="FILE", help="Also save the table as SVG.")]
 HtmlOpt = Annotated[str | None, typer.Option("--save-html", metavar="FILE", help="Also save the table as HTML.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --save-svg/--save-html file.")]
+PagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--pager/--no-pager",
+        show_default=False,
+        help="Page a table taller than the terminal ($PAGER, else less; IRANAZ_PAGER= turns it off).",
+    ),
+]
+
+
+def say_error(message: str) -> None:
+    """Print one `Error: ...` line on stderr; the message's newlines and control characters escaped."""
+    try:
+        typer.echo(f"Error: {visible(message, lines=False)}", err=True)
+    except OSError:  # stderr itself is closed or full: the exit code still tells
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing what is left at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+def _io_message(e: OSError) -> str:
+    """Say what failed: the file named, the working folder, or writing the output."""
+    reason = e.strerror or str(e)
+    if e.filename is not None:
+        return f"{os.fsdecode(e.filename)}: {reason}"
+    try:
+        os.getcwd()
+    except OSError as cwd:
+        return f"the working folder cannot be read ({cwd.strerror}); run iranaz from another folder"
+    return f"cannot write the output: {reason}"
+
+
+def _shown_visibly(e: Any) -> Any:
+    """Make a Click usage error show the argument it echoes as text, on one line."""
+    message = e.format_message
+
+    def escaped() -> str:
+        return visible(message(), lines=False)
+
+    e.format_message = escaped
+    return e
 
 
 class _Group(typer.core.TyperGroup):
     """Turn iranaz's errors into `Error: ...` lines and exit codes; end quietly on a closed pipe."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with _reported():  # eager options (--version, --help) print while the context is made
+            return super().make_context(*args, **kwargs)
+
     def invoke(self, ctx: Any) -> Any:
-        try:
+        with _reported():
             return super().invoke(ctx)
-        except IranazError as e:
-            for line in str(e).splitlines():
-                typer.echo(f"Error: {line}", err=True)
-            raise typer.Exit(e.exit_code) from None
-        except BrokenPipeError:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(0) from None
-        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
-            raise  # usage errors and exits: Typer reports them (exit 2) and exits
-        except Exception as e:  # a bug: one line, not a traceback (IRANAZ_DEBUG=1 shows it)
-            if os.environ.get("IRANAZ_DEBUG"):
-                raise
-            typer.echo(f"Error: internal error ({type(e).__name__}: {e}); please report it", err=True)
-            raise typer.Exit(INTERNAL_ERROR) from None
+
+
+@contextlib.contextmanager
+def _reported() -> Iterator[None]:
+    """Report iranaz's errors, usage errors and ordinary failures as `Error: ...` and an exit code."""
+    try:
+        yield
+    except IranazError as e:
+        for message in getattr(e, "problems", None) or [str(e)]:
+            say_error(message)
+        raise typer.Exit(e.exit_code) from None
+    except click.ClickException as e:  # usage errors: Typer reports them (exit 2) and exits
+        raise _shown_visibly(e) from None
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(0) from None
+    except OSError as e:  # an ordinary failure (a full disk, a closed stdout, a vanished folder)
+        _silence_stdout()
+        say_error(_io_message(e))
+        raise typer.Exit(IoError.exit_code) from None
+    except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+        raise  # exits: Typer ends with their code
+    except Exception as e:  # a bug: one line, not a traceback (IRANAZ_DEBUG=1 shows it)
+        if os.environ.get("IRANAZ_DEBUG"):
+            raise
+        say_error(f"internal error ({type(e).__name__}: {e}); please report it")
+        raise typer.Exit(INTERNAL_ERROR) from None
 
 
 app = typer.Typer(
@@ -141,6 +211,8 @@ OUTPUT_OPTIONS = (
     ("data", DataOpt, None),
     ("save_svg", SvgOpt, None),
     ("save_html", HtmlOpt, None),
+    ("force", ForceOpt, False),
+    ("pager", PagerOpt, True),
 )
 
 
@@ -163,8 +235,10 @@ def listing(
 
         def command(ctx: typer.Context, **options: Any) -> None:
             out = {name: options.pop(name) for name, _, _ in OUTPUT_OPTIONS}
-            base = _load(out["data"], ctx)
+            data = out["data"] if out["data"] is not None else ctx.obj
+            base = _load(data)
             fmt = Format.json if out["as_json"] else out["fmt"]
+            saves = Saves(out["save_svg"], out["save_html"], out["force"], fmt, lambda: base_files(base, data))
             if single and fmt is Format.json:
                 from .render import write_json
 
@@ -174,8 +248,8 @@ def listing(
                 view(options) if callable(view) else view,
                 fmt,
                 empty(options) if callable(empty) else empty,
-                out["save_svg"],
-                out["save_html"],
+                saves,
+                out["pager"],
             )
 
         command.__name__ = query.__name__
@@ -187,13 +261,53 @@ def listing(
     return decorate
 
 
+def base_files(base: Any, data: str | None) -> list[Path]:
+    """Return the files of the base being read (its YAML files and its sources): never written."""
+    from .paths import resolve_data_dir, source_file
+
+    folder = resolve_data_dir(data)
+    files = [p for p in folder.iterdir()] if folder.is_dir() else []
+    return files + [source_file(folder, s.path) for s in base.sources if s.path]
+
+
+class Saves:
+    """Where --save-svg and --save-html write the table, checked before anything is printed."""
+
+    def __init__(self, svg: str | None, html: str | None, force: bool, fmt: Format, protect: Callable[[], list[Path]]):
+        from .errors import UsageError
+
+        self.targets = [(kind, path) for kind, path in (("svg", svg), ("html", html)) if path is not None]
+        self.force = force
+        if not self.targets:
+            return
+        if fmt is not Format.table:
+            raise UsageError("--save-svg and --save-html save the table: use them with --format table")
+        if svg is not None and html is not None and svg and os.path.abspath(svg) == os.path.abspath(html):
+            raise UsageError(f"--save-svg and --save-html both name {svg}: give each its own file")
+        from .safewrite import check_target
+
+        self.protect = protect()
+        for _, path in self.targets:
+            check_target(path, force=force, protect=self.protect)
+
+    def save(self, console: Any) -> None:
+        """Render the recorded table as SVG or HTML, then write each file atomically."""
+        from .safewrite import write_bytes
+
+        for kind, path in self.targets:
+            text = (
+                console.export_svg(title="iranaz", clear=False) if kind == "svg" else console.export_html(clear=False)
+            )
+            write_bytes(path, text.encode("utf-8"), force=self.force, protect=self.protect)
+
+
 def emit(
     query: Callable[[], list[dict]],
     view: str | Callable[[list[dict]], Any],
     fmt: Format,
     empty: str,
-    save_svg: str | None = None,
-    save_html: str | None = None,
+    saves: Saves | None = None,
+    pager: bool = True,
 ) -> None:
     """Run a query and print its rows; print `[]` for JSON and exit 1 when nothing is found."""
     try:
@@ -206,16 +320,12 @@ def emit(
 
             write_json([])
         raise
-    _render(rows, view, fmt, save_svg, save_html)
+    _render(rows, view, fmt, saves, pager)
 
 
-def _render(rows: list[dict], view: Any, fmt: Format, save_svg: str | None, save_html: str | None) -> None:
+def _render(rows: list[dict], view: Any, fmt: Format, saves: Saves | None, pager: bool) -> None:
     from . import render
 
-    if (save_svg or save_html) and fmt is not Format.table:
-        from .errors import UsageError
-
-        raise UsageError("--save-svg and --save-html save the table: use them with --format table")
     if fmt is Format.json:
         return render.write_json(rows)
     if fmt is Format.jsonl:
@@ -229,20 +339,10 @@ def _render(rows: list[dict], view: Any, fmt: Format, save_svg: str | None, save
         return render.write_md(rows, spec)
     from .render_table import make_console, write_table
 
-    console = write_table(rows, spec, make_console(record=bool(save_svg or save_html)))
-    _save(console, save_svg, save_html)
-
-
-def _save(console: Any, save_svg: str | None, save_html: str | None) -> None:
-    try:
-        if save_svg:
-            console.save_svg(save_svg, title="iranaz", clear=False)
-        if save_html:
-            console.save_html(save_html, clear=False)
-    except OSError as e:
-        from .errors import UsageError
-
-        raise UsageError(f"cannot save to {e.filename}: {e.strerror}") from None
+    record = bool(saves and saves.targets)
+    console = write_table(rows, spec, make_console(record=record), pager=pager)
+    if saves and record:
+        saves.save(console)
 
 
 def _complete_id(incomplete: str) -> list[str]:

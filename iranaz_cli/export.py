@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from .core import KIND, _Lookup, kind_of, summary
-from .errors import UsageError
+from .errors import IoError
 from .model import KINDS, PERSON_REFERENCES, FactBase
+from .safewrite import write_bytes
+from .text import visible
 
 # Columns that name one person become foreign keys to people(id): the single-valued reference
 # fields of the model's table; the lists (participants, mentioned, according_to) are stored, like
@@ -38,27 +40,26 @@ def _sql_value(value: Any) -> Any:
     return value
 
 
-def export_sqlite(base: FactBase, path: str, force: bool = False) -> dict[str, int]:
-    """Write the base to a new SQLite file; return how many rows each table got."""
-    target = Path(path)
-    if target.exists():
-        if not force:
-            raise UsageError(f"{path} exists; add --force to overwrite it")
-        if target.is_dir():
-            raise UsageError(f"{path} is a folder")
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.unlink(missing_ok=True)
+def export_sqlite(base: FactBase, path: str, force: bool = False, protect: Iterable[Path] = ()) -> dict[str, int]:
+    """Write the base to a new SQLite file (atomically, through safewrite); return each table's rows."""
+    counts: dict[str, int] = {}
     try:
-        counts = _write(base, tmp)
-        os.replace(tmp, target)
-    except (OSError, sqlite3.Error) as e:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {path}: {e}") from None
+        write_bytes(path, lambda tmp: counts.update(_write(base, tmp)), force=force, protect=protect)
+    except sqlite3.Error as e:
+        raise IoError(f"cannot write {visible(path)}: {e}") from None
     return counts
 
 
 def _write(base: FactBase, path: Path) -> dict[str, int]:
     db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode = OFF")  # a new file, renamed into place when complete
+    try:
+        return _fill(db, base)
+    finally:
+        db.close()
+
+
+def _fill(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
     lookup = _Lookup(base)
     counts: dict[str, int] = {}
     with db:
@@ -103,5 +104,4 @@ def _write(base: FactBase, path: Path) -> dict[str, int]:
         db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cited)
         counts["citations"] = len(cited)
         counts["records"] = sum(counts[f] for f in KIND)
-    db.close()
     return counts

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from .text import visible
+
 EXAMPLE_COMMANDS = ("iranaz visits", "iranaz who Sanaei", "iranaz gas --json | jq .")
 
 
@@ -20,7 +22,7 @@ def overview_text(base) -> str:
     if o["first_year"] is not None:
         lines.append(f"Years covered: {o['first_year']}–{o['last_year']}.")
     if o["latest_visit"]:
-        v = o["latest_visit"]
+        v = {k: visible(str(o["latest_visit"][k] or ""), lines=False) for k in ("president", "date", "place", "id")}
         where = f", {v['place']}" if v["place"] else ""
         lines.append(f"Latest visit: {v['president']}, {v['date']}{where} ({v['id']}).")
     lines += ["", "Try:", *(f"  {e}" for e in EXAMPLE_COMMANDS), "", "Every command: iranaz --help"]

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from .text import visible
+from .text import json_visible, visible
 
 
 class View:
@@ -89,14 +89,14 @@ def _encoded_json(data: Any) -> bytes:
 
 def write_json(data: Any, out: IO[str] | None = None) -> None:
     """Write ``data`` as indented UTF-8 JSON and a newline, whatever the terminal."""
-    _write_bytes(_encoded_json(data) + b"\n", out)
+    _write_bytes(json_visible(_encoded_json(data)) + b"\n", out)
 
 
 def write_jsonl(rows: list[dict], out: IO[str] | None = None) -> None:
     """Write one compact JSON object per line."""
     import msgspec
 
-    _write_bytes(b"".join(msgspec.json.encode(r) + b"\n" for r in rows), out)
+    _write_bytes(json_visible(b"".join(msgspec.json.encode(r) + b"\n" for r in rows)), out)
 
 
 def _write_bytes(data: bytes, out: IO[str] | None) -> None:
@@ -130,8 +130,13 @@ def write_csv(rows: list[dict], out: IO[str] | None = None) -> None:
         writer.writerow([cell(row.get(c)) for c in columns])
 
 
+# What Markdown or HTML would interpret in a table cell: backslash-escaped, or an HTML entity.
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\*_[]|`~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>"})
+
+
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    """Return a cell's text as Markdown that shows it literally (a newline as <br>)."""
+    return text.translate(_MD_ESCAPES)
 
 
 def write_md(rows: list[dict], view: View, out: IO[str] | None = None) -> None:

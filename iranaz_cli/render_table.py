@@ -5,23 +5,18 @@ Imported only when a table is printed, so JSON and the other formats never load 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterable
 from typing import IO, Any
 
-from rich import box
-from rich.console import Console, Group
-from rich.table import Table
+from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 
 from .render import View, column_value
-
-# Colours for columns a reader scans (shown only on a terminal, never under NO_COLOR).
-_STYLES = {"ID": "cyan", "Date": "green", "Kind": "magenta"}
-# Columns never wrapped: short values that read badly broken.
-_KEEP_WHOLE = frozenset({"Date", "Kind", "ID"})
-# Below this many cells per column Rich would squeeze columns out of the table altogether.
-_MIN_CELLS = 12
+from .render_lines import MIN_CELLS, Line, block_lines, table_lines, table_widths, width_of
 
 
 def _closed_pipe() -> None:
@@ -63,7 +58,7 @@ def _marked(value: str) -> Text:
 
 
 def build_table(rows: list[dict], view: View, cells: list[list[str]], highlight: bool = False) -> Any:
-    """Return the Rich renderable of a view: one table, a field/value table per record, or a chart.
+    """Return the Rich renderable of a record view (a field/value table per record) or of a chart.
 
     ``cells`` is ``_cells(rows, view)`` (unused by a chart); with ``highlight``, the view's marked
     columns show their «...» spans highlighted (on a terminal)."""
@@ -72,6 +67,10 @@ def build_table(rows: list[dict], view: View, cells: list[list[str]], highlight:
 
         return YearChart(rows)
     if view.record:
+        from rich import box
+        from rich.console import Group
+        from rich.table import Table
+
         tables = []
         for row, values in zip(rows, cells, strict=True):
             table = Table(
@@ -88,15 +87,7 @@ def build_table(rows: list[dict], view: View, cells: list[list[str]], highlight:
                     table.add_row(_text(header), shown)
             tables.append(table)
         return Group(*tables)
-    table = Table(title=_text(view.title, "bold"), box=box.SIMPLE_HEAD, title_justify="left")
-    for header, _ in view.columns:
-        table.add_column(_text(header), overflow="fold", no_wrap=header in _KEEP_WHOLE, style=_STYLES.get(header, ""))
-    for values in cells:
-        table.add_row(*(_text(value) for value in values))
-    if view.caption:
-        table.caption = _text(view.caption(rows))
-        table.caption_justify = "left"
-    return table
+    raise ValueError("list tables are laid out by render_lines")
 
 
 def _record_title(view: View, row: dict) -> str:
@@ -104,34 +95,96 @@ def _record_title(view: View, row: dict) -> str:
     return f"{view.title}: {column_value(row, lambda r: label)}"
 
 
-def write_table(rows: list[dict], view: View, console: Console | None = None) -> Console:
-    """Print rows as a Rich table and return the console (to save it as SVG or HTML)."""
+def write_table(rows: list[dict], view: View, console: Console | None = None, pager: bool = True) -> Console:
+    """Print rows as a table (or one block per record where a table would not fit); return the console.
+
+    A list table is laid out by ``render_lines``; a record view is a Rich table per record where
+    it fits; the chart is Rich's. On a terminal, output taller than the screen goes to a pager.
+    """
     console = console or make_console()
-    # Too narrow for every column, Rich drops columns: widen instead, so that no value is lost
-    # (a terminal wraps the long lines; a pipe gets them whole).
+    width = console.width
     cells = [] if view.chart else _cells(rows, view)
-    console.width = max(console.width, _min_width(view, cells))
-    renderable = build_table(rows, view, cells, highlight=console.is_terminal or console.record)
-    if console.is_terminal or console.record:  # (capturing would empty the record saved as SVG)
-        console.print(renderable)
+    lines: Iterable[Line] | None = None
+    if not view.chart:
+        if not view.record and (widths := table_widths(view, cells, width)) is not None:
+            lines = table_lines(rows, view, cells, widths, width)
+        elif not view.record or width < _record_min_width(view, cells):
+            lines = block_lines(rows, view, cells, width)
+    if console.record:  # saved as SVG or HTML: printed through Rich, which records it
+        if lines is None:
+            console.print(build_table(rows, view, cells, highlight=True))
+        for line in lines or ():
+            console.print(Text.assemble(*line), no_wrap=True, crop=False, overflow="ignore")
         return console
-    with console.capture() as captured:  # a pipe or file gets no padding after the last word
-        console.print(renderable)
-    text = captured.get()
-    console.file.write("".join(line.rstrip() + "\n" for line in text.splitlines()))
-    console.file.flush()
+    if lines is not None:
+        text = _styled(lines, console)
+    else:
+        with console.capture() as captured:
+            console.print(build_table(rows, view, cells, highlight=console.is_terminal))
+        text = "".join(line.rstrip() + "\n" for line in captured.get().splitlines())
+    _deliver(text, console, pager)
     return console
 
 
-def _min_width(view: View, cells: list[list[str]]) -> int:
-    """Return the narrowest width at which every column keeps at least a few cells."""
-    if view.chart:
-        return 40
-    if view.record:
-        labels = max((len(header) for header, _ in view.columns), default=0)
-        return labels + _MIN_CELLS + 7  # two columns, their padding and the box
-    widths = []
-    for i, (header, _) in enumerate(view.columns):
-        longest = max((len(values[i]) for values in cells), default=0)
-        widths.append(max(len(header), longest if header in _KEEP_WHOLE else min(longest, _MIN_CELLS)) + 2)
-    return sum(widths) + 2
+def _record_min_width(view: View, cells: list[list[str]]) -> int:
+    """Return the narrowest width at which a record's field/value table keeps every word whole."""
+    labels = max((width_of(header) for header, _ in view.columns), default=0)
+    words = max((max(width_of(w) for w in value.split()) for values in cells for value in values if value.split()),
+                default=0)  # fmt: skip
+    return labels + max(words, MIN_CELLS) + 7  # two columns, their padding and the box
+
+
+def _styled(lines: Iterable[Line], console: Console) -> str:
+    """Return the lines as text, styled with the terminal's escape codes only on a terminal."""
+    colour = console.is_terminal and console.color_system is not None
+    styles: dict[str, Any] = {}
+
+    def render(text: str, style: str) -> str:
+        if not (colour and style and text):
+            return text
+        if style not in styles:
+            parsed = Style.parse(style)
+            styles[style] = parsed.without_color if console.no_color else parsed
+        return styles[style].render(text, color_system=console._color_system)
+
+    return "".join("".join(render(t, s) for t, s in line).rstrip() + "\n" for line in lines)
+
+
+def _deliver(text: str, console: Console, pager: bool) -> None:
+    """Write the text, through a pager when stdout is a terminal and the text is taller than it."""
+    command = _pager_command() if pager and text.count("\n") > console.height and _is_tty(console) else None
+    if command is None:
+        console.file.write(text)
+        console.file.flush()
+        return
+    import signal
+    import subprocess
+
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX"), "LV": os.environ.get("LV", "-c")}
+    console.file.flush()
+    proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
+    saved = signal.signal(signal.SIGINT, signal.SIG_IGN)  # ^C is the pager's, as git lets it be
+    try:
+        assert proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):  # the reader quit the pager before the end
+            proc.stdin.write(text.encode(getattr(console.file, "encoding", None) or "utf-8", "backslashreplace"))
+            proc.stdin.close()
+        proc.wait()
+    finally:
+        signal.signal(signal.SIGINT, saved)
+    if proc.returncode == 127:  # the shell found no such pager (and said so): print the table
+        console.file.write(text)
+        console.file.flush()
+
+
+def _pager_command() -> str | None:
+    """Return the pager to run, as git chooses it: $IRANAZ_PAGER, else $PAGER, else `less -R`."""
+    command = os.environ.get("IRANAZ_PAGER", os.environ.get("PAGER", "less -R")).strip()
+    return command if command and command != "cat" else None
+
+
+def _is_tty(console: Console) -> bool:
+    try:
+        return os.isatty(console.file.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False

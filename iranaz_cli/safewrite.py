@@ -35,6 +35,8 @@ def check_target(path: str, *, force: bool, protect: Iterable[Path] = ()) -> Pat
         raise UsageError("the file name is empty")
     if "\0" in path:
         raise UsageError(f"{_shown(path)}: a file name cannot hold a NUL byte")
+    if path.endswith(("/", os.sep)) or os.path.basename(path) in (".", ".."):
+        raise UsageError(f"{_shown(path)} names a folder; name a file")
     target = Path(path)
     try:
         st = os.lstat(target)
@@ -64,9 +66,12 @@ def check_target(path: str, *, force: bool, protect: Iterable[Path] = ()) -> Pat
 
 @contextlib.contextmanager
 def _signals_unwind() -> Iterator[None]:
-    """Turn SIGTERM (and SIGHUP) into an exception while writing, so the temporary file is removed."""
+    """Turn SIGTERM (and SIGHUP) into an exception while writing, so the temporary file is removed;
+    once it is, the signal is raised again as it came, so the process ends as the sender meant."""
+    received: list[int] = []
 
     def stop(signum: int, frame: object) -> None:
+        received.append(signum)
         raise KeyboardInterrupt
 
     saved = {}
@@ -80,6 +85,8 @@ def _signals_unwind() -> Iterator[None]:
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+        if received:
+            os.kill(os.getpid(), received[0])
 
 
 @contextlib.contextmanager
@@ -92,20 +99,29 @@ def atomic_path(path: str, *, force: bool = False, protect: Iterable[Path] = ())
     """
     target = check_target(path, force=force, protect=protect)
     with _signals_unwind():
+        tmp: Path | None = None
         try:
             fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".iranaz-", suffix=".tmp")
-        except OSError as e:
-            raise IoError(f"cannot write {_shown(path)}: {e.strerror}") from None
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
+            tmp = Path(tmp_name)
+            os.close(fd)
             yield tmp
             _commit(tmp, target, force)
         except OSError as e:
             raise IoError(f"cannot write {_shown(path)}: {e.strerror or e}") from None
         finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            if tmp is not None:
+                _remove(tmp)
+
+
+def _remove(tmp: Path) -> None:
+    """Remove a temporary file; a signal arriving meanwhile waits until it is gone."""
+    signals = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _commit(tmp: Path, target: Path, force: bool) -> None:

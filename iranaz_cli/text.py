@@ -13,11 +13,37 @@ def fold_quote(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_FOLDS)).strip()
 
 
-# Control characters (but newline and tab) and bidirectional overrides could move the cursor,
-# recolour or hide text in a terminal: they are shown as escapes instead.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Control characters (C0, DEL, C1) and bidirectional overrides could move the cursor, recolour or
+# hide text in a terminal, and lone surrogates (bytes of a file name that are not UTF-8, as
+# os.fsdecode gives them) cannot be encoded: all are shown as escapes instead. A text that keeps
+# its layout keeps newline and tab; a one-line message escapes them too, so a value cannot forge
+# a line of its own (`Error: ...`).
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_CONTROL = re.compile(f"[{_UNSAFE}]")
+_CONTROL_OR_BREAK = re.compile(f"[{_UNSAFE}\t\n]")
 
 
-def visible(text: str) -> str:
-    """Return ``text`` with control characters made visible (ESC as '\\x1b')."""
-    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+def _escape(match: re.Match[str]) -> str:
+    return match.group(0).encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
+def visible(text: str, *, lines: bool = True) -> str:
+    """Return ``text`` with control characters made visible (ESC as '\\x1b', U+202E as '\\u202e').
+
+    With ``lines=False`` newlines and tabs are escaped too ('\\n'): the text stays on one line.
+    """
+    return (_CONTROL if lines else _CONTROL_OR_BREAK).sub(_escape, text)
+
+
+# The UTF-8 bytes of DEL, C1 controls and bidirectional overrides, which JSON may carry raw:
+# JSON output escapes them as \\u00XX (the same string to any JSON reader), as C0 already is.
+_JSON_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def _json_escape(match: re.Match[bytes]) -> bytes:
+    return b"\\u%04x" % ord(match.group(0).decode("utf-8"))
+
+
+def json_visible(data: bytes) -> bytes:
+    """Return UTF-8 JSON with every control or bidi character inside its strings as a \\u escape."""
+    return _JSON_UNSAFE.sub(_json_escape, data)

@@ -1,93 +1,287 @@
-"""Cache a validated fact base as msgpack, reused until a file it was read from changes."""
+"""Cache validated fact bases as msgpack: one entry per base, and one per YAML file of a base.
+
+The base entry answers a query without reading the YAML at all, as long as every file it was
+built from keeps its stamp. A file entry holds one file's converted records and line map, keyed
+by the digest of the file's bytes: after an edit only the changed file is parsed again, and the
+checks across files run on the cached records of the others.
+
+A cache can never answer for another base, nor for an older version of this one: an entry is
+named by a cryptographic hash (BLAKE2b) of the resolved path it belongs to, holds that path and
+every file it was read from and is checked against them, and carries a BLAKE2b digest of its own
+bytes, so a corrupt, truncated or tampered entry is rebuilt, never believed. Any failure of the
+cache only costs speed.
+"""
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
 import stat
 import time
-import zlib
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
 from . import __version__
-from .model import FactBase
+from .model import KINDS, FactBase
+from .paths import Stamp, Unreadable, read_regular, stamp_of
 
-# (path, size, mtime_ns, ctime_ns, inode, content digest or "")
-_Dep = tuple[str, int, int, int, int, str]
+_MAGIC = b"iranaz cache 2\n"
+_DIGEST_SIZE = 32  # BLAKE2b of the payload, after the magic line
 # A file changed less than this long before the cache was written may change again within the
-# file system's timestamp granularity without its stamp changing, so its content is hashed too.
+# file system's timestamp granularity without its stamp changing, so its content is checked too.
 _RACY_NS = 2_000_000_000
 
+T = TypeVar("T")
 
-class _Cache(msgspec.Struct, array_like=True):
-    version: str
-    deps: list[_Dep]
+try:  # CPython's own BLAKE2b: importing hashlib would load OpenSSL (~3-18 ms) on every query
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover  (another Python)
+    from hashlib import blake2b as _blake2b
+
+
+def _hash(data: bytes | memoryview) -> bytes:
+    """Return the BLAKE2b digest (32 bytes) that names and checks cache entries."""
+    return _blake2b(data, digest_size=_DIGEST_SIZE).digest()
+
+
+class _BaseEntry(msgspec.Struct, array_like=True):
+    code: str  # the iranaz code that wrote it (see _code)
+    folder: bytes  # the resolved data folder it belongs to
+    deps: list[Stamp]  # every file read, as it was before it was read; digest only while racy
     base: FactBase
 
 
-def _digest(path: str) -> str:
-    import hashlib
+class _BaseHeader(msgspec.Struct, array_like=True):
+    """A base entry with the base left undecoded: checked before the base is decoded."""
 
-    return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
-
-
-def _stamp(path: Path | str, now_ns: int | None = None) -> _Dep:
-    st = os.stat(path)
-    racy = now_ns is not None and now_ns - st.st_mtime_ns < _RACY_NS and not stat.S_ISDIR(st.st_mode)
-    digest = _digest(str(path)) if racy else ""
-    return (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, digest)
+    code: str
+    folder: bytes
+    deps: list[Stamp]
+    base: msgspec.Raw
 
 
-def _cache_file(data_dir: Path) -> Path:
-    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    name = f"{zlib.crc32(os.fsencode(data_dir.resolve())):08x}"  # one cache file per data folder
-    return Path(root) / "iranaz" / f"base-{name}.msgpack"
+class _FileEntry(msgspec.Struct, Generic[T], array_like=True):
+    code: str
+    file: bytes  # the resolved YAML file it belongs to
+    digest: str  # of the bytes its records were converted from
+    size: int  # how many bytes
+    appendable: bool  # whether items appended after its last byte can only add to its list
+    lines: list[int]  # the line of the file's list, then of each record
+    records: list[T]
+    name_index: dict[str, list[int]] | None = None  # people.yaml only: names.build_index of its records
 
 
-def _read_cache(cache: Path) -> FactBase | None:
-    import gc
+def cache_folder() -> Path | None:
+    """Return iranaz's cache folder, or None when there is no usable absolute one (run uncached).
 
+    A relative $XDG_CACHE_HOME is ignored, as the XDG spec says; so is an empty or relative
+    $HOME, which would otherwise put the cache in `/` or in the working folder.
+    """
+    xdg = os.environ.get("XDG_CACHE_HOME") or ""
+    if os.path.isabs(xdg):
+        return Path(xdg) / "iranaz"
+    home = os.environ.get("HOME")
+    if home is None:
+        home = os.path.expanduser("~")  # from the password database
+    if not os.path.isabs(home):
+        return None
+    return Path(home) / ".cache" / "iranaz"
+
+
+@functools.cache
+def _code() -> str:
+    """Return a key of the code that reads and writes entries: its version and its files' stamps.
+
+    A changed model (a field added in a checkout, a different install) makes every entry stale
+    rather than decoded with the wrong shape.
+    """
+    parts = [__version__]
+    with os.scandir(Path(__file__).parent) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                st = entry.stat()
+                parts.append(f"{entry.name} {st.st_size} {st.st_mtime_ns}")
+    return _hash("\n".join(parts).encode()).hex()
+
+
+def _entry_file(folder: Path, prefix: str, path: Path) -> Path:
+    return folder / f"{prefix}-{_hash(os.fsencode(path)).hex()}.msgpack"
+
+
+def _read_entry(file: Path, check: bool = True) -> tuple[memoryview, bytes] | None:
+    """Return an entry's payload and the digest it carries, if it is a file of ours (and intact).
+
+    With ``check`` false the digest is left to the caller, who may reject the entry for a cheaper
+    reason first (a stale stamp) and must check the digest before believing anything in it.
+    """
     try:
-        gc.disable()  # decoding makes many objects and no cycles: collecting would only cost time
-        try:
-            entry = msgspec.msgpack.decode(cache.read_bytes(), type=_Cache)
-        finally:
-            gc.enable()
-        if entry.version != __version__:
-            return None
-        hashed = still_racy = False
-        now = time.time_ns()
-        for path, *stamp, digest in entry.deps:
-            st = os.stat(path)
-            if [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino] != stamp:
-                return None
-            if digest:
-                if _digest(path) != digest:
-                    return None
-                hashed = True
-                still_racy = still_racy or now - st.st_mtime_ns < _RACY_NS
-        if hashed and not still_racy:  # the files have settled: plain stamps spare later runs the hashing
-            _write_cache(cache, [Path(d[0]) for d in entry.deps], entry.base)
-        return entry.base
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
-        return None  # missing, stale or corrupt: rebuild
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    with open(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+            return None  # only a regular file this user wrote
+        data = f.read()
+    head = len(_MAGIC) + _DIGEST_SIZE
+    if len(data) < head or not data.startswith(_MAGIC):
+        return None
+    payload, digest = memoryview(data)[head:], data[len(_MAGIC) : head]
+    if check and _hash(payload) != digest:
+        return None  # corrupt, truncated or tampered with
+    return payload, digest
 
 
-def _write_cache(cache: Path, deps: list[Path], base: FactBase) -> None:
+def _write_entry(file: Path, payload: bytes) -> None:
+    """Write an entry atomically (a temporary file renamed over it); a failure only costs speed."""
     import tempfile
 
     try:
-        now = time.time_ns()
-        entry = _Cache(__version__, [_stamp(p, now) for p in deps], base)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".base-", suffix=".tmp")
+        file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".entry-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(msgspec.msgpack.encode(entry))
-            os.replace(tmp, cache)
+                f.write(_MAGIC)
+                f.write(_hash(payload))
+                f.write(payload)
+            os.replace(tmp, file)
         except BaseException:
             os.unlink(tmp)
             raise
     except OSError:
         pass  # a read-only or full cache folder only costs speed
+
+
+def _decode(payload: bytes | memoryview | msgspec.Raw, type_: Any) -> Any:
+    gc.disable()  # decoding makes many objects and no cycles: collecting would only cost time
+    try:
+        return msgspec.msgpack.decode(payload, type=type_)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    finally:
+        gc.enable()
+
+
+def read_base(folder: Path, data_dir: Path) -> FactBase | None:
+    """Return the cached base of ``data_dir`` (resolved) if no file it was read from has changed.
+
+    The stamps are compared first, so a stale entry costs neither the digest nor decoding the base;
+    nothing of an entry is believed before its digest is checked.
+    """
+    cache = _entry_file(folder, "base", data_dir)
+    read = _read_entry(cache, check=False)
+    entry = _decode(read[0], _BaseHeader) if read is not None else None
+    if read is None or entry is None or entry.code != _code() or entry.folder != os.fsencode(data_dir):
+        return None
+    if not {os.fsencode(data_dir / f"{kind}.yaml") for kind in KINDS} <= {dep[0] for dep in entry.deps}:
+        return None  # not an entry of this base's files
+    if not _unchanged(entry.deps):
+        return None
+    if _hash(read[0]) != read[1]:
+        return None  # corrupt, truncated or tampered with
+    base = _decode(entry.base, FactBase)
+    if base is not None and any(dep[-1] for dep in entry.deps) and _settled(entry.deps):
+        entry.deps = [(*dep[:5], "") for dep in entry.deps]  # plain stamps spare later runs the hashing
+        _write_entry(cache, msgspec.msgpack.encode(entry))
+    return base
+
+
+def _unchanged(deps: list[Stamp]) -> bool:
+    """Whether every file has its stamp, and a file changed just before it was cached its content."""
+    try:
+        for dep in deps:
+            if stamp_of(dep[0])[:5] != dep[:5]:
+                return False
+            if dep[-1] and read_regular(Path(os.fsdecode(dep[0])), dep[1])[1][-1] != dep[-1]:
+                return False
+    except (OSError, Unreadable):
+        return False
+    return True
+
+
+def _settled(deps: list[Stamp]) -> bool:
+    """Whether every file last changed long enough ago that its stamp alone tells a change."""
+    now = time.time_ns()
+    return all(now - dep[2] >= _RACY_NS for dep in deps)
+
+
+def write_base(folder: Path, data_dir: Path, stamps: list[Stamp], base: FactBase) -> None:
+    """Cache a validated base with the stamps its files had before they were read."""
+    now = time.time_ns()
+    deps: list[Stamp] = [(*s[:5], s[5] if now - s[2] < _RACY_NS else "") for s in stamps]
+    entry = _BaseEntry(_code(), os.fsencode(data_dir), deps, base)
+    _write_entry(_entry_file(folder, "base", data_dir), msgspec.msgpack.encode(entry))
+
+
+def _line_map(lines: list[int]) -> dict[tuple[Any, ...], int]:
+    """Return a file entry's lines as the validator keeps them: the list's, then each record's."""
+    mapped: dict[tuple[Any, ...], int] = {(i,): line for i, line in enumerate(lines[1:])}
+    mapped[()] = lines[0]
+    return mapped
+
+
+class FileCache:
+    """The file entries of one base: read as validation asks for them, written when it is done."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.entries: dict[str, _FileEntry[Any]] = {}
+        self.changed: dict[str, _FileEntry[Any]] = {}
+
+    def get(self, kind: str, file: Path, digest: str) -> tuple[list[Any], dict[tuple[Any, ...], int]] | None:
+        """Return the records and line map of a file whose bytes have ``digest``, if cached."""
+        entry = self._entry(kind, file)
+        if entry is None or entry.digest != digest:
+            return None
+        self.entries[kind] = entry
+        return entry.records, _line_map(entry.lines)
+
+    def before_append(self, kind: str, file: Path) -> tuple[int, str, list[Any], dict[tuple[Any, ...], int]] | None:
+        """Return the size, digest, records and line map the file had, if items appended to it
+        can only add to its list (the caller checks that the file begins with those bytes)."""
+        entry = self._entry(kind, file)
+        if entry is None or not entry.appendable:
+            return None
+        return entry.size, entry.digest, entry.records, _line_map(entry.lines)
+
+    def _entry(self, kind: str, file: Path) -> _FileEntry[Any] | None:
+        read = _read_entry(_entry_file(self.folder, "file", file))
+        record_type: Any = KINDS[kind]  # a type chosen at run time
+        entry = _decode(read[0], _FileEntry[record_type]) if read is not None else None
+        if entry is None or (entry.code, entry.file) != (_code(), os.fsencode(file)):
+            return None
+        return entry if len(entry.lines) == len(entry.records) + 1 else None
+
+    def put(
+        self,
+        kind: str,
+        file: Path,
+        digest: str,
+        records: list[Any],
+        lines: dict[tuple[Any, ...], int],
+        size: int = 0,
+        appendable: bool = False,
+    ) -> None:
+        """Keep a file's converted records (all valid on their own) to write once validation is done."""
+        order = [lines.get((), 1), *(lines[(i,)] for i in range(len(records)))]
+        entry = _FileEntry(_code(), os.fsencode(file), digest, size, appendable, order, records)
+        self.entries[kind] = self.changed[kind] = entry
+
+    def name_index(self) -> dict[str, list[int]] | None:
+        """Return the name index cached with people.yaml's records, if they came from the cache."""
+        entry = self.entries.get("people")
+        return entry.name_index if entry is not None else None
+
+    def keep_name_index(self, index: dict[str, list[int]]) -> None:
+        entry = self.entries.get("people")
+        if entry is not None and entry.name_index is None:
+            entry.name_index = index
+            self.changed["people"] = entry
+
+    def write(self) -> None:
+        for entry in self.changed.values():
+            _write_entry(_entry_file(self.folder, "file", Path(os.fsdecode(entry.file))), msgspec.msgpack.encode(entry))
+        self.changed.clear()

@@ -16,7 +16,7 @@ import typer
 import typer.core
 from typer import _click as click
 
-from .errors import IoError, IranazError, NotFound
+from .errors import FactBaseError, IoError, IranazError, NotFound
 from .overview import EXAMPLE_COMMANDS
 from .text import visible
 
@@ -165,7 +165,7 @@ def _reported() -> Iterator[None]:
     try:
         yield
     except IranazError as e:
-        for message in getattr(e, "problems", None) or [str(e)]:
+        for message in e.lines() if isinstance(e, FactBaseError) else [str(e)]:  # FactBaseError: the first N
             say_error(message)
         raise typer.Exit(e.exit_code) from None
     except click.ClickException as e:  # usage errors: Typer reports them (exit 2) and exits

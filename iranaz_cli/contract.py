@@ -216,12 +216,45 @@ ROWS = {
 }
 
 
+# What the loader enforces, stated in the schema by property name: ids are lowercase slugs, dates
+# are EDTF text, and a citation has exactly one of a quote (an article's) and a note (a reference's).
+# JSON numbers are finite by definition, as the loader requires (it refuses .inf and .nan).
+_ID_PROPERTIES = frozenset({"id", "source", "president_id", "speaker_id", "announced_by_id", "people"})
+
+
+def _constrain(schema: dict) -> dict:
+    """Add the id and date patterns and the citation's one-of to a schema msgspec generated."""
+    from .edtf import _FORM
+    from .model import DATE_FIELDS, ID_PATTERN
+
+    patterns = {name: f"^{ID_PATTERN}$" for name in _ID_PROPERTIES}
+    patterns.update({name: f"^{_FORM.pattern}$" for name in DATE_FIELDS})
+
+    def strings(node: dict) -> list[dict]:
+        """The string schemas a property allows: itself, its array items, its anyOf branches."""
+        if node.get("type") == "string":
+            return [node]
+        if node.get("type") == "array" and isinstance(node.get("items"), dict):
+            return strings(node["items"])
+        return [s for branch in node.get("anyOf", []) for s in strings(branch)]
+
+    for definition in schema.get("$defs", {}).values():
+        for name, node in definition.get("properties", {}).items():
+            if name in patterns:
+                for string in strings(node):
+                    string["pattern"] = patterns[name]
+    citation = schema.get("$defs", {}).get("Citation")
+    if citation is not None:
+        citation["oneOf"] = [{"required": ["quote"]}, {"required": ["note"]}]
+    return schema
+
+
 def json_schema(command: str) -> dict:
     """Return the JSON Schema (2020-12) of a listing command's JSON output: an array of rows."""
     import msgspec
 
     rows: Any = list[ROWS[command]]  # type: ignore[valid-type]  # a type chosen at run time
-    schema = msgspec.json.schema(rows)
+    schema = _constrain(msgspec.json.schema(rows))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"iranaz {command} --json"
     return schema

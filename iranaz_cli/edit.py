@@ -272,10 +272,12 @@ def add_parsed(
     wait: float = 30.0,
 ) -> tuple[list[str], str, Path]:
     """Add records given as plain values; ``where`` names a problem's place in what the user gave."""
+    from .validate import _display_dir
+
     path = writable_data_dir(data_dir)
     with _writing(path, wait):
         addition = _append(path, kind, records, where, dry_run)
-    return [str(r.get("id")) for r in records], addition, path / f"{kind}.yaml"
+    return [str(r.get("id")) for r in records], addition, Path(_display_dir(path)) / f"{kind}.yaml"
 
 
 def read_input(file: str | None) -> tuple[str, str]:

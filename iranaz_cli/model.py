@@ -235,6 +235,9 @@ KINDS: dict[str, type[_Record]] = {
     "quotes": Quote,
 }
 
+# What an id is: a lowercase slug (a-z, 0-9, single '-' between parts); unique across the base.
+ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
 # Fields holding EDTF dates, wherever they appear; the loader keeps their YAML text as written.
 DATE_FIELDS = frozenset({"date", "end", "start", "as_of", "published"})
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 _FOLDS = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
-_SPACE = re.compile(r"\s+")
 
 
 def fold_quote(text: str) -> str:
     """Fold typographic quotes, dashes and runs of whitespace, as quote checks compare them."""
-    return _SPACE.sub(" ", text.translate(_FOLDS)).strip()
+    if not text.isascii():  # ASCII has nothing to fold but whitespace (a fast path for validation)
+        text = text.translate(_FOLDS)
+    return " ".join(text.split())  # the same whitespace as `\s+` (str.isspace), several times faster
 
 
 # Control characters (C0, DEL, C1) and bidirectional overrides could move the cursor, recolour or

@@ -6,15 +6,16 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 
-from . import edtf
+from . import edtf, yamlread
 from .errors import FactBaseError
 from .model import (
     ATTRIBUTING_WORDS,
     DATE_FIELDS,
+    ID_PATTERN,
     KINDS,
     PERSON_REFERENCES,
     SOURCE_OR_PERSON,
@@ -22,12 +23,18 @@ from .model import (
     FactBase,
     people_named,
 )
-from .paths import resolve_data_dir, source_file
+from .paths import Stamp, Unreadable, base_root, read_regular, resolve_data_dir, source_file, stamp_of
+from .paths import digest as paths_digest
 from .text import fold_quote
-from .yamlread import Path_, _decode, parse_yaml, read_yaml
+from .yamlread import Path_, _decode, parse_list, parse_yaml, read_file, read_yaml
 
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_ID = re.compile(ID_PATTERN)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# Text appended to a list file that can only add items to it: blank or comment lines, then "- " at
+# column 0. A block scalar that keeps its trailing newlines (`|+`) would take in appended blank
+# lines, so a file holding one is never read as a prefix.
+_APPENDED_ITEMS = re.compile(rb"(?:[ \t]*(?:#[^\n]*)?\r?\n)*- ")
+_KEEP_CHOMPING = re.compile(rb"[|>][1-9]?\+")
 
 
 _MSGSPEC_PATH = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
@@ -58,18 +65,46 @@ def check_date(value: str) -> str | None:
     return edtf.check(value)
 
 
+class FileCache(Protocol):
+    """Where a file's converted records and line map are kept, by the digest of its bytes."""
+
+    def get(self, kind: str, file: Path, digest: str) -> tuple[list[Any], dict[Path_, int]] | None: ...
+
+    def before_append(self, kind: str, file: Path) -> tuple[int, str, list[Any], dict[Path_, int]] | None: ...
+
+    def put(
+        self,
+        kind: str,
+        file: Path,
+        digest: str,
+        records: list[Any],
+        lines: dict[Path_, int],
+        size: int = 0,
+        appendable: bool = False,
+    ) -> None: ...
+
+
 class _Validator:
     """Convert each file's records to model types and check what types cannot express.
 
     Problems are kept with the path of the value they concern and given a line at the end: the
     first read records lines for records only, and a file with a problem deeper than that is read
     again with every line recorded, so a valid base never pays for a line map of every value.
+
+    One cause gives one problem: a record that failed conversion, a source whose file failed, or
+    a file that could not be read is reported once, and what refers to it is not reported again.
+    With a ``cache``, a file whose bytes were converted before is not parsed again; the checks
+    across records always run.
     """
 
-    def __init__(self, data_dir: Path, display_dir: str, overrides: dict[str, str] | None = None):
+    def __init__(
+        self, data_dir: Path, display_dir: str, cache: FileCache | None = None, overrides: dict[str, str] | None = None
+    ):
         self.data_dir = data_dir
+        self.root = base_root(data_dir)
         self.display_dir = display_dir
-        self.overrides = overrides or {}  # file name -> text to read instead of the file's
+        self.cache = cache
+        self.overrides = overrides or {}  # file name -> text to read instead of the file's (never cached)
         self.problems: list[str | tuple[str, Path_, str]] = []
         self.files: dict[str, Path] = {}  # display name -> file
         self.lines: dict[str, dict[Path_, int]] = {}  # display name -> path -> line
@@ -77,12 +112,15 @@ class _Validator:
         self.source_text: dict[str, str | None] = {}  # source id -> folded text (None: a reference)
         self.articles: dict[str, Any] = {}  # source id -> anchors.FoldedText, to anchor quotes in
         self.base = FactBase()
-        self.deps: list[Path] = []
+        self.failed: dict[str, set[str]] = {"sources": set(), "people": set()}  # ids reported already
+        self.unread: set[str] = set()  # kinds whose file gave no records: references to them go unchecked
+        self.stamps: list[Stamp] = []  # every file read, as it was before it was read
 
     def at(self, display: str, path: Path_, message: str) -> None:
         self.problems.append((display, path, message))
 
     def run(self) -> FactBase:
+        self.stamps.append(stamp_of(self.data_dir))  # a file added to or removed from the folder
         missing = [
             f"{kind}.yaml"
             for kind in KINDS
@@ -97,37 +135,23 @@ class _Validator:
                 expected = ", ".join(f"{k}.yaml" for k in KINDS)
                 self.problems.append(f"{self.display_dir}/{extra.name}: unexpected file (expected {expected})")
         base = self.base
-        unconverted_people: set[str] = set()  # reported already: references to them are not errors too
         pending: list[tuple[str, str, Any, Path_]] = []
         for kind in KINDS:
             path = self.data_dir / f"{kind}.yaml"
             display = f"{self.display_dir}/{path.name}"
             self.files[display] = path
-            self.deps.append(path)
-            try:
-                value, lines, problems, bad = self._read(display)
-            except FactBaseError as e:
-                self.problems.extend(e.problems)
+            records = self._records(kind, path, display)
+            if records is None:
+                self.unread.add(kind)
                 continue
-            self.lines[display] = lines
-            self.problems.extend(problems)
-            if None in bad:  # the problem is in the file's structure, not one record
-                continue
-            if not isinstance(value, list):
-                self.at(display, (), "expected a list of records (each starting with '- id:')")
-                continue
-            records = getattr(base, kind)
-            for i, raw in enumerate(value):
-                record = None if i in bad else self._convert(kind, raw, (i,), display)
+            for i, record in enumerate(records):
                 if record is not None:
-                    records.append(record)
+                    getattr(base, kind).append(record)
                     pending.append((kind, display, record, (i,)))
-                elif kind == "people" and isinstance(raw, dict) and isinstance(raw.get("id"), str):
-                    unconverted_people.add(raw["id"])
         for kind, display, record, where in pending:
             if kind == "sources":
                 self._check_source(record, display, where)
-        people = {p.id for p in base.people} | unconverted_people
+        people = {p.id for p in base.people}
         sources = {s.id for s in base.sources}
         for kind, display, record, where in pending:
             self._check_record(kind, record, display, where, people, sources)
@@ -136,23 +160,91 @@ class _Validator:
             raise FactBaseError([self._format(p) for p in self.problems])
         return base
 
+    def _records(self, kind: str, path: Path, display: str) -> list[Any] | None:
+        """Return a file's records, converted (None where one failed), or None if it gave none."""
+        try:
+            if path.name in self.overrides:  # a change checked before it is written
+                raw = self.overrides[path.name].encode("utf-8")
+                stamp = (os.fsencode(path), len(raw), 0, 0, 0, "")  # not on disk: never cached
+            else:
+                raw, stamp = read_file(path, display, self.root)
+            self.stamps.append(stamp)
+            cached = self.cache.get(kind, path, stamp[-1]) if self.cache is not None else None
+            if cached is not None:
+                records, self.lines[display] = cached
+                return records
+            appended = self._appended(kind, path, raw)
+            if appended is not None:
+                records, self.lines[display] = appended
+                appendable = not _KEEP_CHOMPING.search(raw)
+                self.cache.put(kind, path, stamp[-1], records, appended[1], len(raw), appendable)  # type: ignore[union-attr]
+                return records
+            value, lines, problems, bad, appendable = parse_list(_decode(raw, display), display)
+        except FactBaseError as e:
+            self.problems.extend(e.problems)
+            return None
+        self.lines[display] = lines
+        self.problems.extend(problems)
+        if None in bad:  # the problem is in the file's structure, not one record
+            return None
+        if not isinstance(value, list):
+            self.at(display, (), "expected a list of records (each starting with '- id:')")
+            return None
+        before = len(self.problems)
+        records = [
+            None if i in bad else self._convert(kind, raw_record, (i,), display) for i, raw_record in enumerate(value)
+        ]
+        for raw_record, record in zip(value, records, strict=True):
+            if record is None and kind in self.failed and isinstance(raw_record, dict):
+                if isinstance(raw_record.get("id"), str):
+                    self.failed[kind].add(raw_record["id"])  # reported: what names it is not an error too
+        if self.cache is not None and not problems and len(self.problems) == before:
+            appendable = appendable and not _KEEP_CHOMPING.search(raw)
+            self.cache.put(kind, path, stamp[-1], records, lines, len(raw), appendable)
+        return records
+
+    def _appended(self, kind: str, path: Path, raw: bytes) -> tuple[list[Any], dict[Path_, int]] | None:
+        """Return the records of a file that is a cached file with items appended (as `iranaz add`
+        writes them), parsing only what was appended; None when that is not so or anything is amiss
+        (the whole file is then read as any other, to report its problems)."""
+        before = self.cache.before_append(kind, path) if self.cache is not None else None
+        if before is None:
+            return None
+        size, digest, records, lines = before
+        if not (size < len(raw) and raw[size - 1 : size] == b"\n" and _APPENDED_ITEMS.match(raw, size)):
+            return None
+        if paths_digest(raw[:size]) != digest:
+            return None
+        try:
+            value, added, problems, bad, appendable = parse_list(raw[size:].decode("utf-8"), "")
+            new = [msgspec.convert(item, KINDS[kind]) for item in value]
+        except (UnicodeDecodeError, FactBaseError, msgspec.ValidationError, TypeError):
+            return None
+        if problems or bad or not appendable or not new:
+            return None
+        offset = raw.count(b"\n", 0, size)
+        merged = dict(lines)
+        merged.update({(len(records) + at[0],): line + offset for at, line in added.items() if len(at) == 1})
+        return [*records, *new], merged
+
     def _format(self, problem: str | tuple[str, Path_, str]) -> str:
         if isinstance(problem, str):
             return problem
         display, path, message = problem
         lines = self.lines.get(display, {})
         if len(path) > 1 and path not in lines:
-            _, lines, _, _ = self._read(display, all_lines=True)
-            self.lines[display] = lines
+            try:
+                path_ = self.files[display]
+                if path_.name in self.overrides:
+                    _, lines, _, _ = parse_yaml(self.overrides[path_.name], display, all_lines=True)
+                else:
+                    _, lines, _, _ = read_yaml(path_, display, all_lines=True, root=self.root)
+                self.lines[display] = lines
+            except FactBaseError:
+                pass  # changed since: the record's line will do
         while path and path not in lines:
             path = path[:-1]
         return f"{display}:{lines.get(path, 1)}: {message}"
-
-    def _read(self, display: str, all_lines: bool = False) -> tuple[Any, dict[Path_, int], list[str], set[Any]]:
-        path = self.files[display]
-        if path.name in self.overrides:
-            return parse_yaml(self.overrides[path.name], display, all_lines)
-        return read_yaml(path, display, all_lines)
 
     def _convert(self, kind: str, raw: Any, where: Path_, display: str):
         if not isinstance(raw, dict):
@@ -171,26 +263,43 @@ class _Validator:
             if source.not_factual:
                 self.at(display, (*where, "not_factual"), "only an article has sentences to mark 'not_factual'")
             return
-        if not (source.path and source.sha256):
-            self.at(display, where, f"source '{source.id}': an article needs 'path' and 'sha256'")
+        text = self._read_article(source, display, where)
+        if text is None:
+            self.failed["sources"].add(source.id)  # reported: its citations are neither checked nor reported
             return
-        path = source_file(self.data_dir, source.path)
-        self.deps.append(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as e:
-            self.at(display, (*where, "path"), f"source file {source.path}: {e.strerror}")
-            return
-        import hashlib
-
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != source.sha256:
-            self.at(display, (*where, "sha256"), f"source file {source.path} has sha256 {digest}, not the one recorded")
-        text = _decode(raw, str(path))
         if fold_quote(text.split("\n", 1)[0]) != fold_quote(source.title):
             self.at(display, (*where, "title"), "title is not the article's first line")
         self.source_text[source.id] = fold_quote(text)
         self._index_article(source, text, display, where)
+
+    def _read_article(self, source, display, where) -> str | None:
+        """Return an article's text, or None after reporting why it cannot be read or trusted.
+
+        The file is read only if its path stays inside the base and it is a regular file; its
+        bytes must match the recorded sha256 before anything is checked against them, and a
+        mismatch says no more than that (not the digest, not which quotes would be found).
+        """
+        if not (source.path and source.sha256):
+            self.at(display, where, f"source '{source.id}': an article needs 'path' and 'sha256'")
+            return None
+        if not _SHA256.fullmatch(source.sha256):
+            self.at(display, (*where, "sha256"), "sha256 must be 64 lowercase hex digits")
+            return None
+        try:
+            raw, stamp = read_regular(source_file(self.data_dir, source.path), yamlread.MAX_FILE_BYTES)
+        except Unreadable as e:
+            self.at(display, (*where, "path"), f"source file {source.path} {e}")
+            return None
+        self.stamps.append(stamp)
+        if stamp[-1] != source.sha256:
+            message = f"source file {source.path} does not match its recorded sha256 (no quote is checked against it)"
+            self.at(display, (*where, "sha256"), message)
+            return None
+        try:
+            return _decode(raw, source.path)
+        except FactBaseError as e:
+            self.at(display, (*where, "path"), f"source file {e.problems[0]}")
+            return None
 
     def _check_record(self, kind, record, display, where, people, sources) -> None:
         here = f"{display}:{self.lines[display][where]}"
@@ -199,19 +308,22 @@ class _Validator:
         first = self.ids.setdefault(record.id, here)
         if first != here:
             self.at(display, (*where, "id"), f"duplicate id '{record.id}' (first at {first})")
+        self._check_dates(record, display, where)
         if kind == "sources":
-            self._check_dates(record, display, where)
-            if record.sha256 is not None and not _SHA256.fullmatch(record.sha256):
+            if record.kind != "article" and record.sha256 is not None and not _SHA256.fullmatch(record.sha256):
                 self.at(display, (*where, "sha256"), "sha256 must be 64 lowercase hex digits")
             return
-        self._check_dates(record, display, where)
         self._check_roles(record, display, where)
         self._check_references(kind, record, display, where, people, sources)
         self._check_citations(record, display, where)
-        if kind == "quotes":
-            texts = [self.source_text.get(c.source) for c in record.sources]
+        if kind == "quotes" and all(self._checkable(c.source) for c in record.sources):
+            texts = [self.source_text[c.source] for c in record.sources]
             if not any(t is not None and fold_quote(record.text) in t for t in texts):
                 self.at(display, (*where, "text"), "the quote's text is not found in any article it cites")
+
+    def _checkable(self, source: str) -> bool:
+        """Whether citations of a source can be checked (not when its record or file failed)."""
+        return source in self.source_text
 
     def _check_dates(self, record, display, where) -> None:
         for name in DATE_FIELDS:
@@ -227,8 +339,9 @@ class _Validator:
             self.at(display, (*where, "sources"), "'sources' must cite at least one source")
         for i, cite in enumerate(record.sources):
             at = (*where, "sources", i)
-            if cite.source not in self.source_text:
-                self.at(display, at, f"cites '{cite.source}', which is not a source id in sources.yaml")
+            if not self._checkable(cite.source):
+                if "sources" not in self.unread and cite.source not in self.failed["sources"]:
+                    self.at(display, at, f"cites '{cite.source}', which is not a source id in sources.yaml")
                 continue
             text = self.source_text[cite.source]
             if text is None:
@@ -326,6 +439,10 @@ class _Validator:
             j = position[field] = position.get(field, -1) + 1
             if ref in people or (field in SOURCE_OR_PERSON and ref in sources):
                 continue
+            if "people" in self.unread or ref in self.failed["people"]:
+                continue  # its cause is reported already
+            if field in SOURCE_OR_PERSON and ("sources" in self.unread or ref in self.failed["sources"]):
+                continue
             if field in fields:
                 one = isinstance(getattr(record, field), str)  # else a list of ids, each at its own line
                 at = (*where, field) if one else (*where, field, j)
@@ -389,22 +506,28 @@ def attributing_quote(quote: str) -> bool:
 
 
 def validate(
-    data_dir: str | os.PathLike[str] | None = None, overrides: dict[str, str] | None = None
-) -> tuple[FactBase, list[Path]]:
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    cache: FileCache | None = None,
+    overrides: dict[str, str] | None = None,
+) -> tuple[FactBase, list[Stamp]]:
     """Read and check every file of a fact base; raise FactBaseError listing every problem.
 
-    ``overrides`` maps file names (``visits.yaml``) to text read instead of the file's: a change
-    is checked with the whole base before it is written."""
+    Return the base and the stamp of every file read (taken before it was read). With a
+    ``cache``, files whose bytes were converted before are taken from it. ``overrides`` maps file
+    names (``visits.yaml``) to text read instead of the file's, so that a change is checked with
+    the whole base before it is written (no cache is used then).
+    """
     path = resolve_data_dir(data_dir)
-    validator = _Validator(path, _display_dir(path), overrides)
-    return validator.run(), validator.deps
+    validator = _Validator(path, _display_dir(path), None if overrides else cache, overrides)
+    return validator.run(), validator.stamps
 
 
 def _display_dir(path: Path) -> str:
     """Name a data folder as short as is unambiguous: relative to the working folder if inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
         return str(path)
 
 

@@ -9,11 +9,13 @@ names ``file:line``.
 from __future__ import annotations
 
 import functools
+import math
 from pathlib import Path
 from typing import Any
 
 from .errors import FactBaseError
 from .model import DATE_FIELDS
+from .paths import Stamp, Unreadable, contained, read_regular
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 16
@@ -65,6 +67,9 @@ class _Reader:
         self.lines: dict[Path_, int] = {}
         self.problems: list[str] = []
         self.bad_records: set[Any] = set()  # top-level items with a problem: not validated further
+        # Whether text appended after this file's last byte, starting with "- " at column 0, can only
+        # add items to its list: a block list at column 0, no document markers (see validate).
+        self.appendable = True
 
     def problem(self, path: Path_, line: int, message: str) -> None:
         self.problems.append(f"{self.display}:{line}: {message}")
@@ -81,6 +86,8 @@ class _Reader:
             while loader.check_event():
                 event = loader.get_event()
                 cls = type(event)
+                if cls is events.DocumentStartEvent or cls is events.DocumentEndEvent:
+                    self.appendable = self.appendable and not event.explicit
                 if cls is events.DocumentStartEvent:
                     documents += 1
                     if documents > 1:
@@ -127,6 +134,8 @@ class _Reader:
                 if len(stack) >= MAX_DEPTH:
                     self.problem((), line, f"nested deeper than {MAX_DEPTH} levels")
                     raise _Refused
+                if not stack and (cls is not events.SequenceStartEvent or event.flow_style or event.start_mark.column):
+                    self.appendable = False
                 stack.append(_Frame(path, cls is events.MappingStartEvent, kept))
         finally:
             loader.dispose()
@@ -177,10 +186,14 @@ class _Reader:
             return value
         constructor = _constructor()
         try:
-            return constructor.yaml_constructors[tag](constructor, yaml.ScalarNode(tag, value))
+            result = constructor.yaml_constructors[tag](constructor, yaml.ScalarNode(tag, value))
         except (ValueError, KeyError, yaml.YAMLError):
             self.problem(path, line, f"'{value}' is not a valid {_short(tag)}")
             return None
+        if isinstance(result, float) and not math.isfinite(result):
+            self.problem(path, line, f"'{value}' is not a finite number (infinity and NaN are refused)")
+            return None
+        return result
 
 
 def _short(tag: str) -> str:
@@ -215,29 +228,40 @@ def _decode(raw: bytes, display: str) -> str:
         ) from None
 
 
-def read_yaml(path: Path, display: str, all_lines: bool = False) -> tuple[Any, dict[Path_, int], list[str], set[Any]]:
+def read_file(path: Path, display: str, root: Path | None = None) -> tuple[bytes, Stamp]:
+    """Return a file's bytes and stamp: a regular file within the size cap (and inside ``root``)."""
+    try:
+        return read_regular(contained(root, path) if root is not None else path, MAX_FILE_BYTES)
+    except Unreadable as e:
+        raise FactBaseError([f"{display}: {e}"]) from None
+
+
+def read_yaml(
+    path: Path, display: str, all_lines: bool = False, root: Path | None = None
+) -> tuple[Any, dict[Path_, int], list[str], set[Any]]:
     """Read one YAML file into plain values, a path -> line map (records only, unless
     ``all_lines``), the problems found, and which top-level items they were in (None: outside any)."""
-
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FactBaseError([f"{display}: {size} bytes is over the {MAX_FILE_BYTES // 2**20} MiB limit"])
-        raw = path.read_bytes()
-    except OSError as e:
-        raise FactBaseError([f"{display}: cannot be read ({e.strerror})"]) from None
+    raw, _ = read_file(path, display, root)
     return parse_yaml(_decode(raw, display), display, all_lines)
 
 
 def parse_yaml(text: str, display: str, all_lines: bool = False) -> tuple[Any, dict[Path_, int], list[str], set[Any]]:
-    """Read YAML text as ``read_yaml`` reads a file (for text not yet written, such as an addition)."""
+    """Read YAML text as ``read_yaml`` reads a file."""
+    value, lines, problems, bad, _ = parse_list(text, display, all_lines)
+    return value, lines, problems, bad
+
+
+def parse_list(
+    text: str, display: str, all_lines: bool = False
+) -> tuple[Any, dict[Path_, int], list[str], set[Any], bool]:
+    """Read YAML text as ``parse_yaml`` does; also say whether appended items only add to its list."""
     import yaml
 
     reader = _Reader(display, all_lines)
     try:
         value = reader.read(text)
     except _Refused:  # the file was abandoned: nothing of it is validated further
-        return None, reader.lines, reader.problems, {None}
+        return None, reader.lines, reader.problems, {None}, False
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
@@ -245,5 +269,5 @@ def parse_yaml(text: str, display: str, all_lines: bool = False) -> tuple[Any, d
     except yaml.YAMLError as e:
         raise FactBaseError([f"{display}: {e}"]) from None
     if value is None and not reader.problems:
-        return None, reader.lines, [f"{display}: the file is empty (expected a list of records)"], {None}
-    return value, reader.lines, reader.problems, reader.bad_records
+        return None, reader.lines, [f"{display}: the file is empty (expected a list of records)"], {None}, False
+    return value, reader.lines, reader.problems, reader.bad_records, reader.appendable and isinstance(value, list)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 from pathlib import Path
@@ -61,7 +63,7 @@ def test_shipped_base_is_valid(base):
         ("visits.yaml", "    - source: baku-visit-article\n      quote: Mohammad Khatami visited in 2004",
          "    - source: wikipedia-cop29  # here\n      quote: Mohammad Khatami visited in 2004", "# here",
          "needs a 'note'"),
-        ("sources.yaml", "sha256: 98d7", "sha256: 00d7", "sha256: 00d7", "not the one recorded"),
+        ("sources.yaml", "sha256: 98d7", "sha256: 00d7", "sha256: 00d7", "does not match its recorded sha256"),
     ],
     ids=["unknown-field", "bad-type", "missing-field", "bad-date", "bad-month", "duplicate-id", "dangling-ref",
          "quote-not-in-source", "dangling-list-ref", "quote-text", "bad-id", "duplicate-key", "quote-for-reference",
@@ -262,12 +264,13 @@ def test_cache_hashes_just_changed_files_until_they_settle(base_dir, monkeypatch
 
     def digests() -> list[str]:
         [cache] = _cache_files()
-        return [dep[-1] for dep in msgspec.msgpack.decode(cache.read_bytes(), type=cache_module._Cache).deps]
+        payload = cache.read_bytes()[len(cache_module._MAGIC) + cache_module._DIGEST_SIZE :]
+        return [dep[-1] for dep in msgspec.msgpack.decode(payload, type=cache_module._BaseEntry).deps]
 
     gas = base_dir / "gas.yaml"
     gas.write_bytes(gas.read_bytes())  # changed just now: its content is hashed as well as stamped
     loader.load_fact_base(base_dir)
-    assert [d for d in digests() if d] == [cache_module._digest(str(gas))]
+    assert [d for d in digests() if d] == [hashlib.sha256(gas.read_bytes()).hexdigest()]
     [cache] = _cache_files()
     written = cache.stat().st_mtime_ns
     monkeypatch.setattr(cache_module, "_RACY_NS", 10**18)  # still within the window: no rewrite
@@ -276,3 +279,317 @@ def test_cache_hashes_just_changed_files_until_they_settle(base_dir, monkeypatch
     monkeypatch.setattr(cache_module, "_RACY_NS", 0)  # settled: rewritten once with plain stamps
     loader.load_fact_base(base_dir)
     assert not any(digests())
+
+
+# --- a base reads nothing outside itself --------------------------------------------------------------
+
+SEED_PATH = "path: seeds/000_553f010ad6d6be2c.txt"
+
+
+def _source_path(base_dir: Path, path: str) -> int:
+    """Point the article's `path` at ``path`` (YAML double-quoted); return the line of `path:`."""
+    _edit(base_dir / "sources.yaml", SEED_PATH, f"path: {json.dumps(path)}")
+    return _line_of(base_dir / "sources.yaml", "  path: ")
+
+
+def _one_problem(base_dir: Path) -> str:
+    problems = _problems(base_dir)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        ("../../../../../../../../etc/passwd", "leads outside the base"),
+        ("/etc/passwd", "is absolute"),
+        ("/proc/self/environ", "is absolute"),
+        ("seeds/../../outside.txt", "leads outside the base"),
+        ("seeds/a\0b.txt", "contains a NUL byte"),
+        ("seeds", "is a folder"),
+        ("seeds/missing.txt", "cannot be read (No such file or directory)"),
+    ],
+    ids=["dotdot-passwd", "absolute", "proc", "dotdot-sibling", "nul", "directory", "missing"],
+)
+def test_a_source_path_that_cannot_be_read_is_one_error_and_never_opened(base_dir, monkeypatch, path, why):
+    (base_dir.parent.parent / "outside.txt").write_text("secret\n")
+    line = _source_path(base_dir, path)
+    opened: list[str] = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda p, *a, **k: opened.append(os.fsdecode(p)) or real_open(p, *a, **k))
+    problem = _one_problem(base_dir)
+    assert problem.startswith(f"{_display(base_dir, 'sources.yaml')}:{line}: source file ")
+    assert why in problem, problem
+    assert not [p for p in opened if not p.endswith(".yaml")], opened  # only the base's YAML files
+
+
+def test_a_symlink_leading_out_of_the_base_is_refused(base_dir, tmp_path):
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.txt"
+    secret.write_text("Iran’s President Pezeshkian Visits Azerbaijan Amid Efforts to Revive Ties\nsecret\n")
+    (base_dir.parent / "seeds" / "link.txt").symlink_to(secret)
+    line = _source_path(base_dir, "seeds/link.txt")
+    assert _one_problem(base_dir) == (
+        f"{_display(base_dir, 'sources.yaml')}:{line}: source file seeds/link.txt leads outside the base"
+        " (the folder that holds data/)"
+    )
+
+
+def test_a_symlink_within_the_base_is_followed(base_dir):
+    (base_dir.parent / "seeds" / "link.txt").symlink_to("000_553f010ad6d6be2c.txt")
+    _source_path(base_dir, "seeds/link.txt")
+    base, _ = loader.validate(base_dir)
+    assert base.sources[0].path == "seeds/link.txt"
+
+
+@pytest.mark.installed
+def test_a_fifo_source_is_refused_without_hanging(base_dir):
+    import subprocess
+    import sys
+
+    os.mkfifo(base_dir.parent / "seeds" / "fifo")
+    line = _source_path(base_dir, "seeds/fifo")
+    iranaz = Path(sys.executable).parent / "iranaz"
+    result = subprocess.run([iranaz, "validate", str(base_dir)], capture_output=True, text=True, timeout=20)
+    assert (result.returncode, result.stdout) == (3, "")
+    assert result.stderr == (
+        f"Error: {base_dir}/sources.yaml:{line}: source file seeds/fifo is not a regular file"
+        " (a device, FIFO or socket is never read)\n"
+    )
+
+
+def test_devices_and_proc_files_are_never_read(tmp_path):
+    from iranaz_cli.paths import Unreadable, read_regular
+
+    for device in ("/dev/zero", "/dev/null", "/dev/stdin"):
+        with pytest.raises(Unreadable, match="not a regular file"):
+            read_regular(Path(device), 1024)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "zero").symlink_to("/dev/zero")
+    (tmp_path / "seeds" / "environ").symlink_to("/proc/self/environ")
+    from iranaz_cli.paths import source_file
+
+    for name in ("zero", "environ"):
+        with pytest.raises(Unreadable, match="leads outside the base"):
+            source_file(tmp_path / "data", f"seeds/{name}")
+
+
+def test_a_source_over_the_size_cap_is_refused_before_reading(base_dir, monkeypatch):
+    cap = max(p.stat().st_size for p in base_dir.glob("*.yaml")) + 1  # above every YAML file of the base
+    monkeypatch.setattr(yamlread, "MAX_FILE_BYTES", cap)
+    seed = base_dir.parent / "seeds" / "000_553f010ad6d6be2c.txt"
+    with open(seed, "a") as f:
+        f.write("x" * cap)
+    problem = _one_problem(base_dir)
+    size = seed.stat().st_size
+    assert problem.endswith(f"source file seeds/000_553f010ad6d6be2c.txt {size} bytes is over the {cap} bytes limit")
+
+
+def test_a_source_whose_bytes_differ_from_its_sha256_reveals_nothing_more(base_dir):
+    seed = base_dir.parent / "seeds" / "000_553f010ad6d6be2c.txt"
+    seed.write_text("A different first line\nsecret=hunter2\n")
+    line = _line_of(base_dir / "sources.yaml", "sha256: ")
+    problem = _one_problem(base_dir)
+    assert problem == (
+        f"{_display(base_dir, 'sources.yaml')}:{line}: source file seeds/000_553f010ad6d6be2c.txt does not match"
+        " its recorded sha256 (no quote is checked against it)"
+    )
+    import hashlib
+
+    assert hashlib.sha256(seed.read_bytes()).hexdigest() not in problem
+
+
+# --- one cause, one error ----------------------------------------------------------------------------
+
+
+def _break_seed(base_dir: Path, how: str) -> None:
+    seed = base_dir.parent / "seeds" / "000_553f010ad6d6be2c.txt"
+    if how == "missing":
+        seed.unlink()
+    elif how == "directory":
+        seed.unlink()
+        seed.mkdir()
+
+
+@pytest.mark.parametrize(
+    ("how", "why"), [("missing", "cannot be read (No such file or directory)"), ("directory", "is a folder")]
+)
+def test_a_seed_that_fails_is_one_error(base_dir, how, why):
+    _break_seed(base_dir, how)
+    problem = _one_problem(base_dir)
+    assert f"source file seeds/000_553f010ad6d6be2c.txt {why}" in problem
+
+
+def test_an_unreadable_seed_is_one_error(base_dir, monkeypatch):
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):
+        if os.fsdecode(path).endswith(".txt"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)  # as root, chmod 000 would not stop a read
+    assert _one_problem(base_dir).endswith("cannot be read (Permission denied)")
+
+
+def test_a_kind_typo_in_sources_is_one_error(base_dir):
+    _edit(base_dir / "sources.yaml", "kind: article", "kind: artcle")
+    line = _line_of(base_dir / "sources.yaml", "kind: artcle")
+    assert _one_problem(base_dir).startswith(f"{_display(base_dir, 'sources.yaml')}:{line}: ")
+
+
+@pytest.mark.parametrize("file", ["sources.yaml", "people.yaml"])
+def test_a_syntax_error_in_sources_or_people_is_one_error(base_dir, file):
+    _edit(base_dir / file, "- id: ", "- id: [unclosed\n- id: ")
+    problem = _one_problem(base_dir)
+    assert problem.startswith(f"{_display(base_dir, file)}:")
+
+
+def test_a_person_that_fails_conversion_is_not_reported_again(base_dir):
+    _edit(base_dir / "people.yaml", "id: rouhani\n", "id: rouhani\n  born: 1948\n")
+    assert "unknown field 'born'" in _one_problem(base_dir)
+
+
+def test_independent_problems_are_all_reported(base_dir):
+    _break_seed(base_dir, "missing")
+    _edit(base_dir / "visits.yaml", "president: khatami", "president: khatamy")
+    _edit(base_dir / "gas.yaml", "announced_by: paknejad", "announced_by: paknejat")
+    assert len(_problems(base_dir)) == 3
+
+
+def _many_problems(base_dir: Path, count: int) -> None:
+    """Add ``count`` visits that each name an unknown president: one problem each."""
+    records = "".join(
+        f'\n- id: extra-{i}\n  president: nobody-{i}\n  date: "2020"\n  occasion: x\n'
+        "  sources:\n    - source: wikipedia-presidents-of-iran\n      note: x\n"
+        for i in range(count)
+    )
+    with open(base_dir / "visits.yaml", "a", encoding="utf-8") as f:
+        f.write(records)
+
+
+def test_commands_show_ten_problems_and_validate_shows_all(base_dir, cli):
+    _many_problems(base_dir, 25)
+    result = cli("--data", str(base_dir), "visits")
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 3
+    assert len(lines) == 11 and all("names 'nobody-" in line for line in lines[:10])
+    assert lines[10] == f"Error: 15 more: run iranaz validate {base_dir}"
+    full = cli("validate", str(base_dir))
+    assert full.exit_code == 3 and len(full.stderr.splitlines()) == 25
+    with pytest.raises(FactBaseError) as e:
+        loader.load_fact_base(base_dir)
+    assert len(e.value.problems) == 25 and len(str(e.value).splitlines()) == 11
+
+
+def test_ten_problems_or_fewer_are_all_shown(base_dir, cli):
+    _many_problems(base_dir, 10)
+    result = cli("--data", str(base_dir), "visits")
+    assert len(result.stderr.splitlines()) == 10 and "more:" not in result.stderr
+
+
+# --- refuse what the schema forbids ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", ".NaN", "1.0e+400"])
+def test_non_finite_numbers_are_refused(base_dir, value):
+    _edit(base_dir / "gas.yaml", "volume_bcm_per_year: 55", f"volume_bcm_per_year: {value}")
+    line = _line_of(base_dir / "gas.yaml", "volume_bcm_per_year")
+    assert _one_problem(base_dir) == (
+        f"{_display(base_dir, 'gas.yaml')}:{line}: '{value}' is not a finite number (infinity and NaN are refused)"
+    )
+
+
+@pytest.mark.parametrize("value", ["2020-00-00", "2021-02-30", "2020-00", "0000"])
+def test_days_that_do_not_exist_are_refused(base_dir, value):
+    _edit(base_dir / "visits.yaml", 'date: "2004"', f'date: "{value}"')
+    line = _line_of(base_dir / "visits.yaml", value)
+    assert _one_problem(base_dir).startswith(f"{_display(base_dir, 'visits.yaml')}:{line}: bad date '{value}'")
+
+
+def test_a_source_published_date_is_checked(base_dir):
+    _edit(
+        base_dir / "sources.yaml", "  publisher: Wikipedia\n", '  publisher: Wikipedia\n  published: "2021-02-30"\n', 1
+    )
+    assert "bad date '2021-02-30'" in _one_problem(base_dir)
+
+
+# --- a folder name that is not UTF-8 -----------------------------------------------------------------
+
+
+@pytest.fixture
+def latin1_base(tmp_path) -> Path:
+    """Return a copy of the shipped base in a folder named b'caf\\xe9' (Latin-1, not UTF-8)."""
+    import shutil
+
+    from conftest import ROOT
+
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9"))
+    shutil.copytree(ROOT / "data", folder / "data")
+    shutil.copytree(ROOT / "seeds", folder / "seeds")
+    return folder / "data"
+
+
+@pytest.mark.installed
+@pytest.mark.parametrize(
+    "args",
+    [("visits", "--json"), ("show", "khatami-2004", "--json"), ("who", "Sanaei"), ("timeline",), ("sources",)],
+    ids=" ".join,
+)
+def test_a_base_in_a_folder_named_in_latin1_answers_every_query(latin1_base, args):
+    from test_installed import run
+
+    result = run("--data", str(latin1_base), *args)
+    assert (result.returncode, result.stderr) == (0, "")
+    again = run(*args, env={"IRANAZ_DATA": str(latin1_base)})  # now from the cache
+    assert (again.returncode, again.stdout) == (0, result.stdout)
+
+
+@pytest.mark.installed
+def test_a_folder_named_in_latin1_validates_and_names_itself_escaped(latin1_base):
+    from test_installed import run
+
+    assert run("validate", str(latin1_base)).stdout == run("validate").stdout
+    _edit(latin1_base / "visits.yaml", "president: khatami", "president: khatamy")
+    for args in (("validate", str(latin1_base)), ("--data", str(latin1_base), "visits")):
+        result = run(*args)
+        display = os.fsdecode(os.fsencode(latin1_base)[: -len(b"/caf\xe9/data")])
+        assert result.returncode == 3
+        assert result.stderr.startswith(f"Error: {display}/caf\\udce9/data/visits.yaml:"), result.stderr
+
+
+@pytest.mark.installed
+def test_completion_works_for_a_base_in_a_folder_named_in_latin1(latin1_base):
+    from test_installed import run
+
+    env = {"_IRANAZ_COMPLETE": "complete_bash", "COMP_WORDS": "iranaz show khatami", "COMP_CWORD": "2"}
+    result = run(env={**env, "IRANAZ_DATA": str(latin1_base)})
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "khatami-2004" in result.stdout.split()
+
+
+def test_file_names_and_values_in_problems_are_one_line_of_visible_text(base_dir, cli):
+    _write(base_dir, "x\x1b]0;owned\x07.yaml", "[]\n")
+    _edit(base_dir / "visits.yaml", "president: khatami", 'president: "khatami\\nError: everything is fine\\u202e"')
+    result = cli("validate", str(base_dir))
+    assert result.exit_code == 3
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"Error: {base_dir}/") for line in lines)
+    assert "x\\x1b]0;owned\\x07.yaml: unexpected file" in lines[0]
+    assert "'khatami\\nError: everything is fine\\u202e'" in lines[1]
+    assert not any(c in result.stderr for c in "\x1b\x07\u202e")
+
+
+def test_quotes_fold_every_kind_of_whitespace_as_one_space():
+    import random
+    import re
+
+    from iranaz_cli.text import fold_quote
+
+    def by_regex(text: str) -> str:  # the definition: quotes and dashes folded, `\s+` runs as one space
+        return re.sub(r"\s+", " ", text.translate(str.maketrans("‘’‛“”—–", "'''\"\"--"))).strip()
+
+    alphabet = " \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2009\u200b\u2028\u202f\u3000\ufeffab’‘“”—–'\"-"
+    rng = random.Random(0)
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        assert fold_quote(text) == by_regex(text), repr(text)

@@ -4,13 +4,13 @@
 
 Run it with the Python of the environment iranaz is installed in (`.venv/bin/python`). It times,
 round-robin so that machine noise hits every command alike: `iranaz who Sanaei --json`,
-`iranaz visits` (a table), a one-command Typer hello-world (the framework's floor), `python -c pass`
-and `jq` selecting Sanaei from iranaz's own JSON export; then it builds a fact base FACTOR times
-the shipped one and times the first (cold) and later (warm) `who` queries on it, its `timeline`
-and `quotes` tables against `timeline --json` (a large table within 3x its JSON), and the edit loop:
-the query after one record is appended to one file (only the appended text is parsed). It prints each
-median, the ratios the budgets are stated in, each iranaz run's peak memory, and exits 1 if a
-budget is missed.
+`iranaz visits` (a table), a one-line `iranaz sql` query (a table), a one-command Typer hello-world
+(the framework's floor), `python -c pass` and `jq` selecting Sanaei from iranaz's own JSON export;
+then `iranaz resolve` on 10,000 distinct names; then it builds a fact base FACTOR times the shipped
+one and times the first (cold) and later (warm) `who` queries on it, its `timeline` and `quotes`
+tables against `timeline --json` (a large table within 3x its JSON), and the edit loop: the query
+after one record is appended to one file (only the appended text is parsed). It prints each median,
+the ratios the budgets are stated in, each iranaz run's peak memory, and exits 1 if a budget is missed.
 """
 
 from __future__ import annotations
@@ -119,6 +119,36 @@ def integrity_cost(folder: Path) -> str:
     return f"integrity digest of the {len(data) / 2**20:.1f} MiB cache entry (warm path): {', '.join(costs)}"
 
 
+# A one-line question in SQL: the start-up of `sql` is loading the base into memory and one query.
+SQL = "SELECT date, president FROM visits WHERE date >= '2000' ORDER BY date"
+
+
+def resolve_throughput(iranaz: str, work: Path, env: dict[str, str], count: int = 10_000) -> tuple[float, int, int]:
+    """Time `iranaz resolve` on ``count`` distinct names (spellings with two typos each, so no answer is cached);
+    return (median seconds of 3 runs, names, names matched)."""
+    import random
+
+    from iranaz_cli import load_fact_base
+
+    spellings = [n for p in load_fact_base(cache=False).people for n in (p.name, *p.aliases)]
+    rng = random.Random(14)
+    names: set[str] = set()
+    while len(names) < count:
+        name = rng.choice(spellings)
+        for _ in range(2):
+            i = rng.randrange(len(name))
+            name = name[:i] + rng.choice("aeiouhkz ") + name[i + 1 :]
+        names.add(name)
+    path = work / "names.txt"
+    path.write_text("\n".join(sorted(names)) + "\n", encoding="utf-8")
+    times, out = [], b""
+    for _ in range(3):
+        started = time.perf_counter()
+        out = subprocess.run([iranaz, "resolve", str(path)], env=env, capture_output=True, check=True).stdout
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), count, out.count(b'"match":true')
+
+
 def machine() -> str:
     memory = ""
     try:
@@ -156,6 +186,7 @@ def main() -> int:
     commands = {
         "iranaz who Sanaei --json": [iranaz, "who", "Sanaei", "--json"],
         "iranaz visits (table)": [iranaz, "visits"],
+        "iranaz sql (table)": [iranaz, "sql", SQL],
         "typer hello-world": [sys.executable, str(hello)],
         "python -c pass": [sys.executable, "-c", "pass"],
     }
@@ -180,7 +211,12 @@ def main() -> int:
         ("who --json <= 8 x python", results["iranaz who Sanaei --json"][0] <= 8 * bare),
         ("visits table <= 1.8 x typer", results["iranaz visits (table)"][0] <= 1.8 * floor),
         ("visits table <= 11 x python", results["iranaz visits (table)"][0] <= 11 * bare),
+        ("sql table <= 1.8 x typer", results["iranaz sql (table)"][0] <= 1.8 * floor),
     ]
+
+    seconds, names, matched = resolve_throughput(iranaz, work, env)
+    print(f"\nresolve: {names} distinct names in {seconds:.2f}s = {names / seconds:,.0f} names/s ({matched} matched)")
+    checks.append((f"resolve {names} names <= 2 s", seconds <= 2))
 
     if not args.skip_scale:
         sys.path.insert(0, str(Path(__file__).resolve().parent))

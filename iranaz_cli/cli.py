@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from . import __version__, cli_base, cli_edit, cli_query  # noqa: F401  (importing registers their commands)
+from . import __version__, cli_base, cli_edit, cli_query, cli_scripts  # noqa: F401  (importing registers their commands)
 from .cli_common import DataOpt, Format, Kind, SchemaKind, Unit, _load, app
 
 __all__ = ["Format", "Kind", "SchemaKind", "Unit", "app", "main"]

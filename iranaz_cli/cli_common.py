@@ -69,6 +69,8 @@ class SchemaKind(StrEnum):
     sources = "sources"
     offices = "offices"
     coverage = "coverage"
+    resolve = "resolve"
+    show = "show"
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
@@ -95,6 +97,12 @@ AtOpt = Annotated[
 ]
 SvgOpt = Annotated[str | None, typer.Option("--save-svg", metavar="FILE", help="Also save the table as SVG.")]
 HtmlOpt = Annotated[str | None, typer.Option("--save-html", metavar="FILE", help="Also save the table as HTML.")]
+FieldsOpt = Annotated[
+    str | None,
+    typer.Option("--fields", metavar="A,B,...", help="Only these fields, in this order (every format)."),
+]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, metavar="N", help="At most N results.")]
+BomOpt = Annotated[bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark (for spreadsheets).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --save-svg/--save-html file.")]
 PagerOpt = Annotated[
     bool,
@@ -208,6 +216,9 @@ def _load(data: str | None, ctx: typer.Context | None = None) -> Any:
 OUTPUT_OPTIONS = (
     ("fmt", FormatOpt, Format.table),
     ("as_json", JsonOpt, False),
+    ("fields", FieldsOpt, None),
+    ("limit", LimitOpt, None),
+    ("bom", BomOpt, False),
     ("data", DataOpt, None),
     ("save_svg", SvgOpt, None),
     ("save_html", HtmlOpt, None),
@@ -223,7 +234,8 @@ def listing(
 
     The command loads the base, runs the query and prints its rows in the chosen format; `[]` for
     JSON and exit 1 when there are none. ``view`` and ``empty`` may depend on the options; a
-    ``single`` query returns one record, printed in JSON as one object.
+    ``single`` query returns one record, printed in JSON as one object. ``--fields`` accepts the
+    names of the command's JSON Schema (contract.py), named after the query function.
     """
 
     def decorate(query: Callable[..., Any]) -> Callable[..., None]:
@@ -235,21 +247,35 @@ def listing(
 
         def command(ctx: typer.Context, **options: Any) -> None:
             out = {name: options.pop(name) for name, _, _ in OUTPUT_OPTIONS}
+            # (contract.py is imported only for --fields or an empty CSV: ~2 ms of every run otherwise;
+            # one record's fields depend on its kind, and are checked once it is found)
+            fields = None if single or out["fields"] is None else pick_fields(out["fields"], _fields_of(query))
             data = out["data"] if out["data"] is not None else ctx.obj
             base = _load(data)
             fmt = Format.json if out["as_json"] else out["fmt"]
             saves = Saves(out["save_svg"], out["save_html"], out["force"], fmt, lambda: base_files(base, data))
-            if single and fmt is Format.json:
-                from .render import write_json
+            if single:
+                row = query(base, **options)
+                fields = pick_fields(out["fields"], list(row))
+                if fmt is Format.json:
+                    from .render import write_json
 
-                return write_json(query(base, **options))
+                    return write_json({f: row[f] for f in fields} if fields else row)
+                kind = str(row.get("kind", "")).capitalize()
+                return emit(
+                    lambda: [row], view, fmt, "", saves, out["pager"], fields=fields, bom=out["bom"], title=kind
+                )
             emit(
-                (lambda: [query(base, **options)]) if single else (lambda: query(base, **options)),
+                lambda: query(base, **options),
                 view(options) if callable(view) else view,
                 fmt,
                 empty(options) if callable(empty) else empty,
                 saves,
                 out["pager"],
+                fields=fields,
+                limit=out["limit"],
+                bom=out["bom"],
+                header=lambda: _csv_header(query, fields),
             )
 
         command.__name__ = query.__name__
@@ -301,15 +327,53 @@ class Saves:
             write_bytes(path, text.encode("utf-8"), force=self.force, protect=self.protect)
 
 
+def _fields_of(query: Callable[..., Any]) -> list[str]:
+    from .contract import fields_of
+
+    return fields_of(query.__name__)
+
+
+def _csv_header(query: Callable[..., Any], fields: list[str] | None) -> list[str]:
+    from .contract import csv_header, fields_of
+
+    valid = fields_of(query.__name__)
+    return csv_header(query.__name__, fields or valid) if valid else []
+
+
+def pick_fields(text: str | None, valid: list[str]) -> list[str] | None:
+    """Return the fields ``--fields`` names, in its order; an unknown one is a usage error listing the valid ones."""
+    if text is None:
+        return None
+    fields = [f.strip() for f in text.split(",") if f.strip()]
+    unknown = [f for f in fields if f not in valid]
+    if unknown or not fields:
+        from .errors import UsageError
+
+        what = f"unknown field '{visible(unknown[0])}'" if unknown else "no field named"
+        raise UsageError(f"--fields: {what}; valid fields are {', '.join(valid)}")
+    return list(dict.fromkeys(fields))
+
+
 def emit(
     query: Callable[[], list[dict]],
-    view: str | Callable[[list[dict]], Any],
+    view: Any,
     fmt: Format,
     empty: str,
     saves: Saves | None = None,
     pager: bool = True,
+    *,
+    fields: list[str] | None = None,
+    limit: int | None = None,
+    bom: bool = False,
+    header: Callable[[], list[str]] | None = None,
+    title: str | None = None,
 ) -> None:
-    """Run a query and print its rows; print `[]` for JSON and exit 1 when nothing is found."""
+    """Run a query and print its rows (at most ``limit``, only ``fields``); when nothing is found,
+    print `[]` for JSON (the CSV header, given a ``header``) and exit 1."""
+    if bom and fmt is not Format.csv:
+        from .errors import UsageError
+
+        raise UsageError("--bom marks CSV: use it with --format csv")
     try:
         rows = query()
         if not rows:
@@ -319,11 +383,28 @@ def emit(
             from .render import write_json
 
             write_json([])
+        elif fmt is Format.csv and header is not None and (columns := header()):
+            from .render import write_csv
+
+            write_csv([], columns, bom=bom)
         raise
-    _render(rows, view, fmt, saves, pager)
+    if limit is not None:
+        rows = rows[:limit]
+    if fields:
+        rows = [{f: row.get(f) for f in fields} for row in rows]
+    _render(rows, view, fmt, saves, pager, fields, bom, title)
 
 
-def _render(rows: list[dict], view: Any, fmt: Format, saves: Saves | None, pager: bool) -> None:
+def _render(
+    rows: list[dict],
+    view: Any,
+    fmt: Format,
+    saves: Saves | None,
+    pager: bool,
+    fields: list[str] | None = None,
+    bom: bool = False,
+    title: str | None = None,
+) -> None:
     from . import render
 
     if fmt is Format.json:
@@ -331,10 +412,17 @@ def _render(rows: list[dict], view: Any, fmt: Format, saves: Saves | None, pager
     if fmt is Format.jsonl:
         return render.write_jsonl(rows)
     if fmt is Format.csv:
-        return render.write_csv(rows)
+        return render.write_csv(rows, bom=bom)
     from .views import VIEWS, record_view
 
-    spec = VIEWS[view] if view != "record" else record_view(rows[0])
+    if isinstance(view, render.View):
+        spec = view
+    elif view == "record":
+        spec = record_view(rows[0]) if not fields else render.View(title or "Record", [], record=True)
+    else:
+        spec = VIEWS[view]
+    if fields:  # the chosen fields, as columns named by the field
+        spec = render.View(spec.title, [(f, f) for f in fields], record=spec.record)
     if fmt is Format.md:
         return render.write_md(rows, spec)
     from .render_table import make_console, write_table

@@ -40,7 +40,6 @@ def who(
             metavar="NAME...", help="A name, alias or role, as you heard it.", autocompletion=_complete_name
         ),
     ],
-    limit: Annotated[int | None, typer.Option(min=1, metavar="N", help="Show at most this many people.")] = None,
     at: AtOpt = None,
 ) -> list[dict]:
     """Show the people matching a name, best match first, with every record that mentions them.
@@ -56,7 +55,7 @@ def who(
     """
     from . import core
 
-    return core.people(base, " ".join(name), limit, at)
+    return core.people(base, " ".join(name), at=at)
 
 
 @app.command()

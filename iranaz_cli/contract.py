@@ -17,11 +17,11 @@ class Citation(TypedDict):
 
 
 class AttributedNote(TypedDict):
-    """A note the source attributes to someone (people's or the source's ids, and their names)."""
+    """A note the source attributes to someone (the names of people or the source's title, and their ids)."""
 
     text: str
     according_to: list[str]
-    according_to_names: list[str]
+    according_to_ids: list[str]
 
 
 Notes = list[str | AttributedNote]
@@ -77,7 +77,7 @@ class VisitRow(TypedDict):
     place: str | None
     agenda: list[str]
     according_to: list[str]
-    according_to_names: list[str]
+    according_to_ids: list[str]
     notes: Notes
     sources: list[Citation]
 
@@ -114,7 +114,7 @@ class GasRow(TypedDict):
     announced_by_id: str
     announced_in: str
     according_to: list[str]
-    according_to_names: list[str]
+    according_to_ids: list[str]
     status: str
     date: str | None
     year: int | None
@@ -124,7 +124,7 @@ class GasRow(TypedDict):
 
 class CorridorRow(TypedDict):
     id: str
-    kind: Literal["event", "assessment"]
+    kind: Literal["corridor", "assessment"]
     date: str | None
     end: str | None
     year: int | None
@@ -132,9 +132,11 @@ class CorridorRow(TypedDict):
     place: str | None
     actors: list[str]
     participants: list[str]
+    participant_ids: list[str]
     mentioned: list[str]
+    mentioned_ids: list[str]
     according_to: list[str]
-    according_to_names: list[str]
+    according_to_ids: list[str]
     notes: Notes
     sources: list[Citation]
 
@@ -155,13 +157,161 @@ class QuoteRow(TypedDict):
 class SourceRow(TypedDict):
     id: str
     title: str
-    kind: Literal["article", "reference"]
+    source_kind: Literal["article", "reference"]
     publisher: str | None
     published: str | None
     url: str | None
     path: str | None
     sha256: str | None
     records: int
+
+
+class Candidate(TypedDict):
+    id: str
+    name: str
+    score: float
+
+
+class ResolveRow(TypedDict):
+    """One input line of `resolve`, resolved (OpenRefine's reconciliation model)."""
+
+    query: str
+    id: str | None
+    name: str | None
+    score: float | None
+    match: bool
+    candidates: list[Candidate]
+
+
+# --- `show --json`: one record of any kind, every field, with its provenance ---------------------------
+
+
+class QuoteContext(TypedDict):
+    """The sentences around a quote: their offsets and text, and the quote's place in that text."""
+
+    start: int
+    end: int
+    text: str
+    quote_start: int
+    quote_end: int
+
+
+class Provenance(TypedDict):
+    source: str
+    title: str
+    source_kind: Literal["article", "reference"]
+    url: NotRequired[str]
+    quote: NotRequired[str]
+    note: NotRequired[str]
+    occurrence: NotRequired[int]
+    start: NotRequired[int]
+    end: NotRequired[int]
+    line: NotRequired[int]
+    exact: NotRequired[str]
+    prefix: NotRequired[str]
+    suffix: NotRequired[str]
+    context: NotRequired[QuoteContext]
+
+
+class NotFactual(TypedDict):
+    quote: str
+    reason: str
+
+
+class ShownSource(TypedDict):
+    id: str
+    kind: Literal["source"]
+    summary: str
+    title: str
+    source_kind: Literal["article", "reference"]
+    path: str | None
+    sha256: str | None
+    url: str | None
+    publisher: str | None
+    published: str | None
+    not_factual: list[NotFactual]
+    provenance: list[Provenance]
+
+
+class _Shown(TypedDict):
+    id: str
+    summary: str
+    sources: list[Citation]
+    provenance: list[Provenance]
+
+
+class ShownPerson(_Shown):
+    kind: Literal["person"]
+    name: str
+    country: str
+    type: Literal["person", "organization"]
+    aliases: list[str]
+    roles: list[Role]
+    notes: Notes
+
+
+class ShownVisit(_Shown):
+    kind: Literal["visit"]
+    president: str
+    president_id: str
+    date: str
+    year: int | None
+    occasion: str
+    place: str | None
+    agenda: list[str]
+    according_to: list[str]
+    according_to_ids: list[str]
+    notes: Notes
+
+
+class ShownGas(_Shown):
+    kind: Literal["gas"]
+    supplier: str
+    buyer: str
+    transit: list[str]
+    volume_bcm_per_year: float
+    volume_basis: str
+    delivery_point: str
+    announced_by: str
+    announced_by_id: str
+    announced_in: str
+    status: str
+    date: str | None
+    year: int | None
+    according_to: list[str]
+    according_to_ids: list[str]
+    notes: Notes
+
+
+class ShownEvent(_Shown):
+    kind: Literal["event", "assessment", "corridor"]
+    date: str | None
+    end: str | None
+    year: int | None
+    place: str | None
+    actors: list[str]
+    participants: list[str]
+    participant_ids: list[str]
+    mentioned: list[str]
+    mentioned_ids: list[str]
+    according_to: list[str]
+    according_to_ids: list[str]
+    notes: Notes
+
+
+class ShownQuote(_Shown):
+    kind: Literal["quote"]
+    speaker: str
+    speaker_id: str
+    text: str
+    direct: bool
+    context: str
+    date: str | None
+    year: int | None
+    notes: Notes
+
+
+SHOWN = (ShownSource, ShownPerson, ShownVisit, ShownGas, ShownEvent, ShownQuote)
 
 
 class OfficeRow(TypedDict):
@@ -213,13 +363,25 @@ ROWS = {
     "sources": SourceRow,
     "offices": OfficeRow,
     "coverage": CoverageRow,
+    "resolve": ResolveRow,
 }
 
 
 # What the loader enforces, stated in the schema by property name: ids are lowercase slugs, dates
 # are EDTF text, and a citation has exactly one of a quote (an article's) and a note (a reference's).
 # JSON numbers are finite by definition, as the loader requires (it refuses .inf and .nan).
-_ID_PROPERTIES = frozenset({"id", "source", "president_id", "speaker_id", "announced_by_id", "people"})
+_ID_PROPERTIES = frozenset(
+    {
+        "id",
+        "source",
+        "president_id",
+        "speaker_id",
+        "announced_by_id",
+        "participant_ids",
+        "mentioned_ids",
+        "according_to_ids",
+    }
+)
 
 
 def _constrain(schema: dict) -> dict:
@@ -249,12 +411,35 @@ def _constrain(schema: dict) -> dict:
     return schema
 
 
+def fields_of(command: str) -> list[str]:
+    """Return the fields of a listing command's rows, in order: what `--fields` accepts (none for a
+    command whose rows are not described here yet)."""
+    return list(ROWS[command].__annotations__) if command in ROWS else []
+
+
+def csv_header(command: str, fields: list[str]) -> list[str]:
+    """Return the CSV columns of these fields of a command: an object field as one column per key."""
+    from typing import get_type_hints, is_typeddict
+
+    hints = get_type_hints(ROWS[command])
+    return [
+        column
+        for f in fields
+        for column in ([f"{f}_{k}" for k in hints[f].__annotations__] if is_typeddict(hints[f]) else [f])
+    ]
+
+
 def json_schema(command: str) -> dict:
-    """Return the JSON Schema (2020-12) of a listing command's JSON output: an array of rows."""
+    """Return the JSON Schema (2020-12) of a command's JSON output: an array of rows (`show`: one
+    record, of one of the kinds)."""
     import msgspec
 
-    rows: Any = list[ROWS[command]]  # type: ignore[valid-type]  # a type chosen at run time
-    schema = _constrain(msgspec.json.schema(rows))
+    if command == "show":
+        kinds, defs = msgspec.json.schema_components(SHOWN, ref_template="#/$defs/{name}")
+        schema = _constrain({"oneOf": list(kinds), "$defs": defs})
+    else:
+        rows: Any = list[ROWS[command]]  # type: ignore[valid-type]  # a type chosen at run time
+        schema = _constrain(msgspec.json.schema(rows))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"iranaz {command} --json"
     return schema

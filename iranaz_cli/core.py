@@ -6,13 +6,30 @@ Dated results are sorted oldest first, undated last, each kind in file order.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from .errors import NotFound, UsageError
-from .model import HOST_OFFICE, Event, FactBase, Gas, Note, Person, Quote, Role, Source, Visit, mentions_index
+from .model import (
+    HOST_OFFICE,
+    KINDS,
+    PERSON_REFERENCES,
+    Citation,
+    Event,
+    FactBase,
+    Gas,
+    Note,
+    Person,
+    Quote,
+    Role,
+    Source,
+    Visit,
+    mentions_index,
+)
 from .text import fold_quote
 
 if TYPE_CHECKING:
@@ -59,6 +76,18 @@ def _builtins(value: Any) -> Any:
     return msgspec.to_builtins(value)
 
 
+def _full(value: Any) -> Any:
+    """Return a value as plain data with every field, defaults included (a role's null ``end``); a
+    citation keeps only the one of quote and note it has."""
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, list):
+        return [_full(v) for v in value]
+    if isinstance(value, msgspec.Struct) and not isinstance(value, Citation):
+        return {f: _full(getattr(value, f)) for f in value.__struct_fields__}
+    return _builtins(value)
+
+
 class _Lookup:
     """People by id, built once per query."""
 
@@ -78,13 +107,64 @@ class _Lookup:
         return f"according to {' and '.join(self.attributed(ids))}: {text}" if ids else text
 
     def notes(self, notes: list[str | Note]) -> list[str | dict]:
-        """Return notes as JSON gives them: text, or an attributed note with its names."""
+        """Return notes as JSON gives them: text, or an attributed note with its names and ids."""
         return [
             n
             if isinstance(n, str)
-            else {"text": n.text, "according_to": n.according_to, "according_to_names": self.attributed(n.according_to)}
+            else {"text": n.text, "according_to": self.attributed(n.according_to), "according_to_ids": n.according_to}
             for n in notes
         ]
+
+
+# --- one meaning per field -------------------------------------------------------------------------
+# A reference to people is two fields everywhere (lists, show, CSV, SQLite): ``X`` holds the name(s)
+# and ``X_id`` (or ``X_ids``) the id(s): president/president_id, participants/participant_ids,
+# according_to/according_to_ids. A source's own kind (article, reference) is ``source_kind``: ``kind``
+# is always the kind of record (visit, event, assessment, ..., source).
+
+
+def id_field(field: str, many: bool) -> str:
+    """Return the name of the field that holds a reference's id(s): president_id, participant_ids."""
+    return f"{field.removesuffix('s')}_ids" if many else f"{field}_id"
+
+
+@functools.cache
+def record_columns(kind: str) -> list[tuple[str, str, str]]:
+    """Return a kind's output fields as (name, model field, how): how is value, notes, id(s) or name(s)."""
+    references = PERSON_REFERENCES.get(kind, {})
+    struct = KINDS[kind]
+    columns: list[tuple[str, str, str]] = []
+    for name in struct.__struct_fields__:
+        if name in references:
+            # (the annotation's text, not msgspec.structs.fields: that evaluates every annotation, ~0.4 ms)
+            many = str(struct.__annotations__[name]).startswith("list")
+            columns.append((name, name, "names" if many else "name"))
+            columns.append((id_field(name, many), name, "ids" if many else "id"))
+        elif kind == "sources" and name == "kind":
+            columns.append(("source_kind", name, "value"))
+        elif name == "kind":  # an event's kind (event, assessment) is the record's kind (kind_of)
+            continue
+        else:
+            columns.append((name, name, "notes" if name == "notes" else "value"))
+    return columns
+
+
+def record_fields(kind: str, record: Any, lookup: _Lookup) -> dict:
+    """Return every field of a record (defaults included), references to people as name and id fields."""
+    out: dict[str, Any] = {}
+    for name, field, how in record_columns(kind):
+        value = getattr(record, field)
+        if how == "name":
+            out[name] = lookup.name(value)
+        elif how == "names":
+            out[name] = lookup.attributed(value)  # (according_to may name a source: its title)
+        elif how == "ids":
+            out[name] = list(value)
+        elif how == "notes":
+            out[name] = lookup.notes(value)
+        else:
+            out[name] = _full(value)
+    return out
 
 
 def _in_years(year: int | None, since: int | None, until: int | None) -> bool:
@@ -117,6 +197,33 @@ def resolve_person(base: FactBase, query: str) -> list[str]:
     if not matches:
         raise NotFound(_no_match(query, near))
     return [p.id for p, _ in matches]
+
+
+def resolve(base: FactBase, queries: Iterable[str]) -> list[dict]:
+    """Resolve each name to a person, in order, as OpenRefine's reconciliation API does: the best
+    candidate's ``id``, ``name`` and ``score`` (null below the cut-off), ``match`` true only when it
+    is unambiguous (clearly ahead of the next), and up to five ``candidates``."""
+    from . import names
+
+    index = base.name_index or names.build_index(base.people)
+    done: dict[str, dict] = {}
+    rows = []
+    for query in queries:
+        key = query.strip()
+        if key not in done:
+            found = names.candidates(index, key) if key else []
+            scored = [(base.people[i], round(s, 1)) for i, s in found]
+            best = scored[0] if scored and scored[0][1] >= names.CUTOFF else None
+            clear = best is not None and (len(scored) == 1 or best[1] - scored[1][1] >= names.TIE)
+            done[key] = {
+                "id": best[0].id if best else None,
+                "name": best[0].name if best else None,
+                "score": best[1] if best else None,
+                "match": clear,
+                "candidates": [{"id": p.id, "name": p.name, "score": s} for p, s in scored],
+            }
+        rows.append({"query": query, **done[key]})
+    return rows
 
 
 def _no_match(query: str, near: list[Person]) -> str:
@@ -347,8 +454,8 @@ def visits(
             "occasion": v.occasion,
             "place": v.place,
             "agenda": v.agenda,
-            "according_to": v.according_to,
-            "according_to_names": lookup.attributed(v.according_to),
+            "according_to": lookup.attributed(v.according_to),
+            "according_to_ids": v.according_to,
             "notes": lookup.notes(v.notes),
             "sources": _builtins(v.sources),
         }
@@ -459,8 +566,8 @@ def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
             "announced_by": lookup.name(g.announced_by),
             "announced_by_id": g.announced_by,
             "announced_in": g.announced_in,
-            "according_to": g.according_to,
-            "according_to_names": lookup.attributed(g.according_to),
+            "according_to": lookup.attributed(g.according_to),
+            "according_to_ids": g.according_to,
             "status": g.status,
             "date": g.date,
             "year": year_of(g.date),
@@ -479,17 +586,19 @@ def corridor(base: FactBase) -> list[dict]:
     rows = [
         {
             "id": e.id,
-            "kind": e.kind,
+            "kind": kind_of("corridor", e),
             "date": e.date,
             "end": e.end,
             "year": year_of(e.date),
             "summary": lookup.according(e.according_to, e.summary),
             "place": e.place,
             "actors": e.actors,
-            "participants": e.participants,
-            "mentioned": e.mentioned,
-            "according_to": e.according_to,
-            "according_to_names": lookup.attributed(e.according_to),
+            "participants": [lookup.name(i) for i in e.participants],
+            "participant_ids": e.participants,
+            "mentioned": [lookup.name(i) for i in e.mentioned],
+            "mentioned_ids": e.mentioned,
+            "according_to": lookup.attributed(e.according_to),
+            "according_to_ids": e.according_to,
             "notes": lookup.notes(e.notes),
             "sources": _builtins(e.sources),
         }
@@ -541,12 +650,6 @@ def _term_rows(base: FactBase) -> list[dict]:
     ]
 
 
-def _search_key(text: str) -> str:
-    from .names import plain
-
-    return plain(fold_quote(text))
-
-
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
@@ -558,17 +661,41 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(v)
 
 
+_WORDS_ONLY = re.compile(r"[\w\s'’\u00ad\u200b-\u200d-]+")
+
+
+def _searched_text(kind: str, record: Any, lookup: _Lookup) -> list[str]:
+    """Return the texts search looks in: a record's own fields, and the quotes and notes of its citations
+    (not the ids of the sources it cites, which every record of an article shares)."""
+    fields = record_fields(kind, record, lookup)
+    for name, _, how in record_columns(kind):
+        if how in ("id", "ids"):  # the names are searched; the ids may be a source's (according_to)
+            del fields[name]
+    if "notes" in fields:  # an attributed note: its text and names
+        fields["notes"] = [n if isinstance(n, str) else [n["text"], n["according_to"]] for n in fields["notes"]]
+    cited = fields.pop("sources", [])
+    return [*_strings(fields), *(c.get("quote") or c.get("note") or "" for c in cited)]
+
+
 def search(base: FactBase, text: str) -> list[dict]:
-    """Return every record any of whose fields contains ``text`` (literal, case and accents folded)."""
-    needle = _search_key(text)
-    if not needle:
+    """Return every record containing ``text``: literally (case, accents and quotes folded), or with
+    spelling folded as names are (Rajaei finds Rajaee) and spaces and hyphens ignored."""
+    from .names import fold, plain, strip_titles
+
+    literal = plain(fold_quote(text))
+    if not literal:
         raise UsageError("the search text is empty")
+    # Words (with spaces, hyphens, apostrophes) are also matched with spelling folded; text with other
+    # punctuation, such as "(COP29)", only literally.
+    spelled = strip_titles(fold(text)).replace(" ", "") if _WORDS_ONLY.fullmatch(text) else ""
     lookup = _Lookup(base)
-    rows = [
-        _brief(kind, record, lookup)
-        for kind, record in _records(base)
-        if any(needle in _search_key(s) for s in _strings(_builtins(record)))
-    ]
+    rows = []
+    for kind, record in _records(base):
+        texts = _searched_text(kind, record, lookup)
+        if literal in plain(fold_quote("\n".join(texts))) or (
+            spelled and spelled in "|".join(fold(t).replace(" ", "") for t in texts)
+        ):
+            rows.append(_brief(kind, record, lookup))
     rows.sort(key=lambda r: _chronological(r["date"]))
     return rows
 
@@ -598,30 +725,40 @@ def quotes(base: FactBase, speaker: str | None = None) -> list[dict]:
 
 
 def record(base: FactBase, record_id: str) -> dict:
-    """Return one record by id, with every field, its kind and its full provenance."""
+    """Return one record by id (case ignored), with every field, its kind and its full provenance."""
+    kind, rec = _find_record(base, record_id)
     lookup = _Lookup(base)
     titles = {s.id: s for s in base.sources}
+    out = {"id": rec.id, "kind": kind_of(kind, rec), "summary": summary(kind, rec, lookup)}
+    out.update(record_fields(kind, rec, lookup))
+    out["summary"] = summary(kind, rec, lookup)  # (an event's own summary, attributed)
+    if hasattr(rec, "date"):
+        out["year"] = year_of(rec.date)
+    anchors = base.anchors.get(rec.id, [])
+    out["provenance"] = [
+        _provenance(base, titles[c.source], c, anchors[i] if i < len(anchors) else None)
+        for i, c in enumerate(getattr(rec, "sources", []))
+    ] + [  # the citations of a person's terms of office, which are not anchored
+        _provenance(base, titles[c.source], c, None) for role in getattr(rec, "roles", []) for c in role.sources
+    ]
+    return out
+
+
+def _find_record(base: FactBase, record_id: str) -> tuple[str, Any]:
+    folded = record_id.casefold()
+    same_but_case = None
     for kind, rec in _records(base):
         if rec.id == record_id:
-            out = {"id": rec.id, "kind": kind_of(kind, rec), "summary": summary(kind, rec, lookup)}
-            out.update(_builtins(rec))
-            out["summary"] = summary(kind, rec, lookup)  # (an event's own summary, attributed)
-            if hasattr(rec, "according_to"):
-                out["according_to"] = rec.according_to
-                out["according_to_names"] = lookup.attributed(rec.according_to)
-            if hasattr(rec, "notes"):
-                out["notes"] = lookup.notes(rec.notes)
-            if hasattr(rec, "date"):
-                out["year"] = year_of(rec.date)
-            anchors = base.anchors.get(rec.id, [])
-            out["provenance"] = [
-                _provenance(base, titles[c.source], c, anchors[i] if i < len(anchors) else None)
-                for i, c in enumerate(getattr(rec, "sources", []))
-            ] + [  # the citations of a person's terms of office, which are not anchored
-                _provenance(base, titles[c.source], c, None) for role in getattr(rec, "roles", []) for c in role.sources
-            ]
-            return out
-    raise NotFound(f"no record has the id '{record_id}' (try: iranaz search TEXT)")
+            return kind, rec
+        if same_but_case is None and rec.id.casefold() == folded:
+            same_but_case = kind, rec
+    if same_but_case:
+        return same_but_case
+    import difflib
+
+    close = difflib.get_close_matches(folded, [i.casefold() for i in record_ids(base)], n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}?" if close else "try: iranaz search TEXT"
+    raise NotFound(f"no record has the id '{record_id}'; {hint}")
 
 
 def _citations(record: Any) -> list[Any]:
@@ -678,7 +815,7 @@ def sources(base: FactBase) -> list[dict]:
         {
             "id": s.id,
             "title": s.title,
-            "kind": s.kind,
+            "source_kind": s.kind,
             "publisher": s.publisher,
             "published": s.published,
             "url": s.url,

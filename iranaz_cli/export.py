@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,19 +9,10 @@ from typing import Any
 
 import msgspec
 
-from .core import KIND, _Lookup, kind_of, summary
-from .errors import IoError
-from .model import KINDS, PERSON_REFERENCES, FactBase
-from .safewrite import write_bytes
+from .core import KIND, _Lookup, kind_of, record_columns, record_fields, summary
+from .errors import IoError, UsageError
+from .model import KINDS, FactBase
 from .text import visible
-
-# Columns that name one person become foreign keys to people(id): the single-valued reference
-# fields of the model's table; the lists (participants, mentioned, according_to) are stored, like
-# every list, as JSON arrays.
-_PERSON_COLUMNS = {
-    kind: {f.name for f in msgspec.structs.fields(KINDS[kind]) if f.name in fields and f.type is str}
-    for kind, fields in PERSON_REFERENCES.items()
-}
 
 
 def _column_type(values: list[Any]) -> str:
@@ -36,12 +26,14 @@ def _column_type(values: list[Any]) -> str:
 
 def _sql_value(value: Any) -> Any:
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
+        return msgspec.json.encode(value).decode()  # JSON text, as json.dumps(ensure_ascii=False) writes it
     return value
 
 
 def export_sqlite(base: FactBase, path: str, force: bool = False, protect: Iterable[Path] = ()) -> dict[str, int]:
     """Write the base to a new SQLite file (atomically, through safewrite); return each table's rows."""
+    from .safewrite import write_bytes  # (not for `sql`, which writes nothing: ~3 ms)
+
     counts: dict[str, int] = {}
     try:
         write_bytes(path, lambda tmp: counts.update(_write(base, tmp)), force=force, protect=protect)
@@ -60,48 +52,138 @@ def _write(base: FactBase, path: Path) -> dict[str, int]:
 
 
 def _fill(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
+    with db:
+        return build(db, base)
+
+
+def build(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
+    """Create the base's tables in ``db`` (a file or ``:memory:``) and fill them; return each table's rows.
+
+    One table per kind with the fields every command shows (a reference to a person as ``X_id``, a
+    foreign key, and ``X``, the name), ``records`` of every id and ``citations``. `export --sqlite`
+    and `sql` both build their database here.
+    """
     lookup = _Lookup(base)
     counts: dict[str, int] = {}
-    with db:
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, date TEXT, summary TEXT NOT NULL)")
-        for file, record_type in KINDS.items():  # people before the tables that refer to them
-            records = getattr(base, file)
-            rows = [msgspec.to_builtins(r) for r in records]
-            names = [f.name for f in msgspec.structs.fields(record_type) if f.name not in ("id", "sources")]
-            columns = ["id TEXT PRIMARY KEY REFERENCES records(id)"]
-            for name in names:
-                column = f'"{name}" {_column_type([r.get(name) for r in rows])}'
-                if name in _PERSON_COLUMNS.get(file, ()):
-                    column += " REFERENCES people(id)"
-                columns.append(column)
-            db.execute(f'CREATE TABLE "{file}" ({", ".join(columns)})')
-            for record, row in zip(records, rows, strict=True):
-                db.execute(
-                    "INSERT INTO records VALUES (?, ?, ?, ?)",
-                    (record.id, kind_of(file, record), getattr(record, "date", None), summary(file, record, lookup)),
-                )
-                db.execute(
-                    f'INSERT INTO "{file}" VALUES ({", ".join("?" * (len(names) + 1))})',
-                    [record.id, *(_sql_value(row.get(n)) for n in names)],
-                )
-            counts[file] = len(records)
-        # Each quote's anchor in its article (W3C Web Annotation: TextPositionSelector start/end,
-        # TextQuoteSelector prefix/suffix), and the line it starts on.
-        db.execute(
-            "CREATE TABLE citations (record_id TEXT NOT NULL REFERENCES records(id),"
-            " source_id TEXT NOT NULL REFERENCES sources(id), quote TEXT, note TEXT, occurrence INTEGER,"
-            ' start INTEGER, "end" INTEGER, line INTEGER, prefix TEXT, suffix TEXT)'
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, date TEXT, summary TEXT NOT NULL)")
+    for file in KINDS:  # people before the tables that refer to them
+        records = getattr(base, file)
+        rows = [record_fields(file, r, lookup) for r in records]
+        names = [(name, how) for name, _, how in record_columns(file) if name not in ("id", "sources")]
+        columns = ["id TEXT PRIMARY KEY REFERENCES records(id)"]
+        for name, how in names:
+            column = f'"{name}" {_column_type([r[name] for r in rows])}'
+            if how == "id":  # one person: a key; lists (participant_ids, ...) are JSON arrays, like every list
+                column += " REFERENCES people(id)"
+            columns.append(column)
+        db.execute(f'CREATE TABLE "{file}" ({", ".join(columns)})')
+        db.executemany(
+            "INSERT INTO records VALUES (?, ?, ?, ?)",
+            [(r.id, kind_of(file, r), getattr(r, "date", None), summary(file, r, lookup)) for r in records],
         )
-        cited = []
-        for file in KIND:
-            for record in getattr(base, file):
-                anchors = base.anchors.get(record.id, [])
-                for i, c in enumerate(getattr(record, "sources", [])):
-                    a = anchors[i] if i < len(anchors) else None
-                    where = (a.start, a.end, a.line, a.prefix, a.suffix) if a else (None,) * 5
-                    cited.append((record.id, c.source, c.quote, c.note, c.occurrence, *where))
-        db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cited)
-        counts["citations"] = len(cited)
-        counts["records"] = sum(counts[f] for f in KIND)
+        db.executemany(
+            f'INSERT INTO "{file}" VALUES ({", ".join("?" * (len(names) + 1))})',
+            [[row["id"], *(_sql_value(row[n]) for n, _ in names)] for row in rows],
+        )
+        counts[file] = len(records)
+    # Each quote's anchor in its article (W3C Web Annotation: TextPositionSelector start/end,
+    # TextQuoteSelector prefix/suffix), and the line it starts on.
+    db.execute(
+        "CREATE TABLE citations (record_id TEXT NOT NULL REFERENCES records(id),"
+        " source_id TEXT NOT NULL REFERENCES sources(id), quote TEXT, note TEXT, occurrence INTEGER,"
+        ' start INTEGER, "end" INTEGER, line INTEGER, prefix TEXT, suffix TEXT)'
+    )
+    cited = []
+    for file in KIND:
+        for record in getattr(base, file):
+            anchors = base.anchors.get(record.id, [])
+            for i, c in enumerate(getattr(record, "sources", [])):
+                a = anchors[i] if i < len(anchors) else None
+                where = (a.start, a.end, a.line, a.prefix, a.suffix) if a else (None,) * 5
+                cited.append((record.id, c.source, c.quote, c.note, c.occurrence, *where))
+    db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cited)
+    counts["citations"] = len(cited)
+    counts["records"] = sum(counts[f] for f in KIND)
     return counts
+
+
+# --- `iranaz sql`: read-only questions over the same schema, in memory ------------------------------------
+
+# What a query may do: read tables, call functions, recurse (WITH RECURSIVE). Everything else (writes,
+# ATTACH, PRAGMA, schema changes) is refused by the authorizer, and query_only refuses writes besides.
+_ALLOWED = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE})
+
+
+def _authorize(action: int, *_: Any) -> int:
+    return sqlite3.SQLITE_OK if action in _ALLOWED else sqlite3.SQLITE_DENY
+
+
+# A query still running after this many seconds is stopped (WITH RECURSIVE can loop for ever).
+SQL_TIME_LIMIT = 10.0
+
+
+def memory_db(base: FactBase) -> sqlite3.Connection:
+    """Return the base as a read-only in-memory SQLite database with the schema of `export --sqlite`."""
+    import time
+
+    db = sqlite3.connect(":memory:")
+    with db:
+        build(db, base)
+    db.execute("PRAGMA query_only = ON")
+    db.set_authorizer(_authorize)
+    deadline = time.monotonic() + SQL_TIME_LIMIT
+    db.set_progress_handler(lambda: time.monotonic() > deadline, 100_000)
+    return db
+
+
+def run_sql(base: FactBase, query: str) -> tuple[list[str], list[dict]]:
+    """Run one read-only SQL statement over the base; return its column names and its rows."""
+    db = memory_db(base)
+    try:
+        if not sqlite3.complete_statement(query.rstrip().rstrip(";") + ";"):
+            raise UsageError("sql: the statement is incomplete")
+        cursor = db.execute(query)
+        if cursor.description is None:
+            raise UsageError("sql: only SELECT statements are allowed")
+        columns = _unique([d[0] for d in cursor.description])
+        return columns, [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    except sqlite3.Error as e:
+        raise UsageError(f"sql: {_reason(e)}") from None
+    finally:
+        db.close()
+
+
+def _reason(error: sqlite3.Error) -> str:
+    from .text import visible
+
+    text = visible(str(error))  # it may quote the query, control characters and all
+    if text in ("not authorized", "authorization denied") or "readonly database" in text:
+        return "only SELECT statements are allowed (the database is read-only)"
+    if text == "interrupted":
+        return f"the query ran longer than {SQL_TIME_LIMIT:g} s and was stopped"
+    if "one statement at a time" in text:
+        return "one statement at a time"
+    return text
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Return column names made unique (a second `id` becomes `id_2`), so no value is lost in a row."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return out
+
+
+def sql_tables(base: FactBase) -> list[dict]:
+    """Return each table of the `sql` database with its columns, in the order they were created."""
+    db = sqlite3.connect(":memory:")
+    try:
+        with db:
+            build(db, base)
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
+        return [{"table": t, "columns": [c[1] for c in db.execute(f'PRAGMA table_info("{t}")')]} for t in tables]
+    finally:
+        db.close()

@@ -40,7 +40,7 @@ class View:
 
 
 def _dict_note(value: dict) -> str:
-    names = " and ".join(value.get("according_to_names") or value.get("according_to") or [])
+    names = " and ".join(value.get("according_to") or [])  # (the names; according_to_ids holds the ids)
     return cell(f"according to {names}: {value['text']}")
 
 
@@ -92,11 +92,20 @@ def write_json(data: Any, out: IO[str] | None = None) -> None:
     _write_bytes(json_visible(_encoded_json(data)) + b"\n", out)
 
 
+# Characters that JSON leaves raw but line splitters (Python's str.splitlines, some JSON Lines
+# readers) take as line ends: escaped in JSON Lines, so that one record stays one line (NEL, a C1
+# control, json_visible escapes already).
+_LINE_ENDS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+
+
 def write_jsonl(rows: list[dict], out: IO[str] | None = None) -> None:
     """Write one compact JSON object per line."""
     import msgspec
 
-    _write_bytes(json_visible(b"".join(msgspec.json.encode(r) + b"\n" for r in rows)), out)
+    data = json_visible(b"".join(msgspec.json.encode(r) + b"\n" for r in rows))
+    for raw, escaped in _LINE_ENDS:
+        data = data.replace(raw, escaped)
+    _write_bytes(data, out)
 
 
 def _write_bytes(data: bytes, out: IO[str] | None) -> None:
@@ -118,16 +127,38 @@ def flat_columns(rows: list[dict]) -> list[str]:
     return list(seen)
 
 
-def write_csv(rows: list[dict], out: IO[str] | None = None) -> None:
-    """Write a header row of every field, then one row per record; lists joined with '; '."""
+def flat_row(row: dict) -> dict:
+    """Return a row with each object field spread into one column per key: volume -> volume_value, volume_unit."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}_{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
+
+
+def csv_cell(value: Any) -> str:
+    """Return one CSV cell: booleans as true/false, as JSON writes them; the rest as tables show them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return cell(value)
+
+
+def write_csv(rows: list[dict], header: list[str] | None = None, out: IO[str] | None = None, bom: bool = False) -> None:
+    """Write a header row of every field, then one row per record; lists joined with '; ', an object
+    (a volume) as one column per key. With no rows, ``header`` names the fields."""
     import csv
 
     out = out or sys.stdout
-    columns = flat_columns(rows)
+    flat = [flat_row(r) for r in rows]
+    columns = flat_columns(flat) if flat else list(header or [])
+    if bom:
+        out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([cell(row.get(c)) for c in columns])
+    writer.writerow([cell(c) for c in columns])  # (`sql` columns are named by the query: shown, not obeyed)
+    for row in flat:
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
 
 
 # What Markdown or HTML would interpret in a table cell: backslash-escaped, or an HTML entity.

@@ -156,7 +156,7 @@ VIEWS: dict[str, View] = {
             ("Volume", "volume"),
             ("Delivery point", "delivery_point"),
             ("Announced by", lambda r: f"{r['announced_by']}, in {r['announced_in']}"),
-            ("According to", lambda r: " and ".join(r["according_to_names"])),
+            ("According to", lambda r: " and ".join(r["according_to"])),
             ("Status", "status"),
             ("Notes", lambda r: _lines(r["notes"])),
             ("ID", "id"),
@@ -171,9 +171,13 @@ VIEWS: dict[str, View] = {
         "Quotes and reported statements",
         [("Date", _date), ("Speaker", "speaker"), ("Words — context [id]", _quote)],
     ),
+    "resolve": View(
+        "Names resolved",
+        [("Query", "query"), ("Name", "name"), ("Score", "score"), ("Match", "match"), ("ID", "id")],
+    ),
     "sources": View(
         "Sources",
-        [("Kind", "kind"), ("Records", "records"), ("Title [id] and URL", _title_url)],
+        [("Kind", "source_kind"), ("Records", "records"), ("Title [id] and URL", _title_url)],
     ),
     "coverage": View(
         "Coverage",

@@ -42,7 +42,7 @@ def cli():
 
     runner = CliRunner()
 
-    def invoke(*args: str, env: dict[str, str] | None = None):
-        return runner.invoke(app, list(args), env=env, prog_name="iranaz")
+    def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None):
+        return runner.invoke(app, list(args), env=env, prog_name="iranaz", input=input)
 
     return invoke

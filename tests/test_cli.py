@@ -24,7 +24,7 @@ LISTINGS = {
     ("offices",): "heydar-aliyev",
 }
 COMMANDS = ["visits", "who", "gas", "corridor", "timeline", "search", "quotes", "show", "sources", "validate",
-            "schema", "export", "coverage", "offices", "init", "locate", "add", "new"]  # fmt: skip
+            "schema", "export", "coverage", "offices", "sql", "resolve", "init", "locate", "add", "new"]  # fmt: skip
 
 
 @pytest.mark.parametrize("args", LISTINGS, ids=" ".join)
@@ -117,7 +117,11 @@ def test_timeline_kind_filter(cli):
 
 def test_show_prints_one_object_with_provenance(cli):
     record = json.loads(cli("show", "sanaei-new-beginning", "--json").stdout)
-    assert record["speaker"] == "sanaei" and record["provenance"][0]["title"].startswith("Iran’s President")
+    assert (
+        record["speaker_id"] == "sanaei"
+        and record["speaker"] == "Mehdi Sanaei"
+        and record["provenance"][0]["title"].startswith("Iran’s President")
+    )
     table = cli("show", "sanaei-new-beginning").stdout
     assert "Sanaei described the trip as" in table
 
@@ -249,4 +253,4 @@ def test_the_cli_choices_are_the_core_s():
     # The CLI declares its choices itself so that --help need not import the core; they must agree.
     assert [u.value for u in Unit] == list(core.UNITS)
     assert [k.value for k in Kind] == list(core.TIMELINE_KINDS)
-    assert [k.value for k in SchemaKind] == list(ROWS)
+    assert [k.value for k in SchemaKind] == [*ROWS, "show"]

@@ -154,7 +154,7 @@ COVERAGE = {
         and core.visits(b, "Pezeshkian")[0]["occasion"] == "Official visit"
     ),
     "welcomed by Aliyev at the Zagulba Palace": lambda b: (
-        "aliyev" in _event(b, "zagulba-welcome-2025")["participants"]
+        "aliyev" in _event(b, "zagulba-welcome-2025")["participant_ids"]
         and "Zagulba Palace" in _event(b, "zagulba-welcome-2025")["place"]
     ),
     "talks began right after the welcoming ceremony": lambda b: (
@@ -165,8 +165,8 @@ COVERAGE = {
         for q in core.quotes(b, "Pezeshkian")
     ),
     "conveyed Khamenei's greetings to Aliyev": lambda b: (
-        "aliyev" in _event(b, "khamenei-greetings-to-aliyev-2025")["participants"]
-        and "khamenei" in _event(b, "khamenei-greetings-to-aliyev-2025")["mentioned"]
+        "aliyev" in _event(b, "khamenei-greetings-to-aliyev-2025")["participant_ids"]
+        and "khamenei" in _event(b, "khamenei-greetings-to-aliyev-2025")["mentioned_ids"]
     ),
     "first trip in nearly six years": lambda b: (
         "pezeshkian-2025" in {r["id"] for r in core.search(b, "nearly six years")}
@@ -200,7 +200,8 @@ COVERAGE = {
         and not any(v["president_id"] == "raisi" for v in core.visits(b))
     ),
     "COP29 in Baku, Iran represented by Ansari": lambda b: (
-        "ansari" in _event(b, "cop29-baku-2024")["participants"] and _event(b, "cop29-baku-2024")["end"] == "2024-11-24"
+        "ansari" in _event(b, "cop29-baku-2024")["participant_ids"]
+        and _event(b, "cop29-baku-2024")["end"] == "2024-11-24"
     ),
     "past energy cooperation": lambda b: (
         "iran-azerbaijan-energy-cooperation" in {r["id"] for r in core.search(b, "energy sector")}

@@ -64,9 +64,54 @@ QUERIES = {
     "Khatamu": "khatami",
     "Pezeshkan": "pezeshkian",
     "Rouhanj": "rouhani",
+    # honorifics and titles that are not part of a name (issue 14)
+    "Seyed Ebrahim Raisi": "raisi",
+    "Seyyed Ali Khamenei": "khamenei",
+    "Sayyid Ali Khamenei": "khamenei",
+    "Hojatoleslam Hassan Rouhani": "rouhani",
+    "Ayatollah Khamenei": "khamenei",
+    "Dr Pezeshkian": "pezeshkian",
+    "Dr. Masoud Pezeshkian": "pezeshkian",
+    "Mr Baghaei": "baghaei",
+    "Mrs Ansari": "ansari",
+    "Ms Shina Ansari": "ansari",
+    "President Pezeshkian": "pezeshkian",
+    "President Aliyev": "aliyev",
+    "Sheikh Hassan Rouhani": "rouhani",
+    "Haj Mohsen Paknejad": "paknejad",
+    "Agha Mohammad Khatami": "khatami",
+    # extra given names of a known person
+    "Ali Akbar Hashemi Rafsanjani": "rafsanjani",
+    "Mohammad Hassan Rouhani": "rouhani",
+    # compound names joined or split by a space, hyphen or ZWNJ, Latin and Persian script
+    "Ahmadi Nejad": "ahmadinejad",
+    "Ahmadi-Nejad": "ahmadinejad",
+    "Ahmadi\u200cnejad": "ahmadinejad",
+    "احمدی نژاد": "ahmadinejad",
+    "احمدی-نژاد": "ahmadinejad",
+    "Pak Nejad": "paknejad",
+    "Pak-Nejad": "paknejad",
+    "پاک نژاد": "paknejad",
+    # invisible format characters (zero-width space, soft hyphen, direction marks, byte-order mark)
+    "Pezesh\u200bkian": "pezeshkian",
+    "Ahma\u00addinejad": "ahmadinejad",
+    "\u200fRouhani\u200e": "rouhani",
+    "\ufeffKhatami": "khatami",
+    "Ali\u2060yev": "aliyev",
+    # more of our own: titles in Persian, titles with spelling variants, several at once
+    "دکتر پزشکیان": "pezeshkian",
+    "سید ابراهیم رئیسی": "raisi",
+    "Seyed Mohammad Khatami": "khatami",
+    "Ayatullah Sayed Ali Khamenei": "khamenei",
+    "Hojjatoleslam Rowhani": "rouhani",
+    "Dr Mahmoud Ahmadi-Nezhad": "ahmadinejad",
+    "Mr. Ilham Aliyev": "aliyev",
+    "President Ilham Əliyev": "aliyev",
+    "Ebrahim Raeisi": "raisi",
 }
 
-NOBODY = ["banana", "Putin", "Erdogan", "Tehran", "xyzzy", "Nakhchivan", "president of france", "Astara", "zzz"]
+NOBODY = ["banana", "Putin", "Erdogan", "Tehran", "xyzzy", "Nakhchivan", "president of france", "Astara", "zzz",
+          "President Putin", "Dr Who", "Mr", "Seyed", "Hassan Ahmadinejad", "\u200b"]  # fmt: skip
 
 
 @pytest.mark.parametrize("query", QUERIES)

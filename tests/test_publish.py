@@ -23,6 +23,7 @@ SCHEMA_COMMANDS = {
     "search": ("search", "Baku"),
     "quotes": ("quotes",),
     "sources": ("sources",),
+    "coverage": ("coverage",),
     "offices": ("offices",),
 }
 
@@ -37,6 +38,25 @@ def test_real_json_output_validates_against_its_schema(cli, command):
         jsonschema.validate([{k: v for k, v in output[0].items() if k != "id"}], schema)
 
 
+def test_resolve_output_validates_against_its_schema(cli):
+    schema = json.loads(cli("schema", "resolve").stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    output = json.loads(cli("resolve", "--json", input="Rowhani\n\nbanana\npresident of iran\n").stdout)
+    jsonschema.validate(output, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_every_record_shown_validates_against_the_show_schema(cli, base):
+    from iranaz_cli import core
+
+    schema = json.loads(cli("schema", "show").stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for record_id in core.record_ids(base):
+        shown = json.loads(cli("show", record_id, "--json").stdout)
+        jsonschema.validate(shown, schema, cls=jsonschema.Draft202012Validator)
+        with pytest.raises(jsonschema.ValidationError):  # a record without its kind fails
+            jsonschema.validate({k: v for k, v in shown.items() if k != "kind"}, schema)
+
+
 # --- SQLite -----------------------------------------------------------------------------------------------
 
 
@@ -46,14 +66,14 @@ def test_export_sqlite_is_queryable_with_keys(cli, tmp_path, base):
     assert result.exit_code == 0, result.stderr
     db = sqlite3.connect(db_path)
     visits = db.execute(
-        "SELECT v.date, p.name FROM visits v JOIN people p ON p.id = v.president ORDER BY v.date"
+        "SELECT v.date, p.name FROM visits v JOIN people p ON p.id = v.president_id ORDER BY v.date"
     ).fetchall()
     assert visits[0] == ("1993", "Akbar Hashemi Rafsanjani") and len(visits) == 7
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("SELECT count(*) FROM records").fetchone()[0] == 65
     quotes = db.execute(
         "SELECT c.quote FROM citations c JOIN sources s ON s.id = c.source_id "
-        "WHERE c.record_id = 'rouhani-2019' AND s.kind = 'article'"
+        "WHERE c.record_id = 'rouhani-2019' AND s.source_kind = 'article'"
     ).fetchall()
     assert quotes == [("Hassan Rouhani visited twice, once in 2016 and again in 2019",)]
     assert db.execute("SELECT volume_bcm_per_year FROM gas").fetchone() == (55.0,)

@@ -61,9 +61,12 @@ class Host(TypedDict):
 
 
 class Mention(Brief):
-    """A record that names a person, and the role it gives them."""
+    """A record that names a person, and the role it gives them.
 
-    role: Literal["president", "participant", "mentioned", "speaker", "announced_by", "according_to"]
+    ``attributed``: only a note of the record is attributed to them; ``notes`` gives those notes."""
+
+    role: Literal["president", "participant", "mentioned", "speaker", "announced_by", "according_to", "attributed"]
+    notes: NotRequired[list[AttributedNote]]
 
 
 class VisitRow(TypedDict):
@@ -99,6 +102,7 @@ class Volume(TypedDict):
     value: float
     unit: Literal["bcm/y", "mcm/d", "bcf/d", "tcf/y"]
     basis: str
+    approximate: bool  # a conversion, rounded to 3 significant figures
 
 
 class GasRow(TypedDict):

@@ -1,7 +1,8 @@
 """Questions over the fact base: plain data in, plain data out (lists of dicts, ready for JSON).
 
 Every row carries its ``sources``; dated rows carry ``date`` (EDTF text) and ``year`` (int or None).
-Dated results are sorted oldest first, undated last, each kind in file order.
+Dated results are sorted by edtf.sort_key (by the interval's last day, then its first), undated last,
+each kind in file order.
 """
 
 from __future__ import annotations
@@ -68,8 +69,11 @@ def year_of(date: str | None) -> int | None:
     return int(date[:4]) if date else None
 
 
-def _chronological(date: str | None) -> tuple[int, str]:
-    return (0, date.rstrip("~?")) if date else (1, "")
+def _chronological(row: dict) -> tuple[int, Any, Any]:
+    """Sort key of a dated row: edtf.sort_key of its date (the one order of every dated list)."""
+    from .edtf import sort_key
+
+    return sort_key(row["date"])
 
 
 def _builtins(value: Any) -> Any:
@@ -256,9 +260,7 @@ def people(base: FactBase, query: str, limit: int | None = None, at: str | None 
     index = base.mentions or mentions_index(base)
     rows = []
     for p, roles, score in found:
-        mentions = [
-            _brief(kind, getattr(base, kind)[i], lookup) | {"role": role} for kind, i, role in index.get(p.id, ())
-        ]
+        mentions = [_mention(kind, getattr(base, kind)[i], role, p.id, lookup) for kind, i, role in index.get(p.id, ())]
         held = roles if when is None else [r for r in roles if _held_at(r, when)]
         rows.append(
             {
@@ -270,11 +272,19 @@ def people(base: FactBase, query: str, limit: int | None = None, at: str | None 
                 "roles": [_role(r) for r in held],
                 "notes": lookup.notes(p.notes),
                 "score": round(score, 1),
-                "mentions": sorted(mentions, key=lambda r: _chronological(r["date"])),
+                "mentions": sorted(mentions, key=_chronological),
                 "sources": _builtins(p.sources),
             }
         )
     return rows
+
+
+def _mention(kind: str, record: Any, role: str, person_id: str, lookup: _Lookup) -> dict:
+    """Return a record that names a person, with its role; a record only a note of which is theirs gives the note."""
+    if role != "according_to" or person_id in getattr(record, "according_to", ()):
+        return _brief(kind, record, lookup) | {"role": role}
+    notes: list[str | Note] = [n for n in record.notes if isinstance(n, Note) and person_id in n.according_to]
+    return _brief(kind, record, lookup) | {"role": "attributed", "notes": lookup.notes(notes)}
 
 
 def _role(r: Role) -> dict:
@@ -401,10 +411,11 @@ def summary(kind: str, record: Any, lookup: _Lookup) -> str:
         speaker = lookup.name(record.speaker)
         return f"{speaker}: “{record.text}”" if record.direct else f"{speaker} (reported): {record.text}"
     if isinstance(record, Gas):
+        transit = f", expanded to allow land transit through {', '.join(record.transit)}" if record.transit else ""
         return lookup.according(
             record.according_to,
-            f"{record.supplier} → {record.buyer} gas via {', '.join(record.transit)}: "
-            f"{_number(record.volume_bcm_per_year)} bcm/y ({record.volume_basis}), "
+            f"{record.supplier} → {record.buyer} gas memorandum: "
+            f"{_number(record.volume_bcm_per_year)} bcm/y ({record.volume_basis}){transit}; "
             f"delivered at {record.delivery_point}",
         )
     if isinstance(record, Person):
@@ -462,7 +473,7 @@ def visits(
         for v in base.visits
         if (wanted is None or v.president in wanted) and _in_years(year_of(v.date), since, until)
     ]
-    rows.sort(key=lambda r: _chronological(r["date"]))
+    rows.sort(key=_chronological)
     return rows
 
 
@@ -561,7 +572,7 @@ def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
             "transit": g.transit,
             "volume_bcm_per_year": g.volume_bcm_per_year,
             "volume_basis": g.volume_basis,
-            "volume": {"value": round(g.volume_bcm_per_year * UNITS[unit], 4), "unit": unit, "basis": g.volume_basis},
+            "volume": _volume(g, unit),
             "delivery_point": g.delivery_point,
             "announced_by": lookup.name(g.announced_by),
             "announced_by_id": g.announced_by,
@@ -576,8 +587,16 @@ def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
         }
         for g in base.gas
     ]
-    rows.sort(key=lambda r: _chronological(r["date"]))
+    rows.sort(key=_chronological)
     return rows
+
+
+def _volume(g: Gas, unit: str) -> dict:
+    """Return the volume in ``unit``: as recorded in bcm/y, else converted to 3 significant figures (approximate)."""
+    if unit == "bcm/y":
+        return {"value": g.volume_bcm_per_year, "unit": unit, "basis": g.volume_basis, "approximate": False}
+    value = float(f"{g.volume_bcm_per_year * UNITS[unit]:.3g}")  # (the article's figure is a round 55)
+    return {"value": value, "unit": unit, "basis": g.volume_basis, "approximate": True}
 
 
 def corridor(base: FactBase) -> list[dict]:
@@ -604,7 +623,7 @@ def corridor(base: FactBase) -> list[dict]:
         }
         for e in base.corridor
     ]
-    rows.sort(key=lambda r: _chronological(r["date"]))
+    rows.sort(key=_chronological)
     return rows
 
 
@@ -628,7 +647,7 @@ def timeline(
     ]
     if "term" in chosen:
         rows += [r for r in _term_rows(base) if _in_years(r["year"], since, until)]
-    rows.sort(key=lambda r: _chronological(r["date"]))
+    rows.sort(key=_chronological)
     return rows
 
 
@@ -696,7 +715,7 @@ def search(base: FactBase, text: str) -> list[dict]:
             spelled and spelled in "|".join(fold(t).replace(" ", "") for t in texts)
         ):
             rows.append(_brief(kind, record, lookup))
-    rows.sort(key=lambda r: _chronological(r["date"]))
+    rows.sort(key=_chronological)
     return rows
 
 
@@ -720,7 +739,7 @@ def quotes(base: FactBase, speaker: str | None = None) -> list[dict]:
         for q in base.quotes
         if wanted is None or q.speaker in wanted
     ]
-    rows.sort(key=lambda r: _chronological(r["date"]))
+    rows.sort(key=_chronological)
     return rows
 
 

@@ -82,14 +82,18 @@ def day_after(day: date) -> date:
 
 
 def sort_key(text: str | None) -> tuple[int, date, date]:
-    """Sort dated values oldest first by their interval (undated last)."""
+    """Sort dated values by their interval's last day, then its first (undated last).
+
+    A less precise date sorts after the more precise dates it contains: ``2025-04-26`` before
+    ``2025``, since what is known only to be in 2025 may be after that day and cannot be before 2025.
+    """
     if not text:
         return (1, date.max, date.max)
     try:
         i = parse(text)
     except ValueError:
         return (1, date.max, date.max)
-    return (0, i.first, i.last)
+    return (0, i.last, i.first)
 
 
 # --- terms of office -------------------------------------------------------------------------------

@@ -39,6 +39,12 @@ class View:
         self.marked = marked  # columns whose «...» a terminal shows highlighted instead
 
 
+def record_title(view: View, row: dict) -> str:
+    """Return the heading of one record: its own type (person, organization) or the view's title, and its name."""
+    kind = row["type"].capitalize() if isinstance(row.get("type"), str) else view.title
+    return f"{kind}: {column_value(row, lambda r: r.get('name') or r.get('id', ''))}"
+
+
 def _dict_note(value: dict) -> str:
     names = " and ".join(value.get("according_to") or [])  # (the names; according_to_ids holds the ids)
     return cell(f"according to {names}: {value['text']}")
@@ -65,7 +71,8 @@ def _dict_cell(value: dict) -> str:
         return cell(f"{value['source']}: “{words}”" if words is not None else f"{value['source']}: {value.get('note')}")
     if "unit" in value:  # a volume
         basis = f" ({cell(value['basis'])})" if value.get("basis") else ""
-        return f"{cell(value['value'])} {value['unit']}{basis}"
+        about = "≈" if value.get("approximate") else ""
+        return f"{about}{cell(value['value'])} {value['unit']}{basis}"
     if "text" in value and "according_to" in value:  # an attributed note
         return _dict_note(value)
     if "title" in value and "as_of" in value:  # a role

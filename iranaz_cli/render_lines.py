@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
-from .render import View, column_value
+from .render import View, column_value, record_title
 
 # A styled line: (text, style) pieces; style '' is plain.
 Line = list[tuple[str, str]]
@@ -145,7 +145,7 @@ def block_lines(rows: list[dict], view: View, cells: list[list[str]], width: int
             yield []
         rid = column_value(row, "id")
         if view.record:
-            head, style = f"{view.title}: {column_value(row, lambda r: r.get('name') or r.get('id', ''))}", "bold"
+            head, style = record_title(view, row), "bold"
         else:
             head, style = rid, "bold cyan"
         yield from ([(line, style)] for line in wrap(head, width))

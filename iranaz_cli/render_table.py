@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
-from .render import View, column_value
+from .render import View, column_value, record_title
 from .render_lines import MIN_CELLS, Line, block_lines, table_lines, table_widths, width_of
 
 
@@ -74,7 +74,7 @@ def build_table(rows: list[dict], view: View, cells: list[list[str]], highlight:
         tables = []
         for row, values in zip(rows, cells, strict=True):
             table = Table(
-                title=_text(_record_title(view, row), "bold"),
+                title=_text(record_title(view, row), "bold"),
                 show_header=False,
                 box=box.ROUNDED,
                 title_justify="left",
@@ -88,11 +88,6 @@ def build_table(rows: list[dict], view: View, cells: list[list[str]], highlight:
             tables.append(table)
         return Group(*tables)
     raise ValueError("list tables are laid out by render_lines")
-
-
-def _record_title(view: View, row: dict) -> str:
-    label = row.get("name") or row.get("id", "")
-    return f"{view.title}: {column_value(row, lambda r: label)}"
 
 
 def write_table(rows: list[dict], view: View, console: Console | None = None, pager: bool = True) -> Console:

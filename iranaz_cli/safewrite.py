@@ -35,6 +35,10 @@ def check_target(path: str, *, force: bool, protect: Iterable[Path] = ()) -> Pat
         raise UsageError("the file name is empty")
     if "\0" in path:
         raise UsageError(f"{_shown(path)}: a file name cannot hold a NUL byte")
+    try:
+        os.fsencode(path)
+    except UnicodeError:  # a lone surrogate no command line can hold (only an in-process caller)
+        raise UsageError(f"{_shown(path)}: not a file name this system can hold") from None
     if path.endswith(("/", os.sep)) or os.path.basename(path) in (".", ".."):
         raise UsageError(f"{_shown(path)} names a folder; name a file")
     target = Path(path)

@@ -23,6 +23,7 @@ def _lines(values: list) -> str:
 MENTION_GROUPS = {
     "Took part in": ("president", "participant"),
     "Said": ("speaker", "announced_by", "according_to"),
+    "Attributed notes": ("attributed",),  # (a note of the record is theirs, not the record: the note is shown)
     "Mentioned in": ("mentioned",),
 }
 
@@ -30,9 +31,10 @@ MENTION_GROUPS = {
 def _mentions(roles: tuple[str, ...]) -> Callable[[dict], str]:
     def column(row: dict) -> str:
         return "\n".join(
-            f"{_date(m)} · {m['kind']} · {cell(m['summary'])} [{m['id']}]"
+            f"{_date(m)} · {m['kind']} · {cell(text)} [{m['id']}]"
             for m in row["mentions"]
             if m.get("role", "mentioned") in roles
+            for text in m.get("notes") or [m["summary"]]
         )
 
     return column
@@ -55,7 +57,7 @@ def _visits_caption(rows: list[dict]) -> str:
     text = f"{_plural(s['visits'], 'visit')} listed in the article, by {_plural(s['presidents'], 'president')}, {years}"
     gap = s["longest_gap"]
     if gap:
-        text += f"; longest gap {gap['years']} years ({gap['from']}–{gap['to']})"
+        text += f"; longest gap between listed visits: {gap['years']} years ({gap['from']}–{gap['to']})"
     return text
 
 
@@ -155,7 +157,7 @@ VIEWS: dict[str, View] = {
             ("Transit", "transit"),
             ("Volume", "volume"),
             ("Delivery point", "delivery_point"),
-            ("Announced by", lambda r: f"{r['announced_by']}, in {r['announced_in']}"),
+            ("Stated by", lambda r: f"{r['announced_by']}, in {r['announced_in']}"),  # (the field: announced_by)
             ("According to", lambda r: " and ".join(r["according_to"])),
             ("Status", "status"),
             ("Notes", lambda r: _lines(r["notes"])),
@@ -206,7 +208,7 @@ VIEWS: dict[str, View] = {
 
 def record_view(row: dict) -> View:
     """Return the field/value view of one record of any kind, as `show` prints it."""
-    columns = [(name, name) for name in row if name not in ("provenance", "sources", "summary")]
+    columns = [(name, name) for name in row if name not in ("provenance", "sources")]
     columns.append(("Provenance", lambda r: "\n".join(_citation(c) for c in r["provenance"])))
     return View(row["kind"].capitalize(), columns, record=True, marked=frozenset({"Provenance"}))
 

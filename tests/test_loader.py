@@ -38,7 +38,7 @@ def _display(data_dir: Path, name: str) -> str:
 
 
 def test_shipped_base_is_valid(base):
-    assert loader.count_records(base) == 65
+    assert loader.count_records(base) == 66
 
 
 @pytest.mark.parametrize(
@@ -253,7 +253,7 @@ def test_scaled_base_for_the_benchmark_is_valid(tmp_path):
         from scale import generate
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    assert generate(tmp_path, 3) == 9 + 3 * 56
+    assert generate(tmp_path, 3) == 9 + 3 * 57
     base, _ = loader.validate(tmp_path / "data")
     assert len(base.people) == 3 * 16 and len({p.name for p in base.people}) == 3 * 16
     assert {v.president for v in base.visits if v.id.endswith("-k2")} <= {p.id for p in base.people}

@@ -308,7 +308,7 @@ def _on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
 
     primary, secondary = pty.openpty()
     full_env = {k: v for k, v in os.environ.items() if k not in ("PAGER", "IRANAZ_PAGER", "LESS", "COLUMNS")}
-    full_env.update(LINES="20", COLUMNS="100", TERM="xterm", **env)
+    full_env.update(LINES="24", COLUMNS="100", TERM="xterm", **env)
     proc = subprocess.Popen([str(IRANAZ), *args], stdout=secondary, stderr=secondary, stdin=secondary, env=full_env)
     os.close(secondary)
     shown = b""

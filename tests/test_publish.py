@@ -70,7 +70,7 @@ def test_export_sqlite_is_queryable_with_keys(cli, tmp_path, base):
     ).fetchall()
     assert visits[0] == ("1993", "Akbar Hashemi Rafsanjani") and len(visits) == 7
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-    assert db.execute("SELECT count(*) FROM records").fetchone()[0] == 65
+    assert db.execute("SELECT count(*) FROM records").fetchone()[0] == 66
     quotes = db.execute(
         "SELECT c.quote FROM citations c JOIN sources s ON s.id = c.source_id "
         "WHERE c.record_id = 'rouhani-2019' AND s.source_kind = 'article'"

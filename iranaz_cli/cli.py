@@ -95,6 +95,39 @@ def _guard_closed_stdout() -> None:
         sys.stdout = _ClosedStream()
 
 
+COMPLETION_OPTIONS = ("--show-completion", "--install-completion")
+
+
+def _completion_for_named_shell(args: list[str]) -> None:
+    """Honour `--show-completion SHELL` and `--install-completion SHELL` (or `=SHELL`).
+
+    Typer 0.28's options take no value: they detect the shell the command runs from and take a shell
+    named after them for a command, so from bash `--install-completion zsh` edited ~/.bashrc. Without
+    a shell named, Typer's detection stands."""
+    at = next((i for i, a in enumerate(args) if a.partition("=")[0] in COMPLETION_OPTIONS), None)
+    if at is None:
+        return
+    option, _, shell = args[at].partition("=")
+    if not shell:
+        if at + 1 >= len(args) or args[at + 1].startswith("-"):
+            return
+        shell = args[at + 1]
+    from typer._completion_shared import Shells, get_completion_script, install
+
+    shells = [s.value for s in Shells]
+    if shell not in shells:
+        typer.echo(f"Error: {option}: unknown shell {shell!r} (one of {', '.join(shells)})", err=True)
+        raise SystemExit(2)
+    names = {"prog_name": "iranaz", "complete_var": "_IRANAZ_COMPLETE", "shell": shell}
+    if option == "--show-completion":
+        typer.echo(get_completion_script(**names))
+    else:
+        _, path = install(**names)
+        typer.echo(f"{shell} completion installed in {path}")
+        typer.echo("Completion will take effect once you restart the terminal")
+    raise SystemExit(0)
+
+
 def main() -> None:
     """Run the `iranaz` command (the console script and `python -m iranaz_cli`)."""
     _guard_closed_stdout()
@@ -102,5 +135,6 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure:
             reconfigure(errors="backslashreplace")
+    _completion_for_named_shell(sys.argv[1:])
     _only_invoked_command(sys.argv[1:])
     app(prog_name="iranaz")

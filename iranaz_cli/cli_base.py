@@ -56,21 +56,41 @@ def schema(
 def export(
     ctx: typer.Context,
     sqlite: Annotated[str, typer.Option("--sqlite", metavar="FILE", help="Write the whole base as a SQLite database.")],
+    metadata: Annotated[
+        str | None,
+        typer.Option("--metadata", metavar="FILE", help="Also write Datasette metadata (JSON) for the database."),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     data: DataOpt = None,
 ) -> None:
     """Export the whole base as a SQLite database (browse it with `datasette FILE`).
 
     \b
-    Example:
+    Examples:
       iranaz export --sqlite iranaz.db && datasette iranaz.db
+      iranaz export --sqlite facts.db --metadata metadata.json && datasette facts.db --metadata metadata.json
     """
     from .cli_common import base_files
     from .export import export_sqlite
 
     chosen = data if data is not None else ctx.obj
     base = _load(chosen)
-    counts = export_sqlite(base, sqlite, force=force, protect=base_files(base, chosen))
+    protect = base_files(base, chosen)
     from .text import visible
 
+    if metadata is not None:
+        import os
+
+        from .errors import UsageError
+        from .safewrite import check_target
+
+        if os.path.abspath(metadata) == os.path.abspath(sqlite):
+            raise UsageError("--metadata and --sqlite name the same file")
+        check_target(metadata, force=force, protect=protect)  # refuse before writing anything
+    counts = export_sqlite(base, sqlite, force=force, protect=protect)
     typer.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {visible(sqlite, lines=False)}", err=True)
+    if metadata is not None:
+        from .datasette import write_metadata
+
+        write_metadata(base, sqlite, metadata, force=force, protect=protect)
+        typer.echo(f"wrote Datasette metadata to {visible(metadata, lines=False)}", err=True)

@@ -321,9 +321,12 @@ class Saves:
         from .safewrite import write_bytes
 
         for kind, path in self.targets:
-            text = (
-                console.export_svg(title="iranaz", clear=False) if kind == "svg" else console.export_html(clear=False)
-            )
+            if kind == "svg":
+                from .render_table import svg_format
+
+                text = console.export_svg(title="iranaz", clear=False, code_format=svg_format())
+            else:
+                text = console.export_html(clear=False)
             write_bytes(path, text.encode("utf-8"), force=self.force, protect=self.protect)
 
 
@@ -433,18 +436,74 @@ def _render(
         saves.save(console)
 
 
-def _complete_id(incomplete: str) -> list[str]:
+def _completion_base(ctx: typer.Context) -> Any:
+    """Load the base a command line being completed names (its --data, the group's, $IRANAZ_DATA), or None."""
+    data = None
+    while ctx is not None and data is None:
+        data = ctx.params.get("data")
+        ctx = ctx.parent  # type: ignore[assignment]
     try:
-        from . import core
-
-        return [i for i in core.record_ids(_load(None)) if i.startswith(incomplete)]
+        return _load(data)
     except IranazError:
-        return []
+        return None
 
 
-def _complete_name(incomplete: str) -> list[str]:
-    try:
-        prefix = incomplete.casefold()
-        return [p.name for p in _load(None).people if p.name.casefold().startswith(prefix)]
-    except IranazError:
+def _complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    base = _completion_base(ctx)
+    if base is None:
         return []
+    from . import core
+
+    return [i for i in core.record_ids(base) if i.startswith(incomplete)]
+
+
+def _people_named(ctx: typer.Context, kind: str | None = None, field: str | None = None) -> list[Any]:
+    """Return the people of the base being completed (only those the ``field`` of ``kind`` names)."""
+    base = _completion_base(ctx)
+    if base is None:
+        return []
+    if kind is None or field is None:
+        return list(base.people)
+    named = {getattr(r, field) for r in getattr(base, kind)}
+    return [p for p in base.people if p.id in named]
+
+
+def _word_completions(candidates: list[tuple[str, str]], incomplete: str) -> list[tuple[str, str]]:
+    """Complete ``incomplete`` to each (word, help) it starts, ignoring case, as typed: `rouh` -> `rouhani`.
+
+    Typer keeps only values that start with what was typed, so the typed part is kept as typed."""
+    from .text import visible
+
+    prefix, seen, out = incomplete.casefold(), set(), []
+    for word, help in candidates:
+        value = incomplete + word[len(incomplete) :]
+        if visible(word) != word or "\n" in word or "\t" in word:
+            continue  # the shell would show it raw: no control sequence from a base reaches the terminal
+        if word.casefold().startswith(prefix) and value not in seen:
+            seen.add(value)
+            out.append((value, visible(help)))
+    return out
+
+
+def _complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Complete `who`'s NAME... with the full names it starts, else with the words of names it starts
+    (`Rouh` -> `Rouhani`); several words are fine, `who` joins them."""
+    people = _people_named(ctx)
+    full = _word_completions([(p.name, p.name) for p in people], incomplete)
+    words = [(w, p.name) for p in people for w in p.name.split()[1:]]
+    return [value for value, _ in full or _word_completions(words, incomplete)]
+
+
+def _complete_person(ctx: typer.Context, incomplete: str, kind: str, field: str) -> list[tuple[str, str]]:
+    """Complete an option's NAME with one word (bash inserts a completion unquoted): a person's id or a
+    word of their name, which the option accepts like any spelling; zsh and fish show the full name beside it."""
+    people = _people_named(ctx, kind, field)
+    return _word_completions([(w, p.name) for p in people for w in (p.id, *p.name.split())], incomplete)
+
+
+def _complete_president(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    return _complete_person(ctx, incomplete, "visits", "president")
+
+
+def _complete_speaker(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    return _complete_person(ctx, incomplete, "quotes", "speaker")

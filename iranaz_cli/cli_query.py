@@ -5,7 +5,19 @@ from typing import Annotated, Any
 
 import typer
 
-from .cli_common import AtOpt, Kind, SinceOpt, Unit, UntilOpt, _complete_id, _complete_name, app, listing
+from .cli_common import (
+    AtOpt,
+    Kind,
+    SinceOpt,
+    Unit,
+    UntilOpt,
+    _complete_id,
+    _complete_name,
+    _complete_president,
+    _complete_speaker,
+    app,
+    listing,
+)
 
 
 @app.command()
@@ -13,7 +25,14 @@ from .cli_common import AtOpt, Kind, SinceOpt, Unit, UntilOpt, _complete_id, _co
 def visits(
     base: Any,
     president: Annotated[
-        str | None, typer.Option("--president", "-p", metavar="NAME", help="Only this president (any spelling).")
+        str | None,
+        typer.Option(
+            "--president",
+            "-p",
+            metavar="NAME",
+            help="Only this president (any spelling).",
+            autocompletion=_complete_president,
+        ),
     ] = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -92,7 +111,7 @@ def gas(
     \b
     Examples:
       iranaz gas --unit mcm/d
-      iranaz gas --json | jq .[0].volume
+      iranaz gas --json | jq '.[0].volume'
     """
     from . import core
 
@@ -159,7 +178,14 @@ def search(
 def quotes(
     base: Any,
     speaker: Annotated[
-        str | None, typer.Option("--speaker", "-s", metavar="NAME", help="Only this speaker (any spelling).")
+        str | None,
+        typer.Option(
+            "--speaker",
+            "-s",
+            metavar="NAME",
+            help="Only this speaker (any spelling).",
+            autocompletion=_complete_speaker,
+        ),
     ] = None,
 ) -> list[dict]:
     """List direct quotes and reported statements, with speaker and context.

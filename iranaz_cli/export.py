@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 
 from .core import KIND, _Lookup, kind_of, record_columns, record_fields, summary
+from .datasette import enrich
 from .errors import IoError, UsageError
 from .model import KINDS, FactBase
 from .text import visible
@@ -105,6 +106,7 @@ def build(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
     db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cited)
     counts["citations"] = len(cited)
     counts["records"] = sum(counts[f] for f in KIND)
+    counts.update(enrich(db, base))
     return counts
 
 

@@ -6,7 +6,9 @@ Imported only when a table is printed, so JSON and the other formats never load 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import re
 import sys
 from collections.abc import Iterable
 from typing import IO, Any
@@ -17,6 +19,23 @@ from rich.text import Text
 
 from .render import View, column_value, record_title
 from .render_lines import MIN_CELLS, Line, block_lines, table_lines, table_widths, width_of
+
+_MONOSPACE = '"Fira Code", "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace'
+
+
+@functools.cache
+def svg_format() -> str:
+    """Return Rich's SVG template without what it fetches from the network: pass it as ``code_format``
+    wherever a console is saved as SVG.
+
+    Rich's template loads Fira Code from a CDN (`@font-face ... url("https://...")`); a saved table
+    must render offline, so the font comes from the viewer's own monospace fonts. Derived from the
+    installed Rich's template, so its placeholders always match the Rich that fills them."""
+    from rich._export_format import CONSOLE_SVG_FORMAT
+
+    template = re.sub(r"\s*@font-face \{\{.*?\}\}", "", CONSOLE_SVG_FORMAT, flags=re.S)
+    template = re.sub(r"\s*<!-- Generated with Rich.*?-->", "", template)
+    return template.replace("font-family: Fira Code, monospace", f"font-family: {_MONOSPACE}")
 
 
 def _closed_pipe() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import xml.etree.ElementTree as ET
@@ -110,6 +111,24 @@ def test_save_svg_and_html_keep_the_table_as_shown(cli, tmp_path):
     page = html.read_text(encoding="utf-8")
     assert page.lstrip().lower().startswith("<!doctype html") and "pezeshkian-2025" in page
     assert "Rafsanjani" in result.stdout  # and the table is still printed
+
+
+def _fetches(svg: str) -> list[str]:
+    """Return what an SVG would fetch from the network: any URL but its XML namespace."""
+    return re.findall(r"https?://\S+|url\((?!#)|@import", svg.replace('xmlns="http://www.w3.org/2000/svg"', ""))
+
+
+def test_a_saved_svg_renders_offline(cli, tmp_path):
+    svg = tmp_path / "visits.svg"
+    assert cli("visits", "--save-svg", str(svg)).exit_code == 0
+    text = svg.read_text(encoding="utf-8")
+    assert _fetches(text) == [] and "monospace" in text
+    ET.fromstring(text)
+
+
+@pytest.mark.parametrize("svg", sorted((ROOT / "docs").glob("*.svg")), ids=lambda p: p.name)
+def test_committed_svgs_render_offline(svg):
+    assert _fetches(svg.read_text(encoding="utf-8")) == []
 
 
 def test_save_needs_the_table_format(cli, tmp_path):

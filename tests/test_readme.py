@@ -51,10 +51,13 @@ def test_the_readme_has_examples_of_every_command():
             "schema", "coverage"} <= commands  # fmt: skip
 
 
+@pytest.mark.parametrize("shell", ["bash", "zsh"])  # pasted into zsh too: an unquoted `.[0]` is a glob there
 @pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
-def test_readme_example_prints_what_it_shows(tmp_path, command, expected):
+def test_readme_example_prints_what_it_shows(tmp_path, command, expected, shell):
     if "jq" in command and not shutil.which("jq"):
         pytest.skip("jq is not installed")
+    if not shutil.which(shell):
+        pytest.skip(f"{shell} is not installed")
     if "my-base" in command:  # the README's broken copy of the base
         shutil.copytree(ROOT / "data", tmp_path / "my-base" / "data")
         shutil.copytree(ROOT / "seeds", tmp_path / "my-base" / "seeds")
@@ -64,7 +67,7 @@ def test_readme_example_prints_what_it_shows(tmp_path, command, expected):
         )
         quotes = tmp_path / "my-base" / "data" / "quotes.yaml"
         quotes.write_text(quotes.read_text().replace("text: a new beginning", "text: a fresh beginning"))
-    _check(command, expected, _env(), tmp_path)
+    _check(command, expected, _env(), tmp_path, shell)
 
 
 def _env() -> dict[str, str]:
@@ -73,9 +76,9 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _check(command: str, expected: str, env: dict[str, str], cwd) -> None:
+def _check(command: str, expected: str, env: dict[str, str], cwd, shell: str = "bash") -> None:
     result = subprocess.run(
-        ["bash", "-c", command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd
+        [shell, "-c", command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd
     )
     shown = "\n".join(line.rstrip() for line in result.stdout.splitlines())
     assert shown == expected.rstrip("\n"), command

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from . import __version__, cli_base, cli_query, cli_scripts  # noqa: F401  (importing registers their commands)
+from . import __version__, cli_base, cli_edit, cli_query, cli_scripts  # noqa: F401  (importing registers their commands)
 from .cli_common import DataOpt, Format, Kind, SchemaKind, Unit, _load, app
 
 __all__ = ["Format", "Kind", "SchemaKind", "Unit", "app", "main"]
@@ -57,6 +57,7 @@ def _only_invoked_command(args: list[str]) -> None:
         chosen = [c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", None)) == name]
         if chosen:
             app.registered_commands = chosen
+            app.registered_groups = []  # `source add` and the like
 
 
 class _ClosedStream:

@@ -14,18 +14,25 @@ def validate(
         str | None,
         typer.Argument(metavar="[DIR]", help="Fact-base folder (default: --data, $IRANAZ_DATA or the shipped base)."),
     ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 3 on warnings too.")] = False,
 ) -> None:
     """Check a fact base: print `ok: N records in M files`, or every problem as file:line (exit 3).
 
+    Warnings (what a careful editor would query: a quote of several sentences or under three
+    words, a date more precise than its quotes, a record citing only references, a person or a
+    source nothing refers to) print as `Warning: file:line: ...`; with --strict they exit 3.
+
     \b
     Example:
-      iranaz validate data/
+      iranaz validate data/ --strict
     """
     from . import loader
 
     base, _ = loader.validate(directory if directory is not None else ctx.obj)
+    from .lint import report_warnings
     from .model import KINDS
 
+    report_warnings(base, directory if directory is not None else ctx.obj, strict)
     typer.echo(f"ok: {loader.count_records(base)} records in {len(KINDS)} files")
 
 

@@ -27,8 +27,8 @@ Exit codes:
   1  nothing found ('[]' on stdout with --json)
   2  usage error (unknown option, command or value)
   3  fact base missing or invalid
-  74 input/output error (a full disk, a closed stdout, an unreadable folder)
   70 internal error (a bug; IRANAZ_DEBUG=1 shows the traceback)
+  74 input/output error (a full disk, a closed stdout, an unreadable folder, a locked base)
 """
 INTERNAL_ERROR = 70
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -92,11 +92,31 @@ def _full(value: Any) -> Any:
     return _builtins(value)
 
 
+class _PeopleById(Mapping[str, Person]):
+    """The base's people by id, each read only when asked for (a cached base decodes records lazily)."""
+
+    def __init__(self, base: FactBase):
+        self.people = base.people
+        self.index = base.person_index or {p.id: i for i, p in enumerate(base.people)}
+
+    def __getitem__(self, person_id: str) -> Person:
+        return self.people[self.index[person_id]]
+
+    def __contains__(self, person_id: object) -> bool:
+        return person_id in self.index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
 class _Lookup:
     """People by id, built once per query."""
 
     def __init__(self, base: FactBase):
-        self.people = {p.id: p for p in base.people}
+        self.people = _PeopleById(base)
         self.sources = {s.id: s for s in base.sources}
 
     def name(self, person_id: str) -> str:

@@ -77,6 +77,7 @@ def load_fact_base(data_dir: str | os.PathLike[str] | None = None, *, cache: boo
     index = files.name_index() if files is not None else None
     base.name_index = index if index is not None else build_index(base.people)
     base.mentions = mentions_index(base)
+    base.person_index = {p.id: i for i, p in enumerate(base.people)}
     if folder is not None and files is not None:
         files.keep_name_index(base.name_index)
         files.write()

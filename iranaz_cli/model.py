@@ -169,11 +169,13 @@ class FactBase(msgspec.Struct, kw_only=True):
     # Derived when loaded and cached with the base; not part of any file:
     # folded name keys -> people (names.build_index); person id -> [kind, index, role] of every
     # record that names the person (mentions_index below); record id -> the anchor of each of its
-    # citations (None for a reference's note); article source id -> its sentences.
+    # citations (None for a reference's note); article source id -> its sentences; person id -> its
+    # index in people (so that a query names a person without reading every person of the base).
     name_index: dict[str, list[int]] = {}
     mentions: dict[str, list[tuple[str, int, str]]] = {}
     anchors: dict[str, list[Anchor | None]] = {}
     sentences: dict[str, list[Sentence]] = {}
+    person_index: dict[str, int] = {}
 
 
 class Anchor(msgspec.Struct, kw_only=True, gc=False):

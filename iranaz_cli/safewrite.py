@@ -146,9 +146,9 @@ def _commit(tmp: Path, target: Path, force: bool) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    os.chmod(tmp, mode)
-    with open(tmp, "rb+") as f:
+    with open(tmp, "rb") as f:  # before the chmod: a read-only mode must not stop the fsync
         os.fsync(f.fileno())
+    os.chmod(tmp, mode)
     if force:
         os.replace(tmp, target)
     else:

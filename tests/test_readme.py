@@ -15,25 +15,34 @@ from test_installed import IRANAZ
 pytestmark = pytest.mark.installed
 
 
-def _examples() -> list[tuple[str, str]]:
-    """Return (command, expected output) for every `$ ` line in the README's code blocks."""
-    examples = []
-    blocks = re.findall(r"^```[a-z]*\n(.*?)^```$", (ROOT / "README.md").read_text(encoding="utf-8"), re.M | re.S)
-    for block in blocks:
-        command, output = None, []
-        for line in block.splitlines():
-            if line.startswith("$ "):
-                if command:
-                    examples.append((command, "\n".join(output)))
-                command, output = line[2:], []
-            elif command:
-                output.append(line)
-        if command:
-            examples.append((command, "\n".join(output)))
+def _blocks(tag: str | None) -> list[str]:
+    """Return the README's code blocks marked ``tag`` (None: every block but the walk-throughs)."""
+    blocks = re.findall(r"^```([a-z]*)\n(.*?)^```$", (ROOT / "README.md").read_text(encoding="utf-8"), re.M | re.S)
+    return [text for mark, text in blocks if (mark == tag if tag else mark != WALK_THROUGH)]
+
+
+def _commands(block: str) -> list[tuple[str, str]]:
+    """Return (command, expected output) for every `$ ` line of a block; `> ` lines continue a command."""
+    examples: list[tuple[str, str]] = []
+    command, output = None, []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            if command:
+                examples.append((command, "\n".join(output)))
+            command, output = line[2:], []
+        elif command and not output and (line.startswith("> ") or line == ">"):
+            command += "\n" + line[2:]
+        elif command:
+            output.append(line)
+    if command:
+        examples.append((command, "\n".join(output)))
     return examples
 
 
-EXAMPLES = _examples()
+# A ```console block is a walk-through: its commands run in order in one new folder, and an
+# `export NAME=VALUE` command holds for the commands after it.
+WALK_THROUGH = "console"
+EXAMPLES = [example for block in _blocks(None) for example in _commands(block)]
 
 
 def test_the_readme_has_examples_of_every_command():
@@ -58,10 +67,33 @@ def test_readme_example_prints_what_it_shows(tmp_path, command, expected, shell)
         )
         quotes = tmp_path / "my-base" / "data" / "quotes.yaml"
         quotes.write_text(quotes.read_text().replace("text: a new beginning", "text: a fresh beginning"))
+    _check(command, expected, _env(), tmp_path, shell)
+
+
+def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "IRANAZ_DATA")}
     env.update(COLUMNS="80", PATH=f"{IRANAZ.parent}{os.pathsep}{env.get('PATH', '')}")
+    return env
+
+
+def _check(command: str, expected: str, env: dict[str, str], cwd, shell: str = "bash") -> None:
     result = subprocess.run(
-        [shell, "-c", command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp_path
+        [shell, "-c", command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd
     )
     shown = "\n".join(line.rstrip() for line in result.stdout.splitlines())
-    assert shown == expected.rstrip("\n")
+    assert shown == expected.rstrip("\n"), command
+
+
+@pytest.mark.parametrize("block", _blocks(WALK_THROUGH), ids=lambda b: b.split("\n", 1)[0])
+def test_readme_walk_through_runs_in_order(tmp_path, block):
+    env = _env()
+    for command, expected in _commands(block):
+        exported = re.fullmatch(r"export (\w+)=(\S+)", command)
+        if exported:
+            env[exported.group(1)] = exported.group(2)
+            continue
+        _check(command, expected, env, tmp_path)
+
+
+def test_the_readme_has_a_walk_through():
+    assert _blocks(WALK_THROUGH)

@@ -182,11 +182,11 @@ class _Records(Sequence[Any]):
     mention them): decoding all of them would cost most of its time (~0.3 s at 1000x the shipped base).
     """
 
-    __slots__ = ("raws", "decoder", "decoded")
+    __slots__ = ("raws", "record_type", "decoded")
 
-    def __init__(self, raws: list[msgspec.Raw], decoder: Any):
+    def __init__(self, raws: list[msgspec.Raw], record_type: Any):
         self.raws = raws
-        self.decoder = decoder
+        self.record_type = record_type  # its decoder is made when a record is first read
         self.decoded: list[Any] = [None] * len(raws)
 
     def __len__(self) -> int:
@@ -203,7 +203,7 @@ class _Records(Sequence[Any]):
             return [self[j] for j in range(*i.indices(len(self.raws)))]
         record = self.decoded[i]
         if record is None:
-            record = self.decoded[i] = self.decoder.decode(self.raws[i])
+            record = self.decoded[i] = _decoder(self.record_type).decode(self.raws[i])
         return record
 
     def __iter__(self) -> Iterator[Any]:
@@ -267,7 +267,7 @@ def _lazy_base(raw: msgspec.Raw) -> FactBase | None:
         sentences=_LazyMap(lazy.sentences, hints["sentences"]),  # type: ignore[arg-type]
     )
     for kind, record_type in KINDS.items():
-        setattr(base, kind, _Records(getattr(lazy, kind), _decoder(record_type)))
+        setattr(base, kind, _Records(getattr(lazy, kind), record_type))
     return base
 
 
@@ -294,6 +294,8 @@ def read_base(folder: Path, data_dir: Path) -> FactBase | None:
     if _hash(read[0]) != read[1]:
         return None  # corrupt, truncated or tampered with
     base = _lazy_base(entry.base)
+    if base is not None:
+        _READ[id(base)] = (data_dir, entry.base)
     if base is not None and any(dep[-1] for dep in entry.deps) and _settled(entry.deps):
         entry.deps = [(*dep[:5], "") for dep in entry.deps]  # plain stamps spare later runs the hashing
         _write_entry(cache, msgspec.msgpack.encode(entry))
@@ -323,8 +325,48 @@ def write_base(folder: Path, data_dir: Path, stamps: list[Stamp], base: FactBase
     """Cache a validated base with the stamps its files had before they were read."""
     now = time.time_ns()
     deps: list[Stamp] = [(*s[:5], s[5] if now - s[2] < _RACY_NS else "") for s in stamps]
-    entry = _BaseEntry(_code(), os.fsencode(data_dir), deps, base)
+    raw = msgspec.Raw(msgspec.msgpack.encode(base))
+    _READ[id(base)] = (data_dir, raw)
+    entry = _BaseHeader(_code(), os.fsencode(data_dir), deps, raw)
     _write_entry(_entry_file(folder, "base", data_dir), msgspec.msgpack.encode(entry))
+
+
+# The bases this process read from or wrote to the cache: id -> (data folder, the base's encoded bytes),
+# so that what is derived from a base (the `sql` database) can be cached under the digest of those bytes.
+_READ: dict[int, tuple[Path, msgspec.Raw]] = {}
+
+
+class _ImageEntry(msgspec.Struct, array_like=True):
+    code: str
+    folder: bytes  # the resolved data folder
+    base: bytes  # the digest of the encoded base the image was built from
+    image: bytes  # the SQLite database (Connection.serialize)
+
+
+def _image_key(base: FactBase) -> tuple[Path, Path, bytes] | None:
+    folder = cache_folder()
+    known = _READ.get(id(base))
+    if folder is None or known is None or os.environ.get("IRANAZ_NO_CACHE"):
+        return None
+    return folder, known[0], _hash(known[1])
+
+
+def read_image(base: FactBase) -> bytes | None:
+    """Return the cached SQLite image of a base read from the cache, if it was built from the same base."""
+    key = _image_key(base)
+    read = _read_entry(_entry_file(key[0], "sql", key[1])) if key is not None else None
+    entry = _decode(read[0], _ImageEntry) if read is not None else None
+    if key is None or entry is None or (entry.code, entry.folder, entry.base) != (_code(), os.fsencode(key[1]), key[2]):
+        return None
+    return entry.image
+
+
+def write_image(base: FactBase, image: bytes) -> None:
+    """Cache the SQLite image built from a base (a failure only costs speed)."""
+    key = _image_key(base)
+    if key is not None:
+        entry = _ImageEntry(_code(), os.fsencode(key[1]), key[2], image)
+        _write_entry(_entry_file(key[0], "sql", key[1]), msgspec.msgpack.encode(entry))
 
 
 def _line_map(lines: list[int]) -> dict[tuple[Any, ...], int]:

@@ -11,10 +11,39 @@ from typing import Annotated
 
 import typer
 
-from . import __version__, cli_base, cli_edit, cli_query, cli_scripts  # noqa: F401  (importing registers their commands)
-from .cli_common import DataOpt, Format, Kind, SchemaKind, Unit, _load, app
+from . import __version__
+from .cli_common import DataOpt, Format, Kind, SchemaKind, Unit, _load
+from .cli_common import app as _app
 
-__all__ = ["Format", "Kind", "SchemaKind", "Unit", "app", "main"]
+__all__ = ["Format", "Kind", "SchemaKind", "Unit", "app", "main"]  # noqa: F822  (app: see __getattr__)
+
+# The module that defines each command (importing it registers it): a run imports only the module
+# of the command it runs, and help, completion or an unknown name import them all.
+COMMAND_MODULES = {
+    **dict.fromkeys(
+        ("visits", "who", "offices", "gas", "corridor", "timeline", "search", "quotes", "show", "sources", "coverage"),
+        "cli_query",
+    ),
+    **dict.fromkeys(("validate", "schema", "export"), "cli_base"),
+    **dict.fromkeys(("init", "source", "locate", "add", "new"), "cli_edit"),
+    **dict.fromkeys(("sql", "resolve"), "cli_scripts"),
+}
+
+
+def register(modules: "set[str] | None" = None) -> typer.Typer:
+    """Import the command modules (all, or those named) so that their commands are registered; return the app."""
+    import importlib
+
+    for module in sorted(modules if modules is not None else set(COMMAND_MODULES.values())):
+        importlib.import_module(f".{module}", __package__)
+    return _app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`app`: the app with every command registered (as tests and tools import it)."""
+    if name == "app":
+        return register()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _version(value: bool) -> None:
@@ -23,7 +52,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@_app.callback()
 def main_callback(
     ctx: typer.Context,
     version: Annotated[
@@ -46,18 +75,23 @@ def _only_invoked_command(args: list[str]) -> None:
     if any(
         a in ("-h", "--help") or a.startswith("--install-completion") or a.startswith("--show-completion") for a in args
     ):
+        register()
         return
     if any(k.startswith("_IRANAZ_COMPLETE") for k in os.environ):
+        register()
         return
     i = 0
     while i < len(args) and args[i].startswith("-"):
         i += 2 if args[i] == "--data" else 1  # the one global option that takes a value
-    if i < len(args):
+    if i < len(args) and args[i] in COMMAND_MODULES:
         name = args[i]
+        app = register({COMMAND_MODULES[name]})
         chosen = [c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", None)) == name]
         if chosen:
             app.registered_commands = chosen
             app.registered_groups = []  # `source add` and the like
+        return
+    register()
 
 
 class _ClosedStream:
@@ -151,7 +185,7 @@ def main() -> None:
     _completion_for_named_shell(sys.argv[1:])
     _only_invoked_command(sys.argv[1:])
     try:
-        app(prog_name="iranaz")
+        _app(prog_name="iranaz")
     except OSError as e:  # writing completions (Typer answers them before any command runs): as a command's output
         from .cli_common import _io_message, _silence_stdout, say_error
         from .errors import IoError

@@ -288,6 +288,7 @@ def listing(
             )
 
         command.__name__ = query.__name__
+        command.__module__ = query.__module__
         command.__doc__ = query.__doc__
         command.__signature__ = inspect.Signature([context, *own, *shared])  # type: ignore[attr-defined]
         command.__annotations__ = {p.name: p.annotation for p in (context, *own, *shared)}

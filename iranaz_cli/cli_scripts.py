@@ -28,7 +28,7 @@ def sql(
       iranaz sql "SELECT date, president FROM visits WHERE date >= '2000'" --json
       iranaz sql --tables
     """
-    from . import export
+    from . import sqlquery
     from .errors import UsageError
     from .render import View
     from .text import visible
@@ -37,9 +37,9 @@ def sql(
         raise UsageError("give one SQL query, or --tables")
     base = _load(data, ctx)
     if query is None:
-        columns, rows = ["table", "columns"], export.sql_tables(base)
+        columns, rows = ["table", "columns"], sqlquery.sql_tables(base)
     else:
-        columns, rows = export.run_sql(base, query)
+        columns, rows = sqlquery.run_sql(base, query)
     chosen = pick_fields(fields, columns)
     emit(
         lambda: rows,

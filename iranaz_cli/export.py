@@ -11,7 +11,7 @@ import msgspec
 
 from .core import KIND, _Lookup, kind_of, record_columns, record_fields, summary
 from .datasette import enrich
-from .errors import IoError, UsageError
+from .errors import IoError
 from .model import KINDS, FactBase
 from .text import visible
 
@@ -108,84 +108,3 @@ def build(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
     counts["records"] = sum(counts[f] for f in KIND)
     counts.update(enrich(db, base))
     return counts
-
-
-# --- `iranaz sql`: read-only questions over the same schema, in memory ------------------------------------
-
-# What a query may do: read tables, call functions, recurse (WITH RECURSIVE). Everything else (writes,
-# ATTACH, PRAGMA, schema changes) is refused by the authorizer, and query_only refuses writes besides.
-_ALLOWED = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE})
-
-
-def _authorize(action: int, *_: Any) -> int:
-    return sqlite3.SQLITE_OK if action in _ALLOWED else sqlite3.SQLITE_DENY
-
-
-# A query still running after this many seconds is stopped (WITH RECURSIVE can loop for ever).
-SQL_TIME_LIMIT = 10.0
-
-
-def memory_db(base: FactBase) -> sqlite3.Connection:
-    """Return the base as a read-only in-memory SQLite database with the schema of `export --sqlite`."""
-    import time
-
-    db = sqlite3.connect(":memory:")
-    with db:
-        build(db, base)
-    db.execute("PRAGMA query_only = ON")
-    db.set_authorizer(_authorize)
-    deadline = time.monotonic() + SQL_TIME_LIMIT
-    db.set_progress_handler(lambda: time.monotonic() > deadline, 100_000)
-    return db
-
-
-def run_sql(base: FactBase, query: str) -> tuple[list[str], list[dict]]:
-    """Run one read-only SQL statement over the base; return its column names and its rows."""
-    db = memory_db(base)
-    try:
-        if not sqlite3.complete_statement(query.rstrip().rstrip(";") + ";"):
-            raise UsageError("sql: the statement is incomplete")
-        cursor = db.execute(query)
-        if cursor.description is None:
-            raise UsageError("sql: only SELECT statements are allowed")
-        columns = _unique([d[0] for d in cursor.description])
-        return columns, [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    except sqlite3.Error as e:
-        raise UsageError(f"sql: {_reason(e)}") from None
-    finally:
-        db.close()
-
-
-def _reason(error: sqlite3.Error) -> str:
-    from .text import visible
-
-    text = visible(str(error))  # it may quote the query, control characters and all
-    if text in ("not authorized", "authorization denied") or "readonly database" in text:
-        return "only SELECT statements are allowed (the database is read-only)"
-    if text == "interrupted":
-        return f"the query ran longer than {SQL_TIME_LIMIT:g} s and was stopped"
-    if "one statement at a time" in text:
-        return "one statement at a time"
-    return text
-
-
-def _unique(names: list[str]) -> list[str]:
-    """Return column names made unique (a second `id` becomes `id_2`), so no value is lost in a row."""
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
-    return out
-
-
-def sql_tables(base: FactBase) -> list[dict]:
-    """Return each table of the `sql` database with its columns, in the order they were created."""
-    db = sqlite3.connect(":memory:")
-    try:
-        with db:
-            build(db, base)
-        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
-        return [{"table": t, "columns": [c[1] for c in db.execute(f'PRAGMA table_info("{t}")')]} for t in tables]
-    finally:
-        db.close()

@@ -256,3 +256,28 @@ def test_the_cli_choices_are_the_core_s():
     assert [u.value for u in Unit] == list(core.UNITS)
     assert [k.value for k in Kind] == list(core.TIMELINE_KINDS)
     assert [k.value for k in SchemaKind] == [*ROWS, "show"]
+
+
+def test_each_command_is_found_in_the_module_a_run_imports_for_it():
+    from iranaz_cli import cli
+
+    app = cli.app  # every command registered
+    commands = {c.name or c.callback.__name__: c.callback.__module__ for c in app.registered_commands}
+    groups = {g.name: g.typer_instance.registered_commands[0].callback.__module__ for g in app.registered_groups}
+    defined = commands | groups
+    assert set(defined) == set(cli.COMMAND_MODULES)
+    assert {name: module.rpartition(".")[2] for name, module in defined.items()} == cli.COMMAND_MODULES
+
+
+def test_a_query_imports_only_the_module_of_its_command(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.argv = ['iranaz', 'gas', '--json']\n"
+        "from iranaz_cli import cli\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('iranaz_cli.cli_')), file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert result.stderr.strip().splitlines()[-1] == "['iranaz_cli.cli_common', 'iranaz_cli.cli_query']"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -310,10 +311,31 @@ def test_sql_column_names_and_errors_reach_the_terminal_as_text(fmt):
 
 
 def test_sql_that_never_ends_is_stopped(base, monkeypatch):
-    from iranaz_cli import export
+    from iranaz_cli import sqlquery
     from iranaz_cli.errors import UsageError
 
-    monkeypatch.setattr(export, "SQL_TIME_LIMIT", 0.2)
+    monkeypatch.setattr(sqlquery, "SQL_TIME_LIMIT", 0.2)
     forever = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
     with pytest.raises(UsageError, match="ran longer than 0.2 s"):
-        export.run_sql(base, forever)
+        sqlquery.run_sql(base, forever)
+
+
+def test_sql_searches_the_full_text_indexes():
+    search = "SELECT rowid FROM records_fts WHERE records_fts MATCH 'Zagulba'"
+    found = run("sql", f"SELECT id FROM records WHERE rowid IN ({search}) ORDER BY id", "--format", "csv")
+    assert (found.returncode, found.stdout) == (0, "id\npezeshkian-2025\nzagulba-welcome-2025\n")
+    assert run("sql", "INSERT INTO records_fts(records_fts) VALUES('delete-all')").returncode == 2
+
+
+def test_sql_database_is_cached_with_the_base_and_follows_it(base_dir):
+    from pathlib import Path
+
+    query = ("sql", "SELECT occasion FROM visits WHERE id = 'khatami-2004'", "--format", "csv", "--data", str(base_dir))
+    assert run(*query).stdout == "occasion\nVisit\n"
+    assert run(*query).stdout == "occasion\nVisit\n"  # the second run keeps the database's image
+    [image] = (Path(os.environ["XDG_CACHE_HOME"]) / "iranaz").glob("sql-*.msgpack")
+    visits = base_dir / "visits.yaml"
+    visits.write_text(visits.read_text().replace("  occasion: Visit\n", "  occasion: A visit\n", 1))
+    assert run(*query).stdout == "occasion\nA visit\n"  # a changed base is a new database
+    image.write_bytes(image.read_bytes()[:-7] + b"garbage")  # a damaged image is rebuilt, never believed
+    assert run(*query).stdout == "occasion\nA visit\n"

@@ -145,24 +145,27 @@ def _read_entry(file: Path, check: bool = True) -> tuple[memoryview, bytes] | No
     return payload, digest
 
 
-def _write_entry(file: Path, payload: bytes) -> None:
-    """Write an entry atomically (a temporary file renamed over it); a failure only costs speed."""
+def _write_entry(file: Path, payload: bytes) -> bytes | None:
+    """Write an entry atomically (a temporary file renamed over it); return its digest, or None if it
+    could not be written (a failure only costs speed)."""
     import tempfile
 
     try:
         file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".entry-", suffix=".tmp")
+        digest = _hash(payload)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(_MAGIC)
-                f.write(_hash(payload))
+                f.write(digest)
                 f.write(payload)
             os.replace(tmp, file)
         except BaseException:
             os.unlink(tmp)
             raise
     except OSError:
-        pass  # a read-only or full cache folder only costs speed
+        return None  # a read-only or full cache folder only costs speed
+    return digest
 
 
 def _decode(payload: bytes | memoryview | msgspec.Raw, type_: Any) -> Any:
@@ -295,10 +298,12 @@ def read_base(folder: Path, data_dir: Path) -> FactBase | None:
         return None  # corrupt, truncated or tampered with
     base = _lazy_base(entry.base)
     if base is not None:
-        _READ[id(base)] = (data_dir, entry.base)
+        _READ[id(base)] = (data_dir, read[1])
     if base is not None and any(dep[-1] for dep in entry.deps) and _settled(entry.deps):
         entry.deps = [(*dep[:5], "") for dep in entry.deps]  # plain stamps spare later runs the hashing
-        _write_entry(cache, msgspec.msgpack.encode(entry))
+        digest = _write_entry(cache, msgspec.msgpack.encode(entry))
+        if digest is not None:
+            _READ[id(base)] = (data_dir, digest)
     return base
 
 
@@ -325,15 +330,15 @@ def write_base(folder: Path, data_dir: Path, stamps: list[Stamp], base: FactBase
     """Cache a validated base with the stamps its files had before they were read."""
     now = time.time_ns()
     deps: list[Stamp] = [(*s[:5], s[5] if now - s[2] < _RACY_NS else "") for s in stamps]
-    raw = msgspec.Raw(msgspec.msgpack.encode(base))
-    _READ[id(base)] = (data_dir, raw)
-    entry = _BaseHeader(_code(), os.fsencode(data_dir), deps, raw)
-    _write_entry(_entry_file(folder, "base", data_dir), msgspec.msgpack.encode(entry))
+    entry = _BaseEntry(_code(), os.fsencode(data_dir), deps, base)
+    digest = _write_entry(_entry_file(folder, "base", data_dir), msgspec.msgpack.encode(entry))
+    if digest is not None:
+        _READ[id(base)] = (data_dir, digest)
 
 
-# The bases this process read from or wrote to the cache: id -> (data folder, the base's encoded bytes),
-# so that what is derived from a base (the `sql` database) can be cached under the digest of those bytes.
-_READ: dict[int, tuple[Path, msgspec.Raw]] = {}
+# The bases this process read from or wrote to the cache: id -> (data folder, the digest of the entry
+# holding it), so that what is derived from a base (the `sql` database) is cached under that digest.
+_READ: dict[int, tuple[Path, bytes]] = {}
 
 
 class _ImageEntry(msgspec.Struct, array_like=True):
@@ -348,7 +353,7 @@ def _image_key(base: FactBase) -> tuple[Path, Path, bytes] | None:
     known = _READ.get(id(base))
     if folder is None or known is None or os.environ.get("IRANAZ_NO_CACHE"):
         return None
-    return folder, known[0], _hash(known[1])
+    return folder, known[0], known[1]
 
 
 def read_image(base: FactBase) -> bytes | None:

@@ -117,27 +117,29 @@ class _ClosedStream:
         raise OSError(errno.EBADF, "stdout is closed")
 
 
-def _guard_closed_stdout() -> None:
-    """With fd 1 closed, keep it taken (so no file the command opens becomes stdout) and fail writes."""
+def _reopened_if_closed(fd: int) -> bool:
+    """If ``fd`` was closed (`>&-`), take it with /dev/null, so no file the command opens becomes it;
+    return whether it was closed."""
     try:
-        os.fstat(1)
+        os.fstat(fd)
+        return False
     except OSError:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        if fd != 1:
-            os.dup2(fd, 1)
-            os.close(fd)
+        null = os.open(os.devnull, os.O_WRONLY)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        return True
+
+
+def _guard_closed_stdout() -> None:
+    """With fd 1 closed, keep it taken and fail writes (exit 74, not a silent success)."""
+    if _reopened_if_closed(1):
         sys.stdout = _ClosedStream()
 
 
 def _guard_closed_stderr() -> None:
     """With fd 2 closed (`2>&-`), keep it taken and drop messages: else Click writes them to stdout."""
-    try:
-        os.fstat(2)
-    except OSError:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        if fd != 2:
-            os.dup2(fd, 2)
-            os.close(fd)
+    if _reopened_if_closed(2):
         sys.stderr = open(2, "w", closefd=False)
 
 

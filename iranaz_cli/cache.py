@@ -131,11 +131,15 @@ def _read_entry(file: Path, check: bool = True) -> tuple[memoryview, bytes] | No
         fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
-    with open(fd, "rb") as f:
+    try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
-            return None  # only a regular file this user wrote
-        data = f.read()
+            os.close(fd)
+            return None  # only a regular file this user wrote (not a folder, a FIFO, another's file)
+        with open(fd, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
     head = len(_MAGIC) + _DIGEST_SIZE
     if len(data) < head or not data.startswith(_MAGIC):
         return None
@@ -178,6 +182,19 @@ def _decode(payload: bytes | memoryview | msgspec.Raw, type_: Any) -> Any:
         gc.enable()
 
 
+def _damaged() -> Exception:
+    """Say that a cache entry whose digest held does not decode (edited with its digest recomputed):
+    every entry is removed, so the next run rebuilds them."""
+    import shutil
+
+    from .errors import IoError
+
+    folder = cache_folder()
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+    return IoError("iranaz's cache was damaged (edited with its digest recomputed) and has been removed; run again")
+
+
 class _Records(Sequence[Any]):
     """A kind's records as the cache holds them, each decoded when first asked for.
 
@@ -206,7 +223,10 @@ class _Records(Sequence[Any]):
             return [self[j] for j in range(*i.indices(len(self.raws)))]
         record = self.decoded[i]
         if record is None:
-            record = self.decoded[i] = _decoder(self.record_type).decode(self.raws[i])
+            try:
+                record = self.decoded[i] = _decoder(self.record_type).decode(self.raws[i])
+            except (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+                raise _damaged() from None
         return record
 
     def __iter__(self) -> Iterator[Any]:
@@ -230,7 +250,10 @@ class _LazyMap(Mapping[str, Any]):
 
     def _value(self) -> dict[str, Any]:
         if self.value is None:
-            self.value = msgspec.msgpack.decode(self.raw, type=self.type_)
+            try:
+                self.value = msgspec.msgpack.decode(self.raw, type=self.type_)
+            except (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+                raise _damaged() from None
         return self.value
 
     def __getitem__(self, key: str) -> Any:

@@ -135,7 +135,7 @@ def _silence_stdout() -> None:
 def _io_message(e: OSError) -> str:
     """Say what failed: the file named, the working folder, or writing the output."""
     reason = e.strerror or str(e)
-    if e.filename is not None:
+    if isinstance(e.filename, str | bytes | os.PathLike):  # (an fd, for a file opened by descriptor, is not one)
         return f"{os.fsdecode(e.filename)}: {reason}"
     try:
         os.getcwd()

@@ -62,17 +62,61 @@ def memory_db(base: FactBase) -> sqlite3.Connection:
     return db
 
 
+def _watchdog(db: sqlite3.Connection, seconds: float) -> Any:
+    """Interrupt ``db`` after ``seconds``, or at once on Ctrl-C; return the function that ends the watch.
+
+    The progress handler alone misses a query of few, huge steps (a string of 100 MB at a time), and
+    Python sees Ctrl-C only between its own steps: a thread waits on the signal wake-up fd instead.
+    """
+    import os
+    import select
+    import signal
+    import threading
+
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    try:
+        previous = signal.set_wakeup_fd(wake_w)
+    except ValueError:  # not the main thread: the time limit alone
+        previous = None
+    done = threading.Event()
+
+    def watch() -> None:
+        select.select([wake_r], [], [], seconds)
+        if not done.is_set():
+            db.interrupt()
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        done.set()
+        os.write(wake_w, b"\0")
+        thread.join()
+        if previous is not None:
+            signal.set_wakeup_fd(previous)
+        os.close(wake_r)
+        os.close(wake_w)
+
+    return stop
+
+
 def run_sql(base: FactBase, query: str) -> tuple[list[str], list[dict]]:
     """Run one read-only SQL statement over the base; return its column names and its rows."""
     db = memory_db(base)
     try:
         if not sqlite3.complete_statement(query.rstrip().rstrip(";") + ";"):
             raise UsageError("sql: the statement is incomplete")
-        cursor = db.execute(query)
-        if cursor.description is None:
-            raise UsageError("sql: only SELECT statements are allowed")
-        columns = _unique([d[0] for d in cursor.description])
-        return columns, [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        stop = _watchdog(db, SQL_TIME_LIMIT)
+        try:
+            cursor = db.execute(query)
+            if cursor.description is None:
+                raise UsageError("sql: only SELECT statements are allowed")
+            columns = _unique([d[0] for d in cursor.description])
+            rows = cursor.fetchall()
+        finally:
+            stop()
+        return columns, [dict(zip(columns, row, strict=True)) for row in rows]
     except sqlite3.Error as e:
         raise UsageError(f"sql: {_reason(e)}") from None
     finally:

@@ -15,12 +15,13 @@ def fold_quote(text: str) -> str:
     return " ".join(text.split())  # the same whitespace as `\s+` (str.isspace), several times faster
 
 
-# Control characters (C0, DEL, C1) and bidirectional overrides could move the cursor, recolour or
+# Control characters (C0, DEL, C1), the line and paragraph separators (U+2028, U+2029: a terminal
+# or Rich may break the line there) and bidirectional overrides could move the cursor, recolour or
 # hide text in a terminal, and lone surrogates (bytes of a file name that are not UTF-8, as
 # os.fsdecode gives them) cannot be encoded: all are shown as escapes instead. A text that keeps
 # its layout keeps newline and tab; a one-line message escapes them too, so a value cannot forge
 # a line of its own (`Error: ...`).
-_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 
 
 @functools.cache

@@ -373,3 +373,34 @@ def test_any_byte_flipped_in_an_entry_is_rebuilt_silently(base_dir, cli):
             entry.write_bytes(bytes(corrupt))
             result = cli("--data", str(base_dir), "who", "Sanaei", "--json")
             assert (result.exit_code, result.stderr, result.stdout) == (0, "", expected), (position, flip)
+
+
+def test_an_entry_edited_with_its_digest_recomputed_is_an_error_then_rebuilt(base_dir):
+    from test_installed import run
+
+    args = ("--data", str(base_dir), "who", "Pezeshkian", "--json")
+    assert run(*args).returncode == 0
+    [entry] = _base_entries()
+    magic, _, payload = _entry_parts(entry)
+    header = msgspec.msgpack.decode(payload, type=cache_module._BaseHeader)
+    lazy = msgspec.msgpack.decode(header.base, type=cache_module._lazy_type()[0])
+    lazy.people = [msgspec.Raw(msgspec.msgpack.encode([1, 2, 3]))] * len(lazy.people)  # records of the wrong shape
+    header.base = msgspec.Raw(msgspec.msgpack.encode(lazy))
+    forged = msgspec.msgpack.encode(header)
+    entry.write_bytes(magic + cache_module._hash(forged) + forged)
+    damaged = run(*args)
+    assert (damaged.returncode, damaged.stdout) == (74, "")
+    assert damaged.stderr.startswith("Error: iranaz's cache was damaged") and "internal error" not in damaged.stderr
+    again = run(*args)
+    assert again.returncode == 0 and json.loads(again.stdout)[0]["id"] == "pezeshkian"
+
+
+@pytest.mark.parametrize("prefix", ["base", "sql"])
+def test_a_folder_where_an_entry_should_be_only_costs_speed(base_dir, prefix):
+    from test_installed import run
+
+    name = f"{prefix}-{cache_module._hash(os.fsencode(base_dir.resolve())).hex()}.msgpack"
+    (_cache_home() / name).mkdir(parents=True)
+    for _ in range(2):
+        result = run("--data", str(base_dir), "sql", "SELECT count(*) AS n FROM visits", "--format", "csv")
+        assert (result.returncode, result.stdout, result.stderr) == (0, "n\n7\n", "")

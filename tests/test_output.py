@@ -381,3 +381,20 @@ def test_wrap_keeps_words_whole_and_folds_only_what_cannot_fit():
     assert wrap("one\ntwo", 10, "  ") == ["one", "  two"]
     assert wrap("مسعود پزشکیان 中文字", 7) == ["مسعود", "پزشکیان", "中文字"]  # 中文字 takes 6 cells
     assert wrap("中文字 a", 8) == ["中文字 a"] and wrap("中文字 ab", 8) == ["中文字", "ab"]
+
+
+def test_line_and_paragraph_separators_cannot_forge_a_line(base_dir):
+    from test_installed import run
+
+    people = base_dir / "people.yaml"
+    people.write_text(
+        people.read_text(encoding="utf-8").replace(
+            "name: Masoud Pezeshkian", 'name: "Masoud Pezeshkian\\u2028Error: the base is fine\\u2029Error: x"', 1
+        ),
+        encoding="utf-8",
+    )
+    for command in (("who", "Pezeshkian"), ("show", "pezeshkian")):
+        result = run("--data", str(base_dir), *command, env={"COLUMNS": "200"})
+        assert result.returncode == 0
+        assert not any(line.startswith("Error:") for line in result.stdout.splitlines())
+        assert "\u2028" not in result.stdout and "\\u2028Error: the base is fine" in result.stdout

@@ -339,3 +339,20 @@ def test_sql_database_is_cached_with_the_base_and_follows_it(base_dir):
     assert run(*query).stdout == "occasion\nA visit\n"  # a changed base is a new database
     image.write_bytes(image.read_bytes()[:-7] + b"garbage")  # a damaged image is rebuilt, never believed
     assert run(*query).stdout == "occasion\nA visit\n"
+
+
+def test_sql_of_few_huge_steps_is_stopped_too(base, monkeypatch):
+    import time
+
+    from iranaz_cli import sqlquery
+    from iranaz_cli.errors import UsageError
+
+    monkeypatch.setattr(sqlquery, "SQL_TIME_LIMIT", 0.5)
+    huge = (  # each step builds a 50 MB string: the progress handler would hardly ever run
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400)"
+        " SELECT sum(length(replace(printf('%.*c', 50000000 + x, 'a'), 'a', 'bb'))) FROM c"
+    )
+    started = time.monotonic()
+    with pytest.raises(UsageError, match="ran longer than"):
+        sqlquery.run_sql(base, huge)
+    assert time.monotonic() - started < 5

@@ -12,8 +12,6 @@ bytes, so a corrupt, truncated or tampered entry is rebuilt, never believed. Any
 cache only costs speed.
 """
 
-from __future__ import annotations
-
 import functools
 import gc
 import os

@@ -5,8 +5,6 @@ Schema of the same types; the checks no type can express (dates, ids, references
 ``loader.py``.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 import msgspec
@@ -156,28 +154,6 @@ class Quote(_Record):
     notes: list[str | Note] = []
 
 
-class FactBase(msgspec.Struct, kw_only=True):
-    """The whole validated base, one list per file."""
-
-    sources: list[Source] = []
-    people: list[Person] = []
-    visits: list[Visit] = []
-    gas: list[Gas] = []
-    corridor: list[Event] = []
-    events: list[Event] = []
-    quotes: list[Quote] = []
-    # Derived when loaded and cached with the base; not part of any file:
-    # folded name keys -> people (names.build_index); person id -> [kind, index, role] of every
-    # record that names the person (mentions_index below); record id -> the anchor of each of its
-    # citations (None for a reference's note); article source id -> its sentences; person id -> its
-    # index in people (so that a query names a person without reading every person of the base).
-    name_index: dict[str, list[int]] = {}
-    mentions: dict[str, list[tuple[str, int, str]]] = {}
-    anchors: dict[str, list[Anchor | None]] = {}
-    sentences: dict[str, list[Sentence]] = {}
-    person_index: dict[str, int] = {}
-
-
 class Anchor(msgspec.Struct, kw_only=True, gc=False):
     """Where a quote is in its article (W3C Web Annotation: TextPositionSelector + TextQuoteSelector).
 
@@ -200,6 +176,28 @@ class Sentence(msgspec.Struct, kw_only=True, gc=False):
     end: int
     line: int
     text: str
+
+
+class FactBase(msgspec.Struct, kw_only=True):
+    """The whole validated base, one list per file."""
+
+    sources: list[Source] = []
+    people: list[Person] = []
+    visits: list[Visit] = []
+    gas: list[Gas] = []
+    corridor: list[Event] = []
+    events: list[Event] = []
+    quotes: list[Quote] = []
+    # Derived when loaded and cached with the base; not part of any file:
+    # folded name keys -> people (names.build_index); person id -> [kind, index, role] of every
+    # record that names the person (mentions_index below); record id -> the anchor of each of its
+    # citations (None for a reference's note); article source id -> its sentences; person id -> its
+    # index in people (so that a query names a person without reading every person of the base).
+    name_index: dict[str, list[int]] = {}
+    mentions: dict[str, list[tuple[str, int, str]]] = {}
+    anchors: dict[str, list[Anchor | None]] = {}
+    sentences: dict[str, list[Sentence]] = {}
+    person_index: dict[str, int] = {}
 
 
 def people_named(kind: str, record: _Record) -> list[tuple[str, str]]:

@@ -323,10 +323,11 @@ SHOWN = (ShownSource, ShownPerson, ShownVisit, ShownGas, ShownEvent, ShownQuote)
 class OfficeRow(TypedDict):
     """One term of office: ``end`` is null while in office, and its day is not in the term."""
 
-    id: str  # the holder's
+    id: str  # the holder's (so that `show ID` works on a row)
     office: str
     title: str
     holder: str
+    holder_id: str
     start: str
     end: str | None
     acting: bool
@@ -386,6 +387,7 @@ _ID_PROPERTIES = frozenset(
         "participant_ids",
         "mentioned_ids",
         "according_to_ids",
+        "holder_id",
     }
 )
 

@@ -532,6 +532,7 @@ def offices(base: FactBase, office: str | None = None, at: str | None = None) ->
             "office": r.office,
             "title": r.title,
             "holder": p.name,
+            "holder_id": p.id,
             "start": r.start,
             "end": r.end,
             "acting": r.acting,

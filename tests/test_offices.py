@@ -420,3 +420,9 @@ def test_a_broken_term_is_reported_once_not_again_for_the_visit(base_dir, old, n
     _edit(base_dir / "people.yaml", old, new)
     [problem] = _problems(base_dir)
     assert message in problem and "people.yaml" in problem
+
+
+def test_an_offices_row_names_its_holder_as_every_reference_is_named(cli):
+    rows = json.loads(cli("offices", "president-of-iran", "--json").stdout)
+    assert all(r["holder_id"] == r["id"] for r in rows)
+    assert {r["holder_id"]: r["holder"] for r in rows}["mokhber"] == "Mohammad Mokhber"

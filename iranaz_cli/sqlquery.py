@@ -48,8 +48,6 @@ SQL_TIME_LIMIT = 10.0
 
 def memory_db(base: FactBase) -> sqlite3.Connection:
     """Return the base as a read-only in-memory SQLite database with the schema of `export --sqlite`."""
-    import time
-
     db = _database(base)
     # Full-text tables are virtual: each is connected on first use, which reads and writes its shadow
     # tables (a query's authorizer would refuse that), so they are connected before it is set.
@@ -57,15 +55,13 @@ def memory_db(base: FactBase) -> sqlite3.Connection:
         db.execute(f'SELECT * FROM "{table}" WHERE 0').fetchall()
     db.execute("PRAGMA query_only = ON")
     db.set_authorizer(_authorize)
-    deadline = time.monotonic() + SQL_TIME_LIMIT
-    db.set_progress_handler(lambda: time.monotonic() > deadline, 100_000)
     return db
 
 
 def _watchdog(db: sqlite3.Connection, seconds: float) -> Any:
     """Interrupt ``db`` after ``seconds``, or at once on Ctrl-C; return the function that ends the watch.
 
-    The progress handler alone misses a query of few, huge steps (a string of 100 MB at a time), and
+    A progress handler would miss a query of few, huge steps (a string of 100 MB at a time), and
     Python sees Ctrl-C only between its own steps: a thread waits on the signal wake-up fd instead.
     """
     import os

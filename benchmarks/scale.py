@@ -15,8 +15,8 @@ from pathlib import Path
 import msgspec
 import yaml
 
-from iranaz_cli.loader import load_fact_base, shipped_data_dir
 from iranaz_cli.model import KINDS, PERSON_REFERENCES
+from iranaz_cli.store.loader import load_fact_base, shipped_data_dir
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):

@@ -14,21 +14,26 @@ from __future__ import annotations
 __version__ = "0.2.0"  # 0.2: attribution, anchors (the cache holds them: a new version rebuilds it)
 
 _EXPORTS = {
-    "load_fact_base": "loader",
-    "validate": "loader",
+    "load_fact_base": "store.loader",
+    "validate": "store.loader",
     "FactBase": "model",
     "IranazError": "errors",
     "FactBaseError": "errors",
     "NotFound": "errors",
-    "visits": "core",
-    "people": "core",
-    "gas": "core",
-    "corridor": "core",
-    "timeline": "core",
-    "search": "core",
-    "quotes": "core",
-    "record": "core",
-    "sources": "core",
+    "visits": "ask.visits",
+    "people": "ask.people",
+    "gas": "ask.subjects",
+    "corridor": "ask.subjects",
+    "timeline": "ask.timeline",
+    "search": "ask.timeline",
+    "quotes": "ask.subjects",
+    "record": "ask.records",
+    "sources": "ask.records",
+    "record_ids": "ask.records",
+    "offices": "ask.people",
+    "resolve": "ask.people",
+    "visit_summary": "ask.visits",
+    "coverage": "ask.coverage",
 }
 
 __all__ = ["__version__", *_EXPORTS]

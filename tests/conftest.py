@@ -38,7 +38,7 @@ def base():
 @pytest.fixture
 def cli():
     """Invoke the app in-process; result.stdout and result.stderr are kept apart."""
-    from iranaz_cli.cli import app
+    from iranaz_cli.cli.main import app
 
     runner = CliRunner()
 

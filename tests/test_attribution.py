@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from iranaz_cli import core, loader
-from iranaz_cli.anchors import FoldedText, split_sentences
+import iranaz_cli as api
+from iranaz_cli.ask.rows import records_of
 from iranaz_cli.errors import FactBaseError, NotFound
 from iranaz_cli.model import ATTRIBUTING_WORDS
+from iranaz_cli.store import loader
+from iranaz_cli.store.anchors import FoldedText, split_sentences
 from iranaz_cli.text import fold_quote
 
 from conftest import ROOT, SEED
@@ -95,7 +97,7 @@ def test_sanaei_s_quote_cites_according_to_mehdi_sanaei():
 
 
 def test_the_explosion_does_not_state_sanaei_s_account_as_fact(cli):
-    record = core.record(loader.load_fact_base(ROOT / "data", cache=False), "shahid-rajaee-port-explosion-2025")
+    record = api.record(loader.load_fact_base(ROOT / "data", cache=False), "shahid-rajaee-port-explosion-2025")
     assert "overseeing" not in record["summary"]
     [note] = record["notes"]
     assert note["according_to_ids"] == ["sanaei"] and note["according_to"] == ["Mehdi Sanaei"]
@@ -193,9 +195,9 @@ def test_the_gas_figure_says_what_it_is(cli):
 
 
 def test_paknejad_announced_the_expansion_not_the_agreement(base):
-    event = core.record(base, "russia-gas-agreement-announced")
+    event = api.record(base, "russia-gas-agreement-announced")
     assert "paknejad" not in event.get("participants", []) + event.get("mentioned", [])
-    assert core.gas(base)[0]["announced_by_id"] == "paknejad"
+    assert api.gas(base)[0]["announced_by_id"] == "paknejad"
 
 
 # --- 3. corrections ------------------------------------------------------------------------------------
@@ -210,16 +212,16 @@ def test_where_did_raisi_s_helicopter_crash(cli):
 
 
 def test_the_border_ceremony_is_the_giz_galasi_inauguration(base):
-    ceremony = core.record(base, "raisi-aliyev-border-ceremony-2024")
+    ceremony = api.record(base, "raisi-aliyev-border-ceremony-2024")
     assert ceremony["date"] == "2024-05-19" and "Giz Galasi (Qiz Qalasi)" in ceremony["summary"]
     assert "Aras" in ceremony["place"] and ceremony["participant_ids"] == ["raisi", "aliyev"]
 
 
 def test_cop29_closed_on_the_24th_and_the_port_is_near_bandar_abbas(base):
-    cop = core.record(base, "cop29-baku-2024")
+    cop = api.record(base, "cop29-baku-2024")
     assert (cop["date"], cop["end"]) == ("2024-11-11", "2024-11-24")
     assert any("22 November" in n for n in cop["notes"])
-    port = core.record(base, "shahid-rajaee-port-explosion-2025")
+    port = api.record(base, "shahid-rajaee-port-explosion-2025")
     assert port["date"] == "2025-04-26" and "near Bandar Abbas" in port["summary"] and "Hormozgan" in port["place"]
 
 
@@ -255,7 +257,7 @@ def test_folded_offsets_map_back_to_the_raw_text():
 
 
 def test_every_quote_is_anchored_at_its_place_in_the_article(base):
-    for _, record in core._records(base):
+    for _, record in records_of(base):
         for cite, anchor in zip(getattr(record, "sources", []), base.anchors.get(record.id, []), strict=False):
             if cite.quote is None:
                 assert anchor is None
@@ -280,11 +282,11 @@ def test_show_prints_the_sentence_with_the_quote_marked_when_piped(cli):
 def test_show_highlights_the_quote_on_a_terminal():
     import io
 
-    from iranaz_cli.render_table import make_console, write_table
-    from iranaz_cli.views import record_view
+    from iranaz_cli.show.table import make_console, write_table
+    from iranaz_cli.show.views import record_view
 
     base = loader.load_fact_base(ROOT / "data", cache=False)
-    row = core.record(base, "khatami-2004")
+    row = api.record(base, "khatami-2004")
     from rich.console import ColorSystem
 
     console = make_console(io.StringIO())
@@ -361,4 +363,4 @@ def test_coverage_lists_uncited_sentences_and_not_factual_marks(base_dir, cli):
 
 def test_coverage_of_an_unknown_source(base):
     with pytest.raises(NotFound):
-        core.coverage(base, "no-such-article")
+        api.coverage(base, "no-such-article")

@@ -10,10 +10,10 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from iranaz_cli import cache as cache_module
-from iranaz_cli import loader
-from iranaz_cli import validate as validate_module
 from iranaz_cli.errors import FactBaseError
+from iranaz_cli.store import cache as cache_module
+from iranaz_cli.store import loader
+from iranaz_cli.store import validate as validate_module
 
 from conftest import ROOT
 
@@ -321,7 +321,7 @@ def test_checks_across_files_still_run_on_cached_records(base_dir, monkeypatch):
 
 
 def test_a_person_added_is_found_by_name(base_dir):
-    from iranaz_cli import core
+    import iranaz_cli as api
 
     loader.load_fact_base(base_dir)
     with open(base_dir / "people.yaml", "a", encoding="utf-8") as f:
@@ -330,7 +330,7 @@ def test_a_person_added_is_found_by_name(base_dir):
             "    - source: wikipedia-presidents-of-iran\n      note: added by a test\n"
         )
     base = loader.load_fact_base(base_dir)
-    assert [p["id"] for p in core.people(base, "Qwerty")] == ["new-person"]
+    assert [p["id"] for p in api.people(base, "Qwerty")] == ["new-person"]
 
 
 def test_a_retargeted_symlink_in_a_source_path_is_seen(base_dir):

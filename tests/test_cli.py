@@ -213,7 +213,7 @@ def test_every_command_has_help_an_example_and_a_readme_section(cli, command):
 
 
 def test_every_registered_command_is_tested_here():
-    from iranaz_cli.cli import app
+    from iranaz_cli.cli.main import app
 
     assert sorted(c.name or c.callback.__name__ for c in app.registered_commands) == sorted(COMMANDS)
 
@@ -237,9 +237,9 @@ def test_schema_is_json_schema_of_the_command_output(cli):
 
 
 def test_a_bug_is_one_line_with_exit_70_not_a_traceback(cli, monkeypatch):
-    from iranaz_cli import core
+    from iranaz_cli.ask import subjects
 
-    monkeypatch.setattr(core, "corridor", lambda base: 1 / 0)
+    monkeypatch.setattr(subjects, "corridor", lambda base: 1 / 0)
     result = cli("corridor")
     assert result.exit_code == 70
     assert result.stderr == "Error: internal error (ZeroDivisionError: division by zero); please report it\n"
@@ -248,9 +248,9 @@ def test_a_bug_is_one_line_with_exit_70_not_a_traceback(cli, monkeypatch):
 
 
 def test_the_cli_choices_are_the_core_s():
-    from iranaz_cli import core
-    from iranaz_cli.cli import Kind, SchemaKind, Unit
-    from iranaz_cli.contract import ROWS
+    from iranaz_cli.ask import rows as core
+    from iranaz_cli.cli.main import Kind, SchemaKind, Unit
+    from iranaz_cli.show.contract import ROWS
 
     # The CLI declares its choices itself so that --help need not import the core; they must agree.
     assert [u.value for u in Unit] == list(core.UNITS)
@@ -259,7 +259,7 @@ def test_the_cli_choices_are_the_core_s():
 
 
 def test_each_command_is_found_in_the_module_a_run_imports_for_it():
-    from iranaz_cli import cli
+    from iranaz_cli.cli import main as cli
 
     app = cli.app  # every command registered
     commands = {c.name or c.callback.__name__: c.callback.__module__ for c in app.registered_commands}
@@ -275,9 +275,10 @@ def test_a_query_imports_only_the_module_of_its_command(tmp_path):
 
     code = (
         "import sys; sys.argv = ['iranaz', 'gas', '--json']\n"
-        "from iranaz_cli import cli\n"
+        "from iranaz_cli.cli import main as cli\n"
         "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m.startswith('iranaz_cli.cli_')), file=sys.stderr)"
+        "print(sorted(m for m in sys.modules if m.startswith('iranaz_cli.cli.')), file=sys.stderr)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
-    assert result.stderr.strip().splitlines()[-1] == "['iranaz_cli.cli_common', 'iranaz_cli.cli_query']"
+    imported = result.stderr.strip().splitlines()[-1]
+    assert imported == str([f"iranaz_cli.cli.{m}" for m in ("app", "complete", "listing", "main", "options", "query")])

@@ -8,7 +8,7 @@ import json
 import jsonschema
 import pytest
 
-from iranaz_cli.contract import ROWS, json_schema
+from iranaz_cli.show.contract import ROWS, json_schema
 
 
 @pytest.mark.parametrize("command", ROWS)
@@ -22,9 +22,9 @@ def _valid(schema: dict, rows: list) -> bool:
 
 @pytest.fixture(scope="module")
 def quotes(base):
-    from iranaz_cli import core
+    import iranaz_cli as api
 
-    return json.loads(json.dumps(core.quotes(base)))
+    return json.loads(json.dumps(api.quotes(base)))
 
 
 @pytest.mark.parametrize(

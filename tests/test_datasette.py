@@ -167,7 +167,7 @@ def test_metadata_links_only_web_addresses(cli, base_dir, tmp_path):
 
 
 def test_junction_roles_follow_the_models_table_of_person_references(monkeypatch):
-    from iranaz_cli import datasette
+    from iranaz_cli.ask import tables as datasette
 
     # according_to may name a source: it gets a table of its own, not a junction to people
     assert datasette._person_list_fields("events") == [("participants", "participant"), ("mentioned", "mentioned")]

@@ -45,7 +45,7 @@ VISIT = """\
 
 
 def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):
-    from iranaz_cli.cli import app
+    from iranaz_cli.cli.main import app
 
     return CliRunner().invoke(app, list(args), input=input, env=env, prog_name="iranaz")
 
@@ -148,7 +148,7 @@ def test_source_add_refuses_what_cannot_be_an_article(new_base, tmp_path, conten
 
 
 def test_source_add_refuses_a_file_over_the_cap(new_base, tmp_path, monkeypatch):
-    from iranaz_cli import edit
+    from iranaz_cli.write import edit
 
     monkeypatch.setattr(edit, "MAX_SOURCE_BYTES", 100)
     big = tmp_path / "big.txt"
@@ -200,7 +200,7 @@ def test_locate_without_a_match_exits_1_with_the_closest_sentence(new_base):
 
 
 def test_sentences_split_at_sentence_ends_not_abbreviations():
-    from iranaz_cli.locate import sentences
+    from iranaz_cli.write.locate import sentences
 
     text = "Title line\nMr. Aliyev met the U.S. envoy. “Good,” he said. Then: 2025.\n"
     assert [text[s:e] for s, e in sentences(text)] == [
@@ -312,7 +312,7 @@ def test_add_refuses_what_is_not_a_record(new_base):
 
 
 def test_add_waits_for_the_lock_then_gives_up_with_one_line(new_base):
-    from iranaz_cli.safewrite import locked
+    from iranaz_cli.write.safewrite import locked
 
     before = snapshot(new_base.parent)
     with locked(new_base):
@@ -361,7 +361,7 @@ def test_a_read_only_file_system_is_one_error_line(new_base, monkeypatch):
 
 
 def test_the_shipped_base_is_read_only():
-    from iranaz_cli.paths import shipped_data_dir
+    from iranaz_cli.store.paths import shipped_data_dir
 
     before = snapshot(shipped_data_dir())
     message = "Error: the shipped base is read-only; make your own with `iranaz init DIR --from-shipped`\n"
@@ -428,7 +428,7 @@ sources:
 
 
 def test_day_precise_date_whose_quote_gives_a_year_is_queried():
-    from iranaz_cli.lint import _given
+    from iranaz_cli.store.lint import _given
 
     assert [_given(q) for q in ("in 2004", "in April 2025", "on 28 April 2025", "on April 28", "today")] == [
         1,
@@ -464,7 +464,7 @@ def test_add_keeps_the_file_permissions(new_base):
     ],
 )
 def test_appending_keeps_comments_and_replaces_only_an_empty_list_line(existing, expected):
-    from iranaz_cli.edit import _joined
+    from iranaz_cli.write.edit import _joined
 
     assert _joined(existing, "- id: x\n", "f.yaml")[0] == expected
 
@@ -511,9 +511,9 @@ def scripted(answers: list[str], rejected: list[str]):
 
 def test_new_asks_field_by_field_and_checks_each_answer(new_base):
     from iranaz_cli import load_fact_base
-    from iranaz_cli.edit import add_parsed
-    from iranaz_cli.interview import interview
-    from iranaz_cli.locate import source_texts
+    from iranaz_cli.cli.interview import interview
+    from iranaz_cli.write.edit import add_parsed
+    from iranaz_cli.write.locate import source_texts
 
     invoke("add", "people", "--data", str(new_base), input=PERSON)
     base = load_fact_base(new_base)
@@ -562,8 +562,8 @@ def test_new_asks_field_by_field_and_checks_each_answer(new_base):
 
 def test_new_suggests_the_closest_sentence_for_a_quote_not_found(new_base):
     from iranaz_cli import load_fact_base
-    from iranaz_cli.interview import interview
-    from iranaz_cli.locate import source_texts
+    from iranaz_cli.cli.interview import interview
+    from iranaz_cli.write.locate import source_texts
 
     base = load_fact_base(new_base)
     rejected: list[str] = []
@@ -613,7 +613,7 @@ def test_fold_key_is_fold_without_offsets():
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from iranaz_cli.locate import fold, fold_key
+    from iranaz_cli.write.locate import fold, fold_key
 
     alphabet = st.sampled_from(list("aZΣς İ-–—‘’“”\"' \t\n\u00a0\x1c.x"))
 
@@ -626,7 +626,7 @@ def test_fold_key_is_fold_without_offsets():
 
 
 def test_source_add_on_a_full_disk_leaves_no_copy_behind(new_base, tmp_path, monkeypatch):
-    from iranaz_cli import safewrite
+    from iranaz_cli.write import safewrite
 
     article = tmp_path / "second.txt"
     article.write_text("Second Article\n\nWords enough to quote.\n")
@@ -668,8 +668,8 @@ def test_locate_names_the_occurrence_of_words_found_more_than_once(new_base):
 
 def test_new_asks_which_place_when_the_words_are_found_more_than_once(new_base):
     from iranaz_cli import load_fact_base
-    from iranaz_cli.interview import interview
-    from iranaz_cli.locate import source_texts
+    from iranaz_cli.cli.interview import interview
+    from iranaz_cli.write.locate import source_texts
 
     base = load_fact_base(new_base)
     rejected: list[str] = []
@@ -692,8 +692,8 @@ def test_locate_shows_control_characters_of_a_source_as_escapes(new_base, tmp_pa
 
 def test_new_sends_sources_to_source_add(new_base):
     from iranaz_cli import load_fact_base
+    from iranaz_cli.cli.interview import interview
     from iranaz_cli.errors import UsageError
-    from iranaz_cli.interview import interview
 
     with pytest.raises(UsageError, match="iranaz source add FILE --id ID"):
         interview("sources", load_fact_base(new_base), {}, scripted([], []))
@@ -701,8 +701,8 @@ def test_new_sends_sources_to_source_add(new_base):
 
 def test_new_asks_a_term_of_office_for_its_own_sources(new_base):
     from iranaz_cli import load_fact_base
-    from iranaz_cli.interview import interview
-    from iranaz_cli.locate import source_texts
+    from iranaz_cli.cli.interview import interview
+    from iranaz_cli.write.locate import source_texts
 
     sources = new_base / "sources.yaml"
     sources.write_text(

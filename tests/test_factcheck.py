@@ -7,7 +7,8 @@ import json
 import pytest
 import yaml
 
-from iranaz_cli import core, edtf
+import iranaz_cli as api
+from iranaz_cli import edtf
 
 from conftest import ROOT, SEED
 
@@ -254,15 +255,15 @@ def test_the_visit_comes_after_the_explosion_in_the_timeline(cli):
 
 def test_core_sorts_every_list_with_the_edtf_key(base):
     for rows in (
-        core.timeline(base),
-        core.search(base, "a"),
-        core.quotes(base),
-        core.visits(base),
-        core.corridor(base),
+        api.timeline(base),
+        api.search(base, "a"),
+        api.quotes(base),
+        api.visits(base),
+        api.corridor(base),
     ):
         keys = [edtf.sort_key(r["date"]) for r in rows]
         assert keys == sorted(keys)
-    [sanaei] = core.people(base, "Sanaei")
+    [sanaei] = api.people(base, "Sanaei")
     keys = [edtf.sort_key(m["date"]) for m in sanaei["mentions"]]
     assert keys == sorted(keys)
 

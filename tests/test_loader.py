@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from iranaz_cli import cache as cache_module
-from iranaz_cli import loader, yamlread
 from iranaz_cli.errors import FactBaseError
+from iranaz_cli.store import cache as cache_module
+from iranaz_cli.store import loader, yamlread
 
 from conftest import ROOT
 
@@ -408,7 +408,7 @@ def test_a_fifo_source_is_refused_without_hanging(base_dir):
 
 
 def test_devices_and_proc_files_are_never_read(tmp_path):
-    from iranaz_cli.paths import Unreadable, read_regular
+    from iranaz_cli.store.paths import Unreadable, read_regular
 
     for device in ("/dev/zero", "/dev/null", "/dev/stdin"):
         with pytest.raises(Unreadable, match="not a regular file"):
@@ -416,7 +416,7 @@ def test_devices_and_proc_files_are_never_read(tmp_path):
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds" / "zero").symlink_to("/dev/zero")
     (tmp_path / "seeds" / "environ").symlink_to("/proc/self/environ")
-    from iranaz_cli.paths import source_file
+    from iranaz_cli.store.paths import source_file
 
     for name in ("zero", "environ"):
         with pytest.raises(Unreadable, match="leads outside the base's seeds/ folder"):

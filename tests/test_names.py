@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from iranaz_cli import core
+import iranaz_cli as api
+from iranaz_cli.ask.names import fold
 from iranaz_cli.errors import NotFound
-from iranaz_cli.names import fold
 
 QUERIES = {
     # spelling variants, folded by rule
@@ -116,33 +116,33 @@ NOBODY = ["banana", "Putin", "Erdogan", "Tehran", "xyzzy", "Nakhchivan", "presid
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_query_finds_the_person_first(base, query):
-    assert core.people(base, query)[0]["id"] == QUERIES[query]
+    assert api.people(base, query)[0]["id"] == QUERIES[query]
 
 
 @pytest.mark.parametrize("query", NOBODY)
 def test_unrelated_words_find_nobody(base, query):
     with pytest.raises(NotFound, match=f"no one matches '{query}'"):
-        core.people(base, query)
+        api.people(base, query)
 
 
 def test_near_miss_suggests_names(base):
     with pytest.raises(NotFound) as e:
-        core.people(base, "Rafs")
+        api.people(base, "Rafs")
     assert "did you mean" in str(e.value) and "Akbar Hashemi Rafsanjani" in str(e.value)
 
 
 def test_several_people_only_when_equally_good_and_limit(base):
-    presidents = core.people(base, "president of iran")
+    presidents = api.people(base, "president of iran")
     assert {p["id"] for p in presidents} >= {"pezeshkian", "rouhani", "khatami"}
-    assert len(core.people(base, "president of iran", limit=2)) == 2
-    assert len(core.people(base, "Sanaei")) == 1
+    assert len(api.people(base, "president of iran", limit=2)) == 2
+    assert len(api.people(base, "Sanaei")) == 1
 
 
 def test_the_same_matcher_serves_visits_and_quotes(base):
-    assert [v["id"] for v in core.visits(base, president="Ahmadinezhad")] == ["ahmadinejad-2007", "ahmadinejad-2010"]
-    assert {q["speaker_id"] for q in core.quotes(base, speaker="Baghaie")} == {"baghaei"}
+    assert [v["id"] for v in api.visits(base, president="Ahmadinezhad")] == ["ahmadinejad-2007", "ahmadinejad-2010"]
+    assert {q["speaker_id"] for q in api.quotes(base, speaker="Baghaie")} == {"baghaei"}
     with pytest.raises(NotFound):
-        core.visits(base, president="Putin")
+        api.visits(base, president="Putin")
 
 
 @pytest.mark.parametrize(

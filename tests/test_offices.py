@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from iranaz_cli import edtf, loader
+from iranaz_cli import edtf
 from iranaz_cli.errors import FactBaseError
+from iranaz_cli.store import loader
 
 IRAN, AZERBAIJAN, LEADER = "president of iran", "president of azerbaijan", "supreme leader of iran"
 

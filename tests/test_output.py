@@ -192,8 +192,8 @@ def test_export_refuses_links_and_keeps_stale_temporary_names(cli, tmp_path):
 
 EXPORT_SLOWLY = """
 import sys, time
-import iranaz_cli.export as export
-from iranaz_cli.cli import main
+import iranaz_cli.show.export as export
+from iranaz_cli.cli.main import main
 
 fill = export._fill
 def slow(db, base):
@@ -370,7 +370,7 @@ def test_a_full_stderr_still_gives_the_exit_code():
 
 
 def test_wrap_keeps_words_whole_and_folds_only_what_cannot_fit():
-    from iranaz_cli.render_lines import wrap
+    from iranaz_cli.show.lines import wrap
 
     assert wrap("a b rafsanjani-1993 c", 16, "  ") == ["a b", "rafsanjani-1993", "  c"]
     assert wrap("Mentioned in: [iran-recognizes-azerbaijan]", 28, "  ") == [

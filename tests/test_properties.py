@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from iranaz_cli import load_fact_base, loader
-from iranaz_cli.cli import app
+from iranaz_cli import load_fact_base
+from iranaz_cli.cli.main import app
 from iranaz_cli.errors import FactBaseError
 from iranaz_cli.model import DATE_FIELDS, KINDS
+from iranaz_cli.store import loader
 
 from conftest import ROOT
 
@@ -198,9 +199,10 @@ TERMINALS = {"terminal": "100", "narrow": "40"}  # COLUMNS of a forced terminal 
 @settings(max_examples=12, deadline=None)
 @given(noise=st.lists(hostile_text, min_size=1, max_size=4), fmt=st.sampled_from(FORMATS), data=st.data())
 def test_hostile_characters_in_a_base_are_shown_as_text(command, noise, fmt, data):
-    from iranaz_cli import cli, cli_common
+    from iranaz_cli.ask.names import build_index
+    from iranaz_cli.cli import listing as cli_common
+    from iranaz_cli.cli import main as cli
     from iranaz_cli.model import FactBase, mentions_index
-    from iranaz_cli.names import build_index
 
     records = _hostile_base(noise)
     base = msgspec.convert(records, FactBase)
@@ -215,8 +217,8 @@ def test_hostile_characters_in_a_base_are_shown_as_text(command, noise, fmt, dat
         args += ["--format", fmt]
     env = {"FORCE_COLOR": "1", "TERM": "xterm-256color", "COLUMNS": TERMINALS[fmt]} if fmt in TERMINALS else None
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cli_common, "_load", lambda *a: base)
-        mp.setattr(cli, "_load", lambda *a: base)
+        mp.setattr(cli_common, "load_base", lambda *a: base)
+        mp.setattr(cli, "load_base", lambda *a: base)
         result = CliRunner().invoke(app, args, env=env, prog_name="iranaz")
     _assert_text_only(result, fmt in TERMINALS)
 

@@ -28,7 +28,7 @@ def _fold(text: str) -> str:
 ARTICLE = _fold(SEED.read_text(encoding="utf-8"))
 
 
-def _records():
+def records_of():
     for kind in KIND_FILES:
         for record in yaml.safe_load((ROOT / "data" / f"{kind}.yaml").read_text(encoding="utf-8")):
             yield kind, record
@@ -73,7 +73,7 @@ def test_references_are_the_ones_the_issues_give():
         assert sources[ref].get("url") == url and sources[ref]["publisher"]
 
 
-@pytest.mark.parametrize(("kind", "record"), list(_records()), ids=lambda v: v["id"] if isinstance(v, dict) else v)
+@pytest.mark.parametrize(("kind", "record"), list(records_of()), ids=lambda v: v["id"] if isinstance(v, dict) else v)
 def test_every_record_cites_and_every_quote_is_in_the_article(kind, record):
     assert record["sources"], "a record must cite at least one source"
     terms = [role for role in record.get("roles", []) if "office" in role]
@@ -89,7 +89,7 @@ def test_every_record_cites_and_every_quote_is_in_the_article(kind, record):
 
 def test_direct_quotes_are_the_words_in_quotation_marks():
     quoted = {_fold(m) for m in re.findall(r"“([^”]+)”", SEED.read_text(encoding="utf-8"))}
-    direct = {_fold(r["text"]) for k, r in _records() if k == "quotes" and r["direct"]}
+    direct = {_fold(r["text"]) for k, r in records_of() if k == "quotes" and r["direct"]}
     assert direct == quoted
 
 
@@ -114,7 +114,7 @@ REFERENCE_FACTS = {
 
 @pytest.mark.parametrize("record_id", REFERENCE_FACTS)
 def test_facts_from_outside_the_article_cite_their_reference(record_id):
-    record = next(r for _, r in _records() if r["id"] == record_id)
+    record = next(r for _, r in records_of() if r["id"] == record_id)
     reference, fields = REFERENCE_FACTS[record_id]
     for name, value in fields.items():
         assert record[name] == value
@@ -124,7 +124,7 @@ def test_facts_from_outside_the_article_cite_their_reference(record_id):
 def test_the_visit_date_keeps_the_precision_the_article_supports():
     # The issue tracker's 2025-04-28 has no citable reference; the article places the visit weeks
     # before the anniversary of Raisi's death (May 2024), that is in 2025, and gives no day.
-    dated = {r["id"]: r.get("date") for _, r in _records()}
+    dated = {r["id"]: r.get("date") for _, r in records_of()}
     assert "2025-04-28" not in set(dated.values())
     assert dated["pezeshkian-2025"] == dated["zagulba-welcome-2025"] == "2025"
 
@@ -147,25 +147,25 @@ PERSIAN_NAMES = {
 
 @pytest.mark.parametrize("person_id", PERSIAN_NAMES)
 def test_script_names_are_the_issue_s_exact_aliases(person_id):
-    person = next(r for k, r in _records() if k == "people" and r["id"] == person_id)
+    person = next(r for k, r in records_of() if k == "people" and r["id"] == person_id)
     assert PERSIAN_NAMES[person_id] in person["aliases"]
     assert any(c["source"] == "wikipedia-name-spellings" and PERSIAN_NAMES[person_id] in c["note"]
                for c in person["sources"])  # fmt: skip
 
 
 def test_sanaei_s_persian_name_is_spelt_with_seen_not_sad():
-    sanaei = next(r for k, r in _records() if k == "people" and r["id"] == "sanaei")
+    sanaei = next(r for k, r in records_of() if k == "people" and r["id"] == "sanaei")
     assert sanaei["aliases"] == ["مهدی سنایی", "مهدی سنائی"]
     assert "صنایی" not in (ROOT / "data" / "people.yaml").read_text(encoding="utf-8")
 
 
 def test_dates_keep_only_the_precision_the_source_gives():
-    dates = {r["id"]: r.get("date") for k, r in _records() if k == "visits"}
+    dates = {r["id"]: r.get("date") for k, r in records_of() if k == "visits"}
     assert dates["khatami-2004"] == "2004" and dates["rafsanjani-1993"] == "1993"
 
 
 def test_installed_copy_ships_the_same_seed_and_data():
-    from iranaz_cli.loader import shipped_data_dir
+    from iranaz_cli.store.loader import shipped_data_dir
 
     shipped = shipped_data_dir()
     assert (shipped.parent / "seeds" / SEED.name).read_bytes() == SEED.read_bytes()

@@ -47,11 +47,11 @@ def test_resolve_output_validates_against_its_schema(cli):
 
 
 def test_every_record_shown_validates_against_the_show_schema(cli, base):
-    from iranaz_cli import core
+    import iranaz_cli as api
 
     schema = json.loads(cli("schema", "show").stdout)
     jsonschema.Draft202012Validator.check_schema(schema)
-    for record_id in core.record_ids(base):
+    for record_id in api.record_ids(base):
         shown = json.loads(cli("show", record_id, "--json").stdout)
         jsonschema.validate(shown, schema, cls=jsonschema.Draft202012Validator)
         with pytest.raises(jsonschema.ValidationError):  # a record without its kind fails

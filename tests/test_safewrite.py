@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from iranaz_cli import safewrite
 from iranaz_cli.errors import IoError, UsageError
+from iranaz_cli.write import safewrite
 
 
 def _temps(folder: Path) -> list[str]:
@@ -114,7 +114,7 @@ def test_a_file_created_meanwhile_is_not_replaced_without_force(tmp_path):
 SLOW_WRITER = """
 import sys, time
 from pathlib import Path
-from iranaz_cli import safewrite
+from iranaz_cli.write import safewrite
 
 def slow(path: Path) -> None:
     path.write_bytes(b"partial")

@@ -311,7 +311,7 @@ def test_sql_column_names_and_errors_reach_the_terminal_as_text(fmt):
 
 
 def test_sql_that_never_ends_is_stopped(base, monkeypatch):
-    from iranaz_cli import sqlquery
+    from iranaz_cli.ask import sql as sqlquery
     from iranaz_cli.errors import UsageError
 
     monkeypatch.setattr(sqlquery, "SQL_TIME_LIMIT", 0.2)
@@ -344,7 +344,7 @@ def test_sql_database_is_cached_with_the_base_and_follows_it(base_dir):
 def test_sql_of_few_huge_steps_is_stopped_too(base, monkeypatch):
     import time
 
-    from iranaz_cli import sqlquery
+    from iranaz_cli.ask import sql as sqlquery
     from iranaz_cli.errors import UsageError
 
     monkeypatch.setattr(sqlquery, "SQL_TIME_LIMIT", 0.5)

@@ -83,12 +83,12 @@ def test_completion_never_prints_control_characters_from_the_base(base_dir):
     people.write_text(people.read_text(encoding="utf-8").replace("name: Mehdi Sanaei", 'name: "Mehdi \\e[2JSanaei"'))
     from types import SimpleNamespace
 
-    from iranaz_cli.cli_common import _complete_name, _complete_speaker
+    from iranaz_cli.cli.complete import complete_name, complete_speaker
 
     # (called directly: through a pipe Click strips escape sequences, on a terminal it would not)
     ctx: Any = SimpleNamespace(params={"data": str(base_dir)}, parent=None)
-    assert _complete_name(ctx, "Meh") == [] and _complete_name(ctx, "San") == []
-    assert _complete_speaker(ctx, "sana") == [("sanaei", "Mehdi \\x1b[2JSanaei")]  # the id, help made visible
+    assert complete_name(ctx, "Meh") == [] and complete_name(ctx, "San") == []
+    assert complete_speaker(ctx, "sana") == [("sanaei", "Mehdi \\x1b[2JSanaei")]  # the id, help made visible
     assert complete(f"iranaz --data {base_dir} who Mohs") == {"Mohsen Paknejad"}
 
 
@@ -135,7 +135,7 @@ def _jq_filters(text: str) -> list[str]:
 def _help_texts() -> str:
     from typer.main import get_command
 
-    from iranaz_cli.cli import app
+    from iranaz_cli.cli.main import app
 
     group = get_command(app)
     return "\n".join([group.help or "", *(c.help or "" for c in group.commands.values())])  # type: ignore[attr-defined]

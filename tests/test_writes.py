@@ -77,7 +77,8 @@ def test_the_whole_loop_end_to_end(tmp_path):
 
 
 def test_sigkill_at_any_moment_leaves_each_file_as_it_was_or_as_it_should_be(base):
-    from iranaz_cli import edit, load_fact_base
+    from iranaz_cli import load_fact_base
+    from iranaz_cli.write import edit
 
     people = base / "people.yaml"
     env = {k: v for k, v in os.environ.items() if k != "IRANAZ_DATA"}

@@ -1,0 +1,1 @@
+"""Questions over a loaded base, by subject, with name matching and read-only SQL; plain data out."""

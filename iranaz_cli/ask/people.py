@@ -1,0 +1,261 @@
+"""Who: people by name as readers type them, roles by title, and the succession of each office."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..errors import NotFound, UsageError
+from ..model import FactBase, Note, Person, Role, mentions_index
+
+if TYPE_CHECKING:
+    from ..edtf import Interval
+from .rows import Lookup, as_data, brief, chronological, parse_date
+
+# --- people ------------------------------------------------------------------------------------
+
+
+def _match_people(base: FactBase, query: str) -> tuple[list[tuple[Person, float]], list[Person]]:
+    from . import names
+
+    index = base.name_index or names.build_index(base.people)
+    matches, near = names.rank(index, query)
+    return [(base.people[i], s) for i, s in matches], [base.people[i] for i in near]
+
+
+def resolve_person(base: FactBase, query: str) -> list[str]:
+    """Return the ids of the people ``query`` names (best match and equally good ones)."""
+    matches, near = _match_people(base, query)
+    if not matches:
+        raise NotFound(_no_match(query, near))
+    return [p.id for p, _ in matches]
+
+
+def resolve(base: FactBase, queries: Iterable[str]) -> list[dict]:
+    """Resolve each name to a person, in order, as OpenRefine's reconciliation API does: the best
+    candidate's ``id``, ``name`` and ``score`` (null below the cut-off), ``match`` true only when it
+    is unambiguous (clearly ahead of the next), and up to five ``candidates``."""
+    from . import names
+
+    index = base.name_index or names.build_index(base.people)
+    done: dict[str, dict] = {}
+    rows = []
+    for query in queries:
+        key = query.strip()
+        if key not in done:
+            found = names.candidates(index, key) if key else []
+            scored = [(base.people[i], round(s, 1)) for i, s in found]
+            best = scored[0] if scored and scored[0][1] >= names.CUTOFF else None
+            clear = best is not None and (len(scored) == 1 or best[1] - scored[1][1] >= names.TIE)
+            done[key] = {
+                "id": best[0].id if best else None,
+                "name": best[0].name if best else None,
+                "score": best[1] if best else None,
+                "match": clear,
+                "candidates": [{"id": p.id, "name": p.name, "score": s} for p, s in scored],
+            }
+        rows.append({"query": query, **done[key]})
+    return rows
+
+
+def _no_match(query: str, near: list[Person]) -> str:
+    message = f"no one matches '{query}'"
+    if near:
+        message += "; did you mean " + ", ".join(p.name for p in near) + "?"
+    return message
+
+
+def people(base: FactBase, query: str, limit: int | None = None, at: str | None = None) -> list[dict]:
+    """Return the people ``query`` names, best match first, with their roles (those held at ``at``).
+
+    A query naming a role rather than a person ("president of iran") answers with the holders of
+    that role, the current one first; with ``at``, only those who held it then.
+    """
+    when = parse_date(at) if at is not None else None
+    holders = _role_holders(base, query)
+    if holders is not None:
+        found = [(p, roles, score) for p, roles, score in holders if when is None or _held_any(roles, when)]
+        if not found:
+            raise NotFound(_no_holder(f"'{query}'", [r for _, roles, _ in holders for r in roles], at))
+    else:
+        matches, near = _match_people(base, query)
+        if not matches:
+            raise NotFound(_no_match(query, near))
+        found = [(p, p.roles, score) for p, score in matches]
+    if limit is not None:
+        found = found[:limit]
+    lookup = Lookup(base)
+    index = base.mentions or mentions_index(base)
+    rows = []
+    for p, roles, score in found:
+        mentions = [_mention(kind, getattr(base, kind)[i], role, p.id, lookup) for kind, i, role in index.get(p.id, ())]
+        held = roles if when is None else [r for r in roles if _held_at(r, when)]
+        rows.append(
+            {
+                "id": p.id,
+                "name": p.name,
+                "type": p.type,
+                "aliases": p.aliases,
+                "country": p.country,
+                "roles": [_role(r) for r in held],
+                "notes": lookup.notes(p.notes),
+                "score": round(score, 1),
+                "mentions": sorted(mentions, key=chronological),
+                "sources": as_data(p.sources),
+            }
+        )
+    return rows
+
+
+def _mention(kind: str, record: Any, role: str, person_id: str, lookup: Lookup) -> dict:
+    """Return a record that names a person, with its role; a record only a note of which is theirs gives the note."""
+    if role != "according_to" or person_id in getattr(record, "according_to", ()):
+        return brief(kind, record, lookup) | {"role": role}
+    notes: list[str | Note] = [n for n in record.notes if isinstance(n, Note) and person_id in n.according_to]
+    return brief(kind, record, lookup) | {"role": "attributed", "notes": lookup.notes(notes)}
+
+
+def _role(r: Role) -> dict:
+    return {
+        "title": r.title,
+        "office": r.office,
+        "start": r.start,
+        "end": r.end,
+        "acting": r.acting,
+        "end_reason": r.end_reason,
+        "as_of": r.as_of,
+        "sources": as_data(r.sources),
+    }
+
+
+class _Title:
+    """A role title dressed as a person, so that ``names`` can index and rank titles alone."""
+
+    aliases: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+
+    def __init__(self, title: str):
+        self.name = title
+
+
+def _role_holders(base: FactBase, query: str) -> list[tuple[Person, list[Role], float]] | None:
+    """Return who holds or held the role ``query`` names, current first; None if it names a person.
+
+    A query names a person when it matches a name or alias. Otherwise the role titles it matches
+    stand for their offices: every term of such an office counts, acting ones included.
+    """
+    from . import names
+
+    index = base.name_index or names.build_index(base.people)
+    exact = index.get(names.fold(query), [])
+    if any(code >= 0 for code in exact):
+        return None  # (the common case, decided without ranking)
+    if not exact:
+        by_name = {key: kept for key, codes in index.items() if (kept := [c for c in codes if c >= 0])}
+        if names.rank(by_name, query)[0]:
+            return None
+    pairs = [(p, r) for p in base.people for r in p.roles]
+    matched = dict(names.rank(names.build_index([_Title(r.title) for _, r in pairs]), query)[0])
+    if not matched:
+        return None
+    offices: dict[str, float] = {}
+    for i, score in matched.items():
+        role = pairs[i][1]
+        if role.office and not role.acting:
+            offices[role.office] = max(offices.get(role.office, 0.0), score)
+    found: dict[str, tuple[Person, list[Role], float]] = {}
+    for i, (p, r) in enumerate(pairs):
+        score = matched.get(i, offices.get(r.office or "", -1.0))
+        if score >= 0:
+            _, roles, best = found.get(p.id, (p, [], 0.0))
+            found[p.id] = (p, [*roles, r], max(best, score))
+    return sorted(found.values(), key=lambda f: max(_recency(r) for r in f[1]), reverse=True)
+
+
+def _recency(r: Role) -> tuple[bool, Any]:
+    """Sort key of a role, latest last: roles held now, then by their start (or as_of) date."""
+    from datetime import date
+
+    from ..edtf import parse
+
+    day = r.start or r.as_of
+    return (r.start is not None and r.end is None, parse(day).first if day else date.min)
+
+
+def _held_at(r: Role, when: Interval) -> bool:
+    """Whether a role may have been held on some day of ``when`` (a title only on its ``as_of`` date)."""
+    from .. import edtf
+
+    if r.start:
+        return edtf.in_term(when, r.start, r.end)
+    if r.as_of:
+        as_of = edtf.parse(r.as_of)
+        return when.overlaps(as_of.first, edtf.day_after(as_of.last))
+    return False
+
+
+def _held_any(roles: list[Role], when: Interval) -> bool:
+    return any(_held_at(r, when) for r in roles)
+
+
+def _no_holder(what: str, roles: list[Role], at: str | None) -> str:
+    """Say that no one held a role at a date, and where the records begin if the date is before them."""
+    from ..edtf import parse, sort_key
+
+    message = f"no recorded holder of {what} at {at}"
+    starts = sorted((d for r in roles if (d := r.start or r.as_of)), key=sort_key)
+    if starts and at is not None and parse(at).last < parse(starts[0]).first:
+        message += f" (the records begin {starts[0]})"
+    return message
+
+
+def terms(base: FactBase, office: str | None = None) -> list[tuple[Person, Role]]:
+    """Return every term of office (of one office if given) as (holder, role), oldest first by office."""
+    from ..edtf import parse
+
+    found = [(p, r) for p in base.people for r in p.roles if r.office and r.start and office in (None, r.office)]
+    return sorted(found, key=lambda t: (t[1].office, parse(t[1].start or "").first))
+
+
+def offices(base: FactBase, office: str | None = None, at: str | None = None) -> list[dict]:
+    """Return the succession of each office's holders, oldest first; with ``at``, those who held it then."""
+    from .. import edtf
+
+    when = parse_date(at) if at is not None else None
+    held = terms(base, _office_key(base, office) if office is not None else None)
+    rows = [
+        {
+            "id": p.id,
+            "office": r.office,
+            "title": r.title,
+            "holder": p.name,
+            "holder_id": p.id,
+            "start": r.start,
+            "end": r.end,
+            "acting": r.acting,
+            "end_reason": r.end_reason,
+            "sources": as_data(r.sources),
+        }
+        for p, r in held
+        if when is None or edtf.in_term(when, r.start or "", r.end)
+    ]
+    if not rows and held and at is not None:
+        raise NotFound(_no_holder(office or "any office", [r for _, r in held], at))
+    return rows
+
+
+def _office_key(base: FactBase, text: str) -> str:
+    """Return the office ``text`` names: its key, or its key or a title of it in words ("President of Iran")."""
+    from .names import fold
+
+    keys: dict[str, str] = {}
+    for _, r in terms(base):
+        office = r.office or ""
+        keys.setdefault(office, office)
+        keys.setdefault(fold(office.replace("-", " ")), office)
+        keys.setdefault(fold(r.title), office)
+    found = keys.get(text) or keys.get(fold(text))
+    if found is None:
+        known = ", ".join(sorted(set(keys.values()))) or "none in this base"
+        raise UsageError(f"unknown office '{text}' (offices: {known})")
+    return found

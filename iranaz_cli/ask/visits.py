@@ -1,0 +1,73 @@
+"""Visits: each with its host, as the terms of office give it, and a summary of the list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import HOST_OFFICE, FactBase, Person, Role
+from .people import resolve_person, terms
+from .rows import Lookup, as_data, check_years, chronological, in_years, year_of
+
+
+def visits(
+    base: FactBase, president: str | None = None, since: int | None = None, until: int | None = None
+) -> list[dict]:
+    """Return the visits, oldest first, filtered by president (any spelling) and year range."""
+    check_years(since, until)
+    wanted = set(resolve_person(base, president)) if president else None
+    lookup = Lookup(base)
+    from ..edtf import possible_days
+
+    hosts = [(p, r, possible_days(r.start or "", r.end)) for p, r in terms(base, HOST_OFFICE)]
+    rows = [
+        {
+            "id": v.id,
+            "president": lookup.name(v.president),
+            "president_id": v.president,
+            "host": _host(hosts, v.date),
+            "date": v.date,
+            "year": year_of(v.date),
+            "occasion": v.occasion,
+            "place": v.place,
+            "agenda": v.agenda,
+            "according_to": lookup.attributed(v.according_to),
+            "according_to_ids": v.according_to,
+            "notes": lookup.notes(v.notes),
+            "sources": as_data(v.sources),
+        }
+        for v in base.visits
+        if (wanted is None or v.president in wanted) and in_years(year_of(v.date), since, until)
+    ]
+    rows.sort(key=chronological)
+    return rows
+
+
+def _host(hosts: list[tuple[Person, Role, tuple[Any, Any]]], date: str) -> dict:
+    """Return who held the host's office at ``date``: certain only if one person held it throughout."""
+    from .. import edtf
+
+    when = edtf.parse(date)
+    held = [(p, r) for p, r, days in hosts if when.overlaps(*days)]
+    people = {p.id: p for p, _ in held}
+    certain = (
+        len(people) == 1
+        and not (when.approximate or when.uncertain)
+        and edtf.covered(when, [(r.start or "", r.end) for _, r in held])
+    )
+    return {"ids": list(people), "names": [p.name for p in people.values()], "certain": certain}
+
+
+def visit_summary(rows: list[dict]) -> dict:
+    """Return how many visits by how many presidents, the years spanned and the longest gap."""
+    years = sorted(r["year"] for r in rows if r["year"] is not None)
+    gap = None
+    for a, b in zip(years, years[1:], strict=False):
+        if gap is None or b - a > gap["years"]:
+            gap = {"years": b - a, "from": a, "to": b}
+    return {
+        "visits": len(rows),
+        "presidents": len({r["president_id"] for r in rows}),
+        "first_year": years[0] if years else None,
+        "last_year": years[-1] if years else None,
+        "longest_gap": gap,
+    }

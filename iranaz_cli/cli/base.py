@@ -1,0 +1,97 @@
+"""The commands about the fact base itself: validate, schema, export."""
+
+from typing import Annotated
+
+import typer
+
+from .app import app, load_base
+from .options import DataOpt, SchemaKind
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    directory: Annotated[
+        str | None,
+        typer.Argument(metavar="[DIR]", help="Fact-base folder (default: --data, $IRANAZ_DATA or the shipped base)."),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 3 on warnings too.")] = False,
+) -> None:
+    """Check a fact base: print `ok: N records in M files`, or every problem as file:line (exit 3).
+
+    Warnings (what a careful editor would query: a quote of several sentences or under three
+    words, a date more precise than its quotes, a record citing only references, a person or a
+    source nothing refers to) print as `Warning: file:line: ...`; with --strict they exit 3.
+
+    \b
+    Example:
+      iranaz validate data/ --strict
+    """
+    from ..store import loader
+
+    base, _ = loader.validate(directory if directory is not None else ctx.obj)
+    from ..model import KINDS
+    from ..store.lint import report_warnings
+
+    report_warnings(base, directory if directory is not None else ctx.obj, strict)
+    typer.echo(f"ok: {loader.count_records(base)} records in {len(KINDS)} files")
+
+
+@app.command()
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="The command whose JSON records to describe.")],
+) -> None:
+    """Print the JSON Schema of a command's JSON output.
+
+    \b
+    Example:
+      iranaz schema visits
+    """
+    from ..show.contract import json_schema
+    from ..show.render import write_json
+
+    write_json(json_schema(kind.value))
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    sqlite: Annotated[str, typer.Option("--sqlite", metavar="FILE", help="Write the whole base as a SQLite database.")],
+    metadata: Annotated[
+        str | None,
+        typer.Option("--metadata", metavar="FILE", help="Also write Datasette metadata (JSON) for the database."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    data: DataOpt = None,
+) -> None:
+    """Export the whole base as a SQLite database (browse it with `datasette FILE`).
+
+    \b
+    Examples:
+      iranaz export --sqlite iranaz.db && datasette iranaz.db
+      iranaz export --sqlite facts.db --metadata metadata.json && datasette facts.db --metadata metadata.json
+    """
+    from ..show.export import export_sqlite
+    from .listing import base_files
+
+    chosen = data if data is not None else ctx.obj
+    base = load_base(chosen)
+    protect = base_files(base, chosen)
+    from ..text import visible
+
+    if metadata is not None:
+        import os
+
+        from ..errors import UsageError
+        from ..write.safewrite import check_target
+
+        if os.path.abspath(metadata) == os.path.abspath(sqlite):
+            raise UsageError("--metadata and --sqlite name the same file")
+        check_target(metadata, force=force, protect=protect)  # refuse before writing anything
+    counts = export_sqlite(base, sqlite, force=force, protect=protect)
+    typer.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {visible(sqlite, lines=False)}", err=True)
+    if metadata is not None:
+        from ..show.datasette import write_metadata
+
+        write_metadata(base, sqlite, metadata, force=force, protect=protect)
+        typer.echo(f"wrote Datasette metadata to {visible(metadata, lines=False)}", err=True)

@@ -1,0 +1,245 @@
+"""The commands that grow a fact base: init, source add, locate, add.
+
+Each is thin: options in, one call to ``edit`` or ``locate``, output out. Data (ids added, hits,
+the shell line that selects a new base) goes to stdout; what was done goes to stderr.
+"""
+
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+
+from .app import app
+from .options import DataOpt
+
+WaitOpt = Annotated[
+    float,
+    typer.Option("--wait", metavar="SECONDS", help="How long to wait for another writer of the base to finish."),
+]
+
+
+def _complete_kind(incomplete: str) -> list[str]:
+    from ..model import KINDS
+
+    return [k for k in KINDS if k.startswith(incomplete)]
+
+
+def _shown(path: object) -> str:
+    from ..text import visible
+
+    return visible(str(path))
+
+
+def _data(data: str | None, ctx: typer.Context) -> str | None:
+    return data if data is not None else ctx.obj
+
+
+@app.command()
+def init(
+    directory: Annotated[str, typer.Argument(metavar="DIR", help="Folder to make the base in (new or empty).")],
+    from_shipped: Annotated[
+        bool, typer.Option("--from-shipped", help="Start from a copy of the shipped base.")
+    ] = False,
+) -> None:
+    """Make a new fact base: DIR/data/ (one file per kind) and DIR/seeds/; print the line that selects it.
+
+    The `export IRANAZ_DATA=...` line goes to stdout, so `eval "$(iranaz init DIR)"` makes the base and
+    selects it in one go.
+
+    \b
+    Example:
+      iranaz init my-base && export IRANAZ_DATA=my-base/data
+    """
+    import shlex
+
+    from ..write.edit import init_base
+
+    data_dir = init_base(directory, from_shipped)
+    typer.echo(f"made a fact base in {_shown(directory)}; select it with:", err=True)
+    typer.echo(f"export IRANAZ_DATA={shlex.quote(str(data_dir))}")
+
+
+source_app = typer.Typer(help="Add a source (an article) to the base.", rich_markup_mode=None)
+app.add_typer(source_app, name="source")
+
+
+@source_app.command("add")
+def source_add(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The article: UTF-8 text, its title on the first line.")],
+    source_id: Annotated[str, typer.Option("--id", metavar="ID", help="The new source's id (a lowercase slug).")],
+    title: Annotated[str | None, typer.Option(metavar="T", help="Title (default: the first line).")] = None,
+    publisher: Annotated[str | None, typer.Option(metavar="P", help="Who published it.")] = None,
+    url: Annotated[str | None, typer.Option(metavar="U", help="Where it was published.")] = None,
+    published: Annotated[str | None, typer.Option(metavar="DATE", help="When (2025, 2025-04, 2025-04-28).")] = None,
+    wait: WaitOpt = 30.0,
+    data: DataOpt = None,
+) -> None:
+    """Copy an article into the base's seeds/ and record it (sha256, title) in sources.yaml.
+
+    \b
+    Example:
+      iranaz source add article.txt --id baku-visit --publisher "Tehran Times"
+    """
+    from ..write.edit import add_source
+
+    record = add_source(
+        _data(data, ctx), file, source_id, title=title, publisher=publisher, url=url, published=published, wait=wait
+    )
+    typer.echo(record["id"])
+    typer.echo(f"added source {record['id']} ({_shown(record['path'])})", err=True)
+
+
+@app.command()
+def locate(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="The words to find (quotes, dashes, case and spacing may differ).")],
+    source: Annotated[str | None, typer.Option("--source", metavar="ID", help="Search this source only.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the hits as JSON (with character offsets).")] = False,
+    data: DataOpt = None,
+) -> None:
+    """Find words in the base's sources: each hit's source, line:column, exact span and sentence.
+
+    The span is the source's words as stored, ready to paste as a `quote`. When nothing matches,
+    exit 1 and suggest the closest sentence.
+
+    \b
+    Example:
+      iranaz locate "friend of Azerbaijan"
+    """
+    from ..errors import NotFound
+    from ..write.locate import find_in_base
+    from .app import load_base
+
+    if not text.strip():
+        from ..errors import UsageError
+
+        raise UsageError("give the words to find")
+    hits, suggestion = find_in_base(load_base(data, ctx), _data(data, ctx), text, source)
+    if as_json:
+        from ..show.render import write_json
+
+        write_json(hits)
+    else:
+        from ..text import visible
+
+        for hit in hits:
+            typer.echo(f"{hit['source']}:{hit['line']}:{hit['column']}: {visible(hit['quote'])}")
+            typer.echo(f"  in: {visible(hit['sentence'])}")
+            if hit["occurrences"] > 1:
+                typer.echo(f"  found {hit['occurrences']} times: cite it with occurrence: {hit['occurrence']}")
+    if not hits:
+        raise NotFound(f"{text!r} is not in {'source ' + repr(source) if source else 'any source'}" + suggestion)
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND", help="The file to add to: people, visits, quotes, ...", autocompletion=_complete_kind
+        ),
+    ],
+    file: Annotated[
+        str | None, typer.Argument(metavar="[FILE|-]", help="YAML: one record or a list (default: stdin).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check, and print what would be appended.")] = False,
+    show_template: Annotated[bool, typer.Option("--template", help="Print a commented template of KIND.")] = False,
+    wait: WaitOpt = 30.0,
+    data: DataOpt = None,
+) -> None:
+    """Add records to the base, after checking them with the whole base; print their ids.
+
+    The records are appended after the file's last byte (its comments and layout stay). On any
+    problem nothing is written and each is printed at its line in the input.
+
+    \b
+    Example:
+      iranaz add visits new-visit.yaml
+    """
+    from ..write import edit
+
+    if show_template:
+        typer.echo(edit.template(kind), nl=False)
+        return
+    edit.check_kind(kind)
+    if file is None:
+        import sys
+
+        if sys.stdin.isatty():
+            from ..errors import UsageError
+
+            raise UsageError(f"give a FILE of {kind} records, or pipe them in: ... | iranaz add {kind} -")
+    text, display = edit.read_input(file)
+    ids, addition, target = edit.add_records(_data(data, ctx), kind, text, display, dry_run=dry_run, wait=wait)
+    if dry_run:
+        typer.echo(addition, nl=False)
+        typer.echo(f"would add {len(ids)} record(s) to {_shown(target)} (nothing written)", err=True)
+        return
+    for record_id in ids:
+        typer.echo(record_id)
+    typer.echo(f"added {len(ids)} record(s) to {_shown(target)}", err=True)
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND", help="The file to add to: people, visits, quotes, ...", autocompletion=_complete_kind
+        ),
+    ],
+    wait: WaitOpt = 30.0,
+    data: DataOpt = None,
+) -> None:
+    """On a terminal, ask for a record field by field (each answer checked as typed), then add it.
+
+    Person and source ids complete with Tab; dates are checked as typed; a quote must be found in
+    its article (as `locate` finds it) and is kept as the article's own words.
+
+    \b
+    Example:
+      iranaz new visits
+    """
+    import sys
+
+    from ..errors import UsageError
+    from ..write import edit
+    from ..write.locate import source_texts
+    from .app import load_base
+    from .interview import interview
+
+    edit.check_kind(kind)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(f"`iranaz new` asks its questions on a terminal; elsewhere use `iranaz add {kind} FILE`")
+    path = edit.writable_data_dir(_data(data, ctx))
+    base = load_base(str(path))
+    record = interview(kind, base, source_texts(base, str(path)), _ask_on_terminal)
+    ids, addition, target = edit.add_parsed(str(path), kind, [record], lambda p: "the new record", wait=wait)
+    typer.echo(addition, err=True)
+    typer.echo(ids[0])
+    typer.echo(f"added 1 record to {_shown(target)}", err=True)
+
+
+def _ask_on_terminal(question: str, check: Callable[[str], str | None], choices: list[str]) -> str:
+    """Ask until ``check`` accepts the answer; Tab completes from ``choices`` where readline exists."""
+    try:
+        import readline
+
+        readline.set_completer(lambda text, i: ([c for c in choices if c.startswith(text)] + [None])[i])
+        readline.parse_and_bind("tab: complete")
+    except ImportError:
+        pass
+    while True:
+        try:
+            answer = input(f"{question}: ").strip()
+        except EOFError:
+            raise typer.Abort() from None
+        why = check(answer)
+        if why is None:
+            return answer
+        from ..text import visible
+
+        typer.echo(f"  {visible(why)}", err=True)

@@ -1,0 +1,88 @@
+"""The options commands share, declared once: formats, units, kinds and the annotated option types."""
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+import typer.core
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    md = "md"
+
+
+class Unit(StrEnum):
+    bcm_y = "bcm/y"
+    mcm_d = "mcm/d"
+    bcf_d = "bcf/d"
+    tcf_y = "tcf/y"
+
+
+class Kind(StrEnum):
+    visit = "visit"
+    event = "event"
+    assessment = "assessment"
+    corridor = "corridor"
+    quote = "quote"
+    gas = "gas"
+    term = "term"
+
+
+class SchemaKind(StrEnum):
+    visits = "visits"
+    who = "who"
+    gas = "gas"
+    corridor = "corridor"
+    timeline = "timeline"
+    search = "search"
+    quotes = "quotes"
+    sources = "sources"
+    offices = "offices"
+    coverage = "coverage"
+    resolve = "resolve"
+    show = "show"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+DataOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--data",
+        envvar="IRANAZ_DATA",
+        metavar="DIR",
+        show_default=False,
+        help="Fact-base folder to read instead of the shipped one.",
+    ),
+]
+SinceOpt = Annotated[int | None, typer.Option(metavar="YEAR", help="First year to include.")]
+UntilOpt = Annotated[int | None, typer.Option(metavar="YEAR", help="Last year to include.")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="DATE",
+        help="Only the offices and roles held at this date: YYYY, YYYY-MM or YYYY-MM-DD, maybe with ~ or ? (EDTF).",
+    ),
+]
+SvgOpt = Annotated[str | None, typer.Option("--save-svg", metavar="FILE", help="Also save the table as SVG.")]
+HtmlOpt = Annotated[str | None, typer.Option("--save-html", metavar="FILE", help="Also save the table as HTML.")]
+FieldsOpt = Annotated[
+    str | None,
+    typer.Option("--fields", metavar="A,B,...", help="Only these fields, in this order (every format)."),
+]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, metavar="N", help="At most N results.")]
+BomOpt = Annotated[bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark (for spreadsheets).")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --save-svg/--save-html file.")]
+PagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--pager/--no-pager",
+        show_default=False,
+        help="Page a table taller than the terminal ($PAGER, else less; IRANAZ_PAGER= turns it off).",
+    ),
+]

@@ -1,0 +1,120 @@
+"""The commands for scripts: `sql` (any question, in SQL) and `resolve` (many names at once)."""
+
+from typing import Annotated
+
+import typer
+
+from .app import app, load_base
+from .listing import emit, pick_fields
+from .options import BomOpt, DataOpt, FieldsOpt, Format, FormatOpt, JsonOpt, LimitOpt
+
+
+@app.command()
+def sql(
+    ctx: typer.Context,
+    query: Annotated[
+        str | None, typer.Argument(metavar="[QUERY]", help="One read-only SQL statement (SELECT or WITH).")
+    ] = None,
+    tables: Annotated[bool, typer.Option("--tables", help="List the tables and their columns instead.")] = False,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    limit: LimitOpt = None,
+    bom: BomOpt = False,
+    data: DataOpt = None,
+) -> None:
+    """Run a read-only SQL query over the base (the tables of `export --sqlite`, in memory).
+
+    \b
+    Examples:
+      iranaz sql "SELECT date, president FROM visits WHERE date >= '2000'" --json
+      iranaz sql --tables
+    """
+    from ..ask import sql as sqlquery
+    from ..errors import UsageError
+    from ..show.render import View
+    from ..text import visible
+
+    if tables == (query is not None):
+        raise UsageError("give one SQL query, or --tables")
+    base = load_base(data, ctx)
+    if query is None:
+        columns, rows = ["table", "columns"], sqlquery.sql_tables(base)
+    else:
+        columns, rows = sqlquery.run_sql(base, query)
+    chosen = pick_fields(fields, columns)
+    emit(
+        lambda: rows,
+        View("Tables" if tables else "Rows", [(visible(c), c) for c in columns]),  # a column is named by the query
+        Format.json if as_json else fmt,
+        "the query returned no rows",
+        fields=chosen,
+        limit=limit,
+        bom=bom,
+        header=lambda: chosen or columns,
+    )
+
+
+@app.command()
+def resolve(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="[FILE]", help="Names, one per line ('-' or none: stdin).")] = "-",
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)] = Format.jsonl,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    bom: BomOpt = False,
+    data: DataOpt = None,
+) -> None:
+    """Resolve many names to people at once: one JSON line per input line, in input order.
+
+    Each line is {"query", "id", "name", "score", "match", "candidates"}; `match` is true only when
+    the best candidate is clearly ahead of the next; a blank line resolves to nothing.
+
+    \b
+    Examples:
+      printf 'Rowhani\\nDr Raisi\\n' | iranaz resolve
+      iranaz resolve names.txt --format csv
+    """
+    from ..ask import people
+    from ..show.contract import csv_header, fields_of
+
+    valid = fields_of("resolve")
+    chosen = pick_fields(fields, valid)
+    queries = _read_lines(file)
+    base = load_base(data, ctx)
+    emit(
+        lambda: people.resolve(base, queries),
+        "resolve",
+        Format.json if as_json else fmt,
+        "no names to resolve",
+        fields=chosen,
+        bom=bom,
+        header=lambda: csv_header("resolve", chosen or valid),
+    )
+
+
+def _read_lines(file: str) -> list[str]:
+    """Return the lines of FILE (or stdin) as text, without their line endings."""
+    import sys
+
+    from ..errors import UsageError
+    from ..text import visible
+
+    if file == "-" and sys.stdin.isatty():  # not a hang: the user is being asked for names
+        typer.echo("reading names from the terminal, one per line; end with Ctrl-D", err=True)
+    try:
+        if file == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(file, "rb") as f:
+                data = f.read()
+    except OSError as e:
+        raise UsageError(f"cannot read {visible(file)}: {e.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise UsageError(f"{'stdin' if file == '-' else visible(file)}: not UTF-8 (byte {e.start})") from None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]

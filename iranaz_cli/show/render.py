@@ -1,0 +1,197 @@
+"""Renderers for scripts and documents: JSON, JSON Lines, CSV and Markdown (no Rich here).
+
+Each command's rows come from ``core`` as plain dicts; a ``View`` says which columns a human
+format (table, CSV, Markdown) shows. JSON carries every field, encoded by msgspec as UTF-8.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import IO, Any
+
+from ..text import json_visible, visible
+
+
+class View:
+    """How a command's rows look in a table: a title, and (header, field or function) columns.
+
+    ``record`` views show each row as field/value pairs (one record at a time, as `show` does);
+    ``chart`` views draw the rows per year in a terminal (and as a table in Markdown).
+    """
+
+    __slots__ = ("title", "columns", "record", "chart", "caption", "marked")
+
+    def __init__(
+        self,
+        title: str,
+        columns: list[tuple[str, str | Callable[[dict], Any]]],
+        record: bool = False,
+        chart: bool = False,
+        caption: Callable[[list[dict]], str] | None = None,
+        marked: frozenset[str] = frozenset(),
+    ):
+        self.title = title
+        self.columns = columns
+        self.record = record
+        self.chart = chart
+        self.caption = caption
+        self.marked = marked  # columns whose «...» a terminal shows highlighted instead
+
+
+def record_title(view: View, row: dict) -> str:
+    """Return the heading of one record: its own type (person, organization) or the view's title, and its name."""
+    kind = row["type"].capitalize() if isinstance(row.get("type"), str) else view.title
+    name = column_value(row, lambda r: r.get("name") or r.get("id", ""))
+    return visible(f"{kind}: {name}", lines=False)  # a heading is one line: a newline in a name is shown as \n
+
+
+def _dict_note(value: dict) -> str:
+    names = " and ".join(value.get("according_to") or [])  # (the names; according_to_ids holds the ids)
+    return cell(f"according to {names}: {value['text']}")
+
+
+def cell(value: Any) -> str:
+    """Return the text of one value as tables, CSV and Markdown show it; lists joined with '; '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return "; ".join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return _dict_cell(value)
+    return visible(str(value))
+
+
+def _dict_cell(value: dict) -> str:
+    if "source" in value:  # a citation
+        words = value.get("quote")
+        return cell(f"{value['source']}: “{words}”" if words is not None else f"{value['source']}: {value.get('note')}")
+    if "unit" in value:  # a volume
+        basis = f" ({cell(value['basis'])})" if value.get("basis") else ""
+        about = "≈" if value.get("approximate") else ""
+        return f"{about}{cell(value['value'])} {value['unit']}{basis}"
+    if "text" in value and "according_to" in value:  # an attributed note
+        return _dict_note(value)
+    if "title" in value and "as_of" in value:  # a role
+        dates = [f"{k.replace('_', ' ')} {value[k]}" for k in ("start", "end", "as_of") if value.get(k)]
+        return cell(value["title"]) + (f" ({', '.join(dates)})" if dates else "")
+    if "id" in value:  # a mention of another record
+        return cell(value["id"])
+    return "; ".join(f"{k}: {cell(v)}" for k, v in value.items() if v is not None)
+
+
+def column_value(row: dict, key: str | Callable[[dict], Any]) -> str:
+    """Return the text of one column of a row."""
+    return cell(key(row) if callable(key) else row.get(key))
+
+
+def _encoded_json(data: Any) -> bytes:
+    import msgspec
+
+    return msgspec.json.format(msgspec.json.encode(data), indent=2)
+
+
+def write_json(data: Any, out: IO[str] | None = None) -> None:
+    """Write ``data`` as indented UTF-8 JSON and a newline, whatever the terminal."""
+    _write_bytes(json_visible(_encoded_json(data)) + b"\n", out)
+
+
+# Characters that JSON leaves raw but line splitters (Python's str.splitlines, some JSON Lines
+# readers) take as line ends: escaped in JSON Lines, so that one record stays one line (NEL, a C1
+# control, json_visible escapes already).
+_LINE_ENDS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+
+
+def write_jsonl(rows: list[dict], out: IO[str] | None = None) -> None:
+    """Write one compact JSON object per line."""
+    import msgspec
+
+    data = json_visible(b"".join(msgspec.json.encode(r) + b"\n" for r in rows))
+    for raw, escaped in _LINE_ENDS:
+        data = data.replace(raw, escaped)
+    _write_bytes(data, out)
+
+
+def _write_bytes(data: bytes, out: IO[str] | None) -> None:
+    out = out or sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:  # a text-only stream (tests, StringIO)
+        out.write(data.decode("utf-8"))
+
+
+def flat_columns(rows: list[dict]) -> list[str]:
+    """Return every top-level field of the rows, in first-seen order (the CSV header)."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        seen.update(dict.fromkeys(row))
+    return list(seen)
+
+
+def flat_row(row: dict) -> dict:
+    """Return a row with each object field spread into one column per key: volume -> volume_value, volume_unit."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}_{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
+
+
+def csv_cell(value: Any) -> str:
+    """Return one CSV cell: booleans as true/false, as JSON writes them; the rest as tables show them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return cell(value)
+
+
+def write_csv(rows: list[dict], header: list[str] | None = None, out: IO[str] | None = None, bom: bool = False) -> None:
+    """Write a header row of every field, then one row per record; lists joined with '; ', an object
+    (a volume) as one column per key. With no rows, ``header`` names the fields."""
+    import csv
+
+    out = out or sys.stdout
+    flat = [flat_row(r) for r in rows]
+    columns = flat_columns(flat) if flat else list(header or [])
+    if bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([cell(c) for c in columns])  # (`sql` columns are named by the query: shown, not obeyed)
+    for row in flat:
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
+
+
+# What Markdown or HTML would interpret in a table cell: backslash-escaped, or an HTML entity.
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\*_[]|`~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>"})
+
+
+def _md(text: str) -> str:
+    """Return a cell's text as Markdown that shows it literally (a newline as <br>)."""
+    return text.translate(_MD_ESCAPES)
+
+
+def write_md(rows: list[dict], view: View, out: IO[str] | None = None) -> None:
+    """Write a GitHub Markdown table (a field/value table per record for record views)."""
+    out = out or sys.stdout
+    blocks = []
+    if view.record:
+        for row in rows:
+            lines = ["| Field | Value |", "| --- | --- |"]
+            lines += [f"| {_md(h)} | {_md(column_value(row, k))} |" for h, k in view.columns]
+            blocks.append("\n".join(lines))
+    else:
+        lines = ["| " + " | ".join(_md(h) for h, _ in view.columns) + " |"]
+        lines.append("| " + " | ".join("---" for _ in view.columns) + " |")
+        lines += ["| " + " | ".join(_md(column_value(r, k)) for _, k in view.columns) + " |" for r in rows]
+        blocks.append("\n".join(lines))
+    if view.caption:
+        blocks.append(_md(view.caption(rows)))
+    out.write("\n\n".join(blocks) + "\n")

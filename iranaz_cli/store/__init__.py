@@ -1,0 +1,1 @@
+"""Storage: where a base is, reading its YAML safely, validating it, anchoring quotes, and the cache."""

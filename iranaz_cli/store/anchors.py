@@ -1,0 +1,110 @@
+"""Quotes anchored in their article, and the article split into sentences.
+
+A quote is matched on folded text (``text.fold_quote``: typographic quotes, dashes and runs of
+whitespace aside), and its place is given in the article's own characters, as the W3C Web Annotation
+model's TextPositionSelector (``start``, ``end``) and TextQuoteSelector (``exact``, ``prefix``,
+``suffix``) do. Sentences come from a rule-based splitter, enough for news prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Anchor, Sentence
+from ..text import fold_quote
+
+CONTEXT = 32  # characters of prefix and suffix, as Hypothesis keeps
+
+
+class FoldedText:
+    """An article's text, its folded form, and where each folded character came from."""
+
+    __slots__ = ("raw", "folded", "origin")
+
+    def __init__(self, raw: str):
+        from ..text import _FOLDS
+
+        chars: list[str] = []
+        origin: list[int] = []  # folded index -> raw index
+        space = True  # drops leading whitespace, as str.strip() does
+        for i, ch in enumerate(raw):
+            if ch.isspace():
+                if not space:
+                    chars.append(" ")
+                    origin.append(i)
+                    space = True
+                continue
+            chars.append(ch.translate(_FOLDS))
+            origin.append(i)
+            space = False
+        if chars and chars[-1] == " ":
+            chars.pop()
+            origin.pop()
+        self.raw = raw
+        self.folded = "".join(chars)
+        self.origin = origin
+
+    def find_all(self, quote: str) -> list[tuple[int, int]]:
+        """Return the raw (start, end) of every occurrence of ``quote`` (folded), overlapping ones too."""
+        needle = fold_quote(quote)
+        if not needle:
+            return []
+        found = []
+        at = self.folded.find(needle)
+        while at != -1:
+            found.append((self.origin[at], self.origin[at + len(needle) - 1] + 1))
+            at = self.folded.find(needle, at + 1)
+        return found
+
+    def anchor(self, start: int, end: int) -> Anchor:
+        """Return the anchor of raw characters ``start`` to ``end``."""
+        raw = self.raw
+        return Anchor(
+            start=start,
+            end=end,
+            line=raw.count("\n", 0, start) + 1,
+            exact=raw[start:end],
+            prefix=raw[max(0, start - CONTEXT) : start],
+            suffix=raw[end : end + CONTEXT],
+        )
+
+
+# A sentence ends at . ! or ? (and any closing quotes or brackets after it) followed by whitespace
+# and then something other than a lowercase letter; a line break always ends one.
+_END = re.compile(r"[.!?]+[”’\"')\]]*(?=\s+(?![a-z])|$)")
+# Words whose final period is not a sentence's end.
+_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "col", "no", "vs", "etc", "e.g", "i.e"})
+
+
+def _abbreviation(paragraph: str, period: int) -> bool:
+    """Whether the period at ``period`` closes an abbreviation (``U.S.``, ``Dr.``, an initial)."""
+    word = paragraph[:period].rsplit(None, 1)[-1] if paragraph[:period].strip() else ""
+    word = word.lstrip("“\"‘'(")
+    if word.casefold() in _ABBREVIATIONS:
+        return True
+    return bool(re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word)) and len(word) <= 3 and word[:1].isupper()
+
+
+def split_sentences(raw: str) -> list[Sentence]:
+    """Split a text into sentences: each line is a paragraph, and a paragraph splits at sentence ends."""
+    sentences: list[Sentence] = []
+    offset = 0
+    for number, line in enumerate(raw.split("\n"), start=1):
+        start = 0
+        for m in _END.finditer(line):
+            if m.group(0)[0] == "." and _abbreviation(line, m.start()):
+                continue
+            _add(sentences, line, start, m.end(), offset, number)
+            start = m.end()
+        _add(sentences, line, start, len(line), offset, number)
+        offset += len(line) + 1
+    return sentences
+
+
+def _add(sentences: list[Sentence], line: str, start: int, end: int, offset: int, number: int) -> None:
+    text = line[start:end]
+    stripped = text.strip()
+    if stripped:
+        lead = len(text) - len(text.lstrip())
+        first = offset + start + lead
+        sentences.append(Sentence(start=first, end=first + len(stripped), line=number, text=stripped))

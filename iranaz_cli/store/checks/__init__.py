@@ -1,0 +1,1 @@
+"""What validation checks beyond types, one module per concern; ``store.validate`` reads the files and runs them."""

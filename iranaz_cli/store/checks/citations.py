@@ -1,0 +1,131 @@
+"""Citations and quotes: each article read safely and verified, each quote found and anchored in it."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ...errors import FactBaseError
+from ...model import (
+    ATTRIBUTING_WORDS,
+)
+from ...text import fold_quote
+from .. import yamlread
+from ..paths import Unreadable, read_regular, source_file, stamp_of
+from ..yamlread import decode
+from .state import Checks
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def attributing_quote(quote: str) -> bool:
+    """Whether a quote holds words by which the article attributes what it says to someone."""
+    folded = fold_quote(quote).casefold()
+    return any(word in folded for word in ATTRIBUTING_WORDS)
+
+
+class CitationChecks(Checks):
+    """Check sources, citations and quotes, and anchor each quote in its article."""
+
+    def _check_source(self, source, display, where) -> None:
+        if source.kind == "reference":
+            self.source_text[source.id] = None
+            if source.not_factual:
+                self.at(display, (*where, "not_factual"), "only an article has sentences to mark 'not_factual'")
+            return
+        text = self._read_article(source, display, where)
+        if text is None:
+            self.failed["sources"].add(source.id)  # reported: its citations are neither checked nor reported
+            return
+        if fold_quote(text.split("\n", 1)[0]) != fold_quote(source.title):
+            self.at(display, (*where, "title"), "title is not the article's first line")
+        self.source_text[source.id] = fold_quote(text)
+        self._index_article(source, text, display, where)
+
+    def _read_article(self, source, display, where) -> str | None:
+        """Return an article's text, or None after reporting why it cannot be read or trusted.
+
+        The file is read only if its path stays inside the base and it is a regular file; its
+        bytes must match the recorded sha256 before anything is checked against them, and a
+        mismatch says no more than that (not the digest, not which quotes would be found).
+        """
+        if not (source.path and source.sha256):
+            self.at(display, where, f"source '{source.id}': an article needs 'path' and 'sha256'")
+            return None
+        if not SHA256.fullmatch(source.sha256):
+            self.at(display, (*where, "sha256"), "sha256 must be 64 lowercase hex digits")
+            return None
+        try:
+            raw, stamp = read_regular(source_file(self.data_dir, source.path), yamlread.MAX_FILE_BYTES)
+        except Unreadable as e:
+            self.at(display, (*where, "path"), f"source file {source.path} {e}")
+            return None
+        self.stamps.append(stamp)
+        written = self.root / source.path
+        if os.fsencode(written) != stamp[0]:  # through a symlink: retargeting it changes what this stats
+            try:
+                self.stamps.append(stamp_of(written))
+            except OSError:  # gone since: a stamp no file has, so the base is not cached
+                self.stamps.append((os.fsencode(written), -1, 0, 0, 0, ""))
+        if stamp[-1] != source.sha256:
+            message = f"source file {source.path} does not match its recorded sha256 (no quote is checked against it)"
+            self.at(display, (*where, "sha256"), message)
+            return None
+        try:
+            return decode(raw, source.path)
+        except FactBaseError as e:
+            self.at(display, (*where, "path"), f"source file {e.problems[0]}")
+            return None
+
+    def _check_citations(self, record, display, where, required: bool = True, anchored: bool = True) -> None:
+        """Check a record's citations (or a role's: not anchored, as anchors are kept per record)."""
+        if required and not record.sources:
+            self.at(display, (*where, "sources"), "'sources' must cite at least one source")
+        for i, cite in enumerate(record.sources):
+            at = (*where, "sources", i)
+            if not self._checkable(cite.source):
+                if not self._unknown_reported("sources", cite.source):
+                    self.at(display, at, f"cites '{cite.source}', which is not a source id in sources.yaml")
+                continue
+            text = self.source_text[cite.source]
+            if text is None:
+                if cite.note is None or cite.quote is not None:
+                    self.at(display, at, f"a citation of reference '{cite.source}' needs a 'note' and no 'quote'")
+            elif cite.quote is None or cite.note is not None:
+                self.at(display, at, f"a citation of article '{cite.source}' needs a 'quote' and no 'note'")
+            elif not cite.quote.strip() or fold_quote(cite.quote) not in text:
+                self.at(display, (*at, "quote"), f"quote not found in source '{cite.source}': {cite.quote!r}")
+            elif anchored:
+                self._anchor(record.id, i, cite, display, at)
+
+    def _index_article(self, source, text: str, display, where) -> None:
+        """Keep an article's text for anchoring quotes, split it into sentences, and anchor its marks."""
+        from ..anchors import FoldedText, split_sentences
+
+        article = self.articles[source.id] = FoldedText(text)
+        self.base.sentences[source.id] = split_sentences(text)
+        for i, mark in enumerate(source.not_factual):
+            if not article.find_all(mark.quote):
+                self.at(display, (*where, "not_factual", i, "quote"), f"not found in the article: {mark.quote!r}")
+
+    def _anchor(self, record_id: str, i: int, cite, display, at) -> None:
+        """Anchor a citation's quote in its article; a quote found more than once needs ``occurrence``."""
+        article = self.articles.get(cite.source)
+        anchors = self.base.anchors.setdefault(record_id, [])
+        anchors.extend([None] * (i + 1 - len(anchors)))
+        if article is None:
+            return
+        found = article.find_all(cite.quote)
+        if cite.occurrence is None and len(found) > 1:
+            self.at(
+                display,
+                (*at, "quote"),
+                f"quote found {len(found)} times in source '{cite.source}':"
+                f" say which with 'occurrence: N' (1 to {len(found)})",
+            )
+        elif cite.occurrence is not None and not 1 <= cite.occurrence <= len(found):
+            self.at(
+                display, (*at, "occurrence"), f"occurrence {cite.occurrence}: the quote is found {len(found)} time(s)"
+            )
+        else:
+            anchors[i] = article.anchor(*found[(cite.occurrence or 1) - 1])

@@ -1,0 +1,51 @@
+"""Ids and references: each id a unique slug, each reference naming a record that exists."""
+
+from __future__ import annotations
+
+from ...model import (
+    ATTRIBUTING_WORDS,
+    PERSON_REFERENCES,
+    SOURCE_OR_PERSON,
+    people_named,
+)
+from .citations import attributing_quote
+from .state import Checks
+
+
+class IdChecks(Checks):
+    """Check ids and the people and sources records refer to."""
+
+    def _check_references(self, kind, record, display, where, people, sources) -> None:
+        """Check that each reference field names a person id (or, for ``according_to``, a source id)."""
+        fields = PERSON_REFERENCES.get(kind, {})
+        position: dict[str, int] = {}
+        for field, ref in people_named(kind, record):
+            j = position[field] = position.get(field, -1) + 1
+            if ref in people or (field in SOURCE_OR_PERSON and ref in sources):
+                continue
+            if self._unknown_reported("people", ref):
+                continue  # its cause is reported already
+            if field in SOURCE_OR_PERSON and self._unknown_reported("sources", ref):
+                continue
+            if field in fields:
+                one = isinstance(getattr(record, field), str)  # else a list of ids, each at its own line
+                at = (*where, field) if one else (*where, field, j)
+            else:  # a note's according_to
+                at = (*where, "notes")
+            what = (
+                "a person id in people.yaml or a source id"
+                if field in SOURCE_OR_PERSON
+                else "a person id in people.yaml"
+            )
+            self.at(display, at, f"'{field}' names '{ref}', which is not {what}")
+        attributed = [ref for field, ref in people_named(kind, record) if field == "according_to" and ref in people]
+        quotes = [c.quote for c in record.sources if c.quote is not None]
+        if attributed and not any(attributing_quote(q) for q in quotes):
+            self.at(
+                display,
+                (*where, "sources"),
+                f"attributed to '{attributed[0]}' but no quote it cites holds the attributing words"
+                f" ({', '.join(ATTRIBUTING_WORDS)})",
+            )
+        if getattr(record, "kind", None) == "assessment" and not record.according_to:
+            self.at(display, (*where, "kind"), "an assessment needs 'according_to' (the source whose analysis it is)")

@@ -1,0 +1,109 @@
+"""Dates and terms of office: each date in iranaz's EDTF subset, terms that do not overlap, visits in office."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ... import edtf
+from ...model import (
+    DATE_FIELDS,
+    ID_PATTERN,
+    VISITOR_OFFICE,
+)
+from ..yamlread import Path_
+from .citations import CitationChecks
+
+_ID = re.compile(ID_PATTERN)
+
+
+def check_date(value: str) -> str | None:
+    """Return why ``value`` is not a date in iranaz's EDTF subset, or None if it is one."""
+    return edtf.check(value)
+
+
+class TermChecks(CitationChecks):
+    """Check dates, each role, and the terms of each office across people."""
+
+    def _check_dates(self, record, display, where) -> None:
+        for name in DATE_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                why = check_date(value)
+                if why:
+                    self.at(display, (*where, name), why)
+
+    # --- terms of office (issue 12) ---------------------------------------------------------------
+
+    def _check_roles(self, person, display, where) -> None:
+        """Check each role's dates and citations; a term (a role with an ``office``) needs a start and a source."""
+        for i, role in enumerate(getattr(person, "roles", ())):
+            at = (*where, "roles", i)
+            self._check_dates(role, display, at)
+            self._check_citations(role, display, at, required=role.office is not None, anchored=False)
+            if role.office is None:
+                if role.acting or role.end_reason:
+                    self.at(display, at, "'acting' and 'end_reason' belong to a term: give its 'office'")
+                continue
+            if not _ID.fullmatch(role.office):
+                self.at(display, (*at, "office"), f"office '{role.office}' is not a lowercase slug (a-z, 0-9, -)")
+            if role.start is None:
+                self.at(display, at, f"a term of office '{role.office}' needs a 'start'")
+            if role.end_reason is not None and role.end is None:
+                self.at(display, (*at, "end_reason"), "'end_reason' needs an 'end'")
+
+    def _check_offices(self, pending) -> None:
+        """Check terms across people: each ends after it starts, no two terms of an office share a day
+        (acting terms aside), and each visit's president held the office of president of Iran then."""
+        terms: dict[str, list[tuple[str, Any, str, Path_]]] = {}  # office -> (person id, role, file, path)
+        checked = set()  # people whose every term could be read: a visit by anyone else is not judged
+        for kind, display, person, where in pending:
+            if kind != "people":
+                continue
+            checked.add(person.id)
+            for i, role in enumerate(person.roles):
+                if not role.office:
+                    continue
+                if not role.start or any(edtf.check(d) for d in (role.start, role.end) if d):
+                    checked.discard(person.id)
+                    continue  # reported already
+                at = (*where, "roles", i)
+                if role.end is not None and not edtf.ends_after_start(role.start, role.end):
+                    self.at(display, (*at, "end"), f"the term ends ({role.end}) before it starts ({role.start})")
+                    checked.discard(person.id)
+                    continue
+                terms.setdefault(role.office, []).append((person.id, role, display, at))
+        for office, held in terms.items():
+            formal = sorted((t for t in held if not t[1].acting), key=lambda t: edtf.certain_days(t[1].start, None))
+            # Sorted by start, a term that overlaps any earlier term overlaps the one that ends last.
+            latest: tuple[str, Any] | None = None
+            for person, role, display, at in formal:
+                if latest is not None:
+                    other, earlier = latest
+                    if edtf.terms_overlap((earlier.start, earlier.end), (role.start, role.end)):
+                        span = f"{earlier.start} to {earlier.end or 'in office'}"
+                        self.at(display, (*at, "start"), f"this term of '{office}' overlaps {other}'s ({span})")
+                    if earlier.end is None or (
+                        role.end and edtf.parse(role.end).first <= edtf.parse(earlier.end).first
+                    ):
+                        continue
+                latest = (person, role)
+        presidents = terms.get(VISITOR_OFFICE)
+        if not presidents:
+            return  # a base that records no terms of the office cannot check its visits against them
+        by_person: dict[str, list[Any]] = {}
+        for person, role, _, _ in presidents:
+            by_person.setdefault(person, []).append(role)
+        for kind, display, visit, where in pending:
+            if kind != "visits" or edtf.check(visit.date) or visit.president not in checked:
+                continue  # a bad date, or a president whose record or terms are reported already
+            when = edtf.parse(visit.date)
+            if not any(edtf.in_term(when, r.start, r.end) for r in by_person.get(visit.president, ())):
+                holding = dict.fromkeys(p for p, r, _, _ in presidents if edtf.in_term(when, r.start, r.end))
+                holders = ", ".join(holding) or "no one recorded"
+                self.at(
+                    display,
+                    (*where, "date"),
+                    f"'{visit.president}' did not hold the office '{VISITOR_OFFICE}' on {visit.date} "
+                    f"(its holders then: {holders})",
+                )

@@ -1,0 +1,121 @@
+"""What a careful editor would query in a valid base: warnings, not errors.
+
+A quote longer than one sentence or shorter than three words, a date more precise than its
+citations, a record citing only references, a person no record names, a source no record cites.
+Quotes are placed by the anchors and sentences the validator keeps with the base (``anchors.py``).
+Each warning is ``file:line: message``; ``iranaz validate`` prints them, ``--strict`` fails on them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from pathlib import Path
+from typing import Any
+
+from ..model import KINDS, FactBase, mentions_index
+from .yamlread import read_yaml
+
+_MONTH = (
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+)
+_DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b", re.I)
+_MONTH_RE = re.compile(rf"{_MONTH}|\b\d{{4}}-\d{{2}}\b", re.I)
+_YEAR = re.compile(r"\b\d{4}\b")
+PRECISION = ("no date", "a year", "a month", "a day")
+
+
+def _given(quote: str) -> int:
+    """Return how precise a date the words give: 0 none, 1 a year, 2 a month, 3 a day."""
+    if _DAY.search(quote):
+        return 3
+    if _MONTH_RE.search(quote):
+        return 2
+    return 1 if _YEAR.search(quote) else 0
+
+
+def _precision(date: str) -> int:
+    return len(date.rstrip("~?%").split("-"))
+
+
+def _within_one_sentence(anchor: Any, starts: list[int], sentences: list[Any]) -> bool:
+    """Say whether an anchored quote lies inside one sentence of its article."""
+    i = bisect.bisect_right(starts, anchor.start) - 1  # the last sentence starting at or before the quote
+    return i >= 0 and anchor.end <= sentences[i].end
+
+
+def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
+    """Return every warning about a validated base, as ``file:line: message``."""
+    kinds: dict[str, str] = {s.id: s.kind for s in base.sources}
+    starts = {sid: [s.start for s in sentences] for sid, sentences in base.sentences.items()}
+    mentioned = mentions_index(base)
+    cited: set[str] = set()
+    out: list[str] = []
+    for kind in KINDS:
+        if kind == "sources":
+            continue
+        display = f"{display_dir}/{kind}.yaml"
+        lines: dict[Any, int] | None = None
+        for i, record in enumerate(getattr(base, kind)):
+            found = _record_warnings(record, kinds, base, starts)
+            cited.update(c.source for c in record.sources)
+            for role in getattr(record, "roles", ()):  # a term of office cites its own sources
+                cited.update(c.source for c in role.sources)
+            terms = any(role.office for role in getattr(record, "roles", ()))  # `offices` names its holders
+            if kind == "people" and record.id not in mentioned and not terms:
+                found.append(f"person '{record.id}' is named by no record (visits, quotes, events, ...)")
+            if found:
+                if lines is None:
+                    lines = read_yaml(data_dir / f"{kind}.yaml", display)[1]
+                out.extend(f"{display}:{lines.get((i,), 1)}: {message}" for message in found)
+    display = f"{display_dir}/sources.yaml"
+    uncited = [(i, s.id) for i, s in enumerate(base.sources) if s.id not in cited]
+    if uncited:
+        lines = read_yaml(data_dir / "sources.yaml", display)[1]
+        out.extend(f"{display}:{lines.get((i,), 1)}: source '{sid}' is cited by no record" for i, sid in uncited)
+    return out
+
+
+def _record_warnings(record: Any, kinds: dict[str, str], base: FactBase, starts: dict[str, list[int]]) -> list[str]:
+    found = []
+    quotes = [c for c in record.sources if c.quote is not None]
+    anchors = base.anchors.get(record.id, [])
+    for i, cite in enumerate(record.sources):
+        if cite.quote is None:
+            continue
+        anchor = anchors[i] if i < len(anchors) else None
+        if len(cite.quote.split()) < 3:
+            found.append(f"'{record.id}': quote {cite.quote!r} is shorter than three words")
+        elif anchor is not None and not _within_one_sentence(anchor, starts[cite.source], base.sentences[cite.source]):
+            found.append(f"'{record.id}': quote {cite.quote[:40]!r}... runs over more than one sentence")
+    if record.sources and all(kinds.get(c.source) == "reference" for c in record.sources):
+        found.append(f"'{record.id}' cites only references; does an article in the base say it?")
+    notes = any(c.note is not None for c in record.sources)
+    for field in ("date", "end"):
+        date = getattr(record, field, None)
+        if date is None or notes or not quotes:
+            continue
+        given = max(_given(c.quote) for c in quotes)
+        if _precision(date) > given:
+            found.append(
+                f"'{record.id}': {field} '{date}' is more precise than its quotes, which give {PRECISION[given]}"
+            )
+    return found
+
+
+def report_warnings(base: FactBase, data_dir: Any, strict: bool) -> None:
+    """Print each warning on stderr as `Warning: ...`; with ``strict``, raise FactBaseError if any."""
+    import sys
+
+    from ..errors import FactBaseError
+    from ..text import visible
+    from .paths import resolve_data_dir
+    from .validate import _display_dir
+
+    path = resolve_data_dir(data_dir)
+    found = warnings(base, path, _display_dir(path))
+    for line in found:
+        print(f"Warning: {visible(line)}", file=sys.stderr)
+    if strict and found:
+        raise FactBaseError([f"{len(found)} warning(s), and --strict makes them errors"])

@@ -1,0 +1,474 @@
+"""Grow a fact base: make one, add a source, add records; every change checked before it is written.
+
+Every change is validated together with the whole base (the changed file read from memory, see
+``validate(overrides=...)``) while the base's writers' lock is held, then written through
+``safewrite`` (a temporary file beside the target, fsync, rename): a crash, a full disk or a second
+writer leaves each file as it was or as it should be. Records are appended as text after the last
+byte of their file, so every existing byte, comment and blank line stays as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import FactBaseError, IoError, UsageError
+from ..model import KINDS
+from ..store.paths import resolve_data_dir, shipped_data_dir
+from ..store.yamlread import MAX_FILE_BYTES, Path_, parse_yaml
+from ..text import visible
+from . import safewrite
+
+MAX_SOURCE_BYTES = MAX_FILE_BYTES
+SHIPPED_READ_ONLY = "the shipped base is read-only; make your own with `iranaz init DIR --from-shipped`"
+SCHEMA_HINT = "# {kind}: a list of records; `iranaz add {kind} --template` and data/README.md describe the fields."
+_EMPTY_LIST = re.compile(r"^[ \t]*\[[ \t]*\][ \t]*(#.*)?$", re.M)
+_SEED_NAME = re.compile(r"\w[\w.+-]*")
+
+
+def _shown(path: str | os.PathLike[str]) -> str:
+    return visible(os.fsdecode(path))
+
+
+def writable_data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
+    """Return the data folder to change, refusing the base shipped inside the package."""
+    path = resolve_data_dir(data_dir)
+    try:
+        shipped = path.samefile(shipped_data_dir())
+    except OSError:
+        shipped = False
+    if shipped:
+        raise UsageError(SHIPPED_READ_ONLY)
+    return path
+
+
+def check_kind(kind: str) -> str:
+    """Return ``kind`` if it names a file of the base (``visits``), else raise UsageError."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind {visible(kind)!r}; one of: {', '.join(KINDS)}")
+    return kind
+
+
+# --- init ----------------------------------------------------------------------------------------
+
+
+def init_base(directory: str, from_shipped: bool = False) -> Path:
+    """Make a new base in ``directory`` (absent or empty): data/ with one file per kind, and seeds/."""
+    root = Path(directory)
+    if visible(directory) != directory:  # it is printed in the `export` line, which must stay plain
+        raise UsageError(f"{_shown(directory)}: a folder name with control characters; choose another")
+    try:
+        if root.is_symlink() or (root.exists() and (not root.is_dir() or any(root.iterdir()))):
+            raise UsageError(f"{_shown(directory)} exists and is not an empty folder; name a new one")
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "data").mkdir()
+        (root / "seeds").mkdir()
+    except OSError as e:
+        raise IoError(f"cannot make {_shown(directory)}: {e.strerror}") from None
+    shipped = shipped_data_dir()
+    for kind in KINDS:
+        target = root / "data" / f"{kind}.yaml"
+        if from_shipped:
+            content = (shipped / target.name).read_bytes()
+        else:
+            content = (SCHEMA_HINT.format(kind=kind) + "\n[]\n").encode()
+        safewrite.write_bytes(str(target), content)
+    if from_shipped:
+        for name in ("README.md",):
+            if (shipped / name).is_file():
+                safewrite.write_bytes(str(root / "data" / name), (shipped / name).read_bytes())
+        for seed in sorted((shipped.parent / "seeds").iterdir()):
+            if seed.is_file() and not seed.name.startswith("."):
+                safewrite.write_bytes(str(root / "seeds" / seed.name), seed.read_bytes())
+    return root / "data"
+
+
+# --- writing under the lock -----------------------------------------------------------------------
+
+
+@contextmanager
+def _writing(data_dir: Path, wait: float) -> Iterator[None]:
+    """Hold the base's writers' lock; remove temporary files that a killed writer left behind."""
+    with safewrite.locked(data_dir, timeout=wait):
+        for folder in (data_dir, data_dir.parent / "seeds"):
+            for stale in folder.glob(".iranaz-*.tmp"):
+                stale.unlink(missing_ok=True)  # every writer holds the lock: no one else's file
+        yield
+
+
+def _dump(records: list[dict[str, Any]]) -> str:
+    """Return ``records`` as block YAML in the base's style (lists indented, one blank line between)."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            return super().increase_indent(flow, False)
+
+    parts = [
+        yaml.dump([r], Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1 << 30, default_flow_style=False)
+        for r in records
+    ]
+    return "\n".join(parts)
+
+
+def _joined(existing: str, addition: str, display: str) -> tuple[str, int]:
+    """Return the file's text with ``addition`` appended, and how many lines precede the addition.
+
+    A file holding only an empty list (``[]``, as ``init`` writes it) loses that line; its comments stay.
+    """
+    value, _, problems, _ = parse_yaml(existing, display) if existing.strip() else ([], {}, [], set())
+    if problems:
+        raise FactBaseError(problems)
+    if value == []:
+        lines = [m for m in _EMPTY_LIST.finditer(existing)]
+        if len(lines) != 1 and existing.strip():
+            raise UsageError(f"{display}: cannot append to an empty list not written as one line `[]`")
+        if lines:
+            m = lines[0]
+            end = m.end() + (0 if m.group(1) else int(existing[m.end() : m.end() + 1] == "\n"))
+            existing = existing[: m.start()] + (m.group(1) or "") + existing[end:]
+            if not existing.strip():
+                existing = ""
+    if existing and not existing.endswith("\n"):
+        existing += "\n"
+    if existing and not existing.endswith("\n\n") and value:
+        existing += "\n"
+    return existing + addition, existing.count("\n")
+
+
+def _line_of(lines: dict[Path_, int], path: Path_) -> int:
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path, 1)
+
+
+def _paths_by_line(lines: dict[Path_, int]) -> dict[int, Path_]:
+    """Invert a path -> line map: each line names the deepest path that starts on it."""
+    out: dict[int, Path_] = {}
+    for path, line in lines.items():
+        if len(path) >= len(out.get(line, ())):
+            out[line] = path
+    return out
+
+
+def _remap(problems: list[str], display: str, offset: int, addition: str, where: Callable[[Path_], str]) -> list[str]:
+    """Name each problem in the appended part by where it came from (the input's file and line)."""
+    _, added_lines, _, _ = parse_yaml(addition, display, all_lines=True)
+    by_line = _paths_by_line(added_lines)
+    pattern = re.compile(re.escape(display) + r":(\d+)(?::\d+)?")
+
+    def name(match: re.Match[str]) -> str:
+        line = int(match.group(1))
+        if line <= offset:
+            return match.group(0)
+        near = [n for n in by_line if n <= line - offset]
+        return where(by_line[max(near)]) if near else match.group(0)
+
+    return [pattern.sub(name, p) for p in problems]
+
+
+def _append(
+    data_dir: Path, kind: str, records: list[dict[str, Any]], where: Callable[[Path_], str], dry_run: bool = False
+) -> str:
+    """Validate ``records`` with the whole base and append them to ``data/KIND.yaml``; return the text appended.
+
+    Call with the writers' lock held.
+    """
+    from ..store.validate import _display_dir, validate
+
+    target = data_dir / f"{kind}.yaml"
+    display = f"{_display_dir(data_dir)}/{target.name}"
+    addition = _dump(records)
+    again, _, _, _ = parse_yaml(addition, display)
+    if again != records:  # the YAML written must read back as the records given
+        raise UsageError("these records cannot be written back as the same YAML; simplify their values")
+    try:
+        existing = target.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise FactBaseError([f"{display}: cannot be read ({getattr(e, 'strerror', None) or e})"]) from None
+    text, offset = _joined(existing, addition, display)
+    try:
+        validate(data_dir, overrides={target.name: text})
+    except FactBaseError as e:
+        problems = _remap(e.problems, display, offset, addition, where)
+        raise FactBaseError([_suggest(p, data_dir, overrides={target.name: text}) for p in problems]) from None
+    if not dry_run:
+        safewrite.write_bytes(str(target), text.encode("utf-8"), force=True)
+    return addition
+
+
+_NOT_FOUND = re.compile(r"quote not found in source '([^']+)': ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")$")
+
+
+def _suggest(problem: str, data_dir: Path, overrides: dict[str, str]) -> str:
+    """Add the closest sentence of its source to a "quote not found" problem ("did you mean ...")."""
+    import ast
+
+    match = _NOT_FOUND.search(problem)
+    if not match:
+        return problem
+    from ..store.paths import source_file
+    from ..store.yamlread import decode
+    from .locate import closest
+
+    try:
+        text = overrides.get("sources.yaml") or (data_dir / "sources.yaml").read_text(encoding="utf-8")
+        sources, _, _, _ = parse_yaml(text, "sources.yaml")
+        [path] = [s["path"] for s in sources if isinstance(s, dict) and s.get("id") == match.group(1)]
+        article = decode(source_file(data_dir, path).read_bytes(), path)
+    except (OSError, ValueError, TypeError, KeyError, FactBaseError):
+        return problem
+    near = closest({match.group(1): article}, ast.literal_eval(match.group(2)))
+    return problem + (f"; did you mean {near[1]!r}?" if near else "")
+
+
+# --- add ------------------------------------------------------------------------------------------
+
+
+def read_records(text: str, display: str, kind: str) -> tuple[list[dict[str, Any]], Callable[[Path_], str]]:
+    """Read one record or a list of records from YAML ``text``; return them and a namer of input lines."""
+    value, lines, problems, _ = parse_yaml(text, display, all_lines=True)
+    if problems:
+        raise FactBaseError(problems)
+    single = isinstance(value, dict)
+    records = [value] if single else value
+    if not isinstance(records, list) or not records or not all(isinstance(r, dict) for r in records):
+        raise FactBaseError([f"{display}:1: expected a {kind} record (a mapping of fields) or a list of them"])
+
+    def where(path: Path_) -> str:
+        return f"{display}:{_line_of(lines, path[1:] if single else path)}"
+
+    return records, where
+
+
+def add_records(
+    data_dir: str | os.PathLike[str] | None,
+    kind: str,
+    text: str,
+    display: str,
+    *,
+    dry_run: bool = False,
+    wait: float = 30.0,
+) -> tuple[list[str], str, Path]:
+    """Add the records in YAML ``text`` to ``data/KIND.yaml``; return their ids, the text appended and the file."""
+    check_kind(kind)
+    writable_data_dir(data_dir)
+    records, where = read_records(text, display, kind)
+    return add_parsed(data_dir, kind, records, where, dry_run=dry_run, wait=wait)
+
+
+def add_parsed(
+    data_dir: str | os.PathLike[str] | None,
+    kind: str,
+    records: list[dict[str, Any]],
+    where: Callable[[Path_], str],
+    *,
+    dry_run: bool = False,
+    wait: float = 30.0,
+) -> tuple[list[str], str, Path]:
+    """Add records given as plain values; ``where`` names a problem's place in what the user gave."""
+    from ..store.validate import _display_dir
+
+    path = writable_data_dir(data_dir)
+    with _writing(path, wait):
+        addition = _append(path, kind, records, where, dry_run)
+    return [str(r.get("id")) for r in records], addition, Path(_display_dir(path)) / f"{kind}.yaml"
+
+
+def read_input(file: str | None) -> tuple[str, str]:
+    """Return the text of ``file`` (``-`` or None: stdin) and the name to show it by."""
+    import sys
+
+    display = "<stdin>" if file in (None, "-") else _shown(file or "")
+    try:
+        if file in (None, "-"):
+            raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        else:
+            with open(file or "", "rb") as f:
+                raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        raise UsageError(f"{display}: cannot be read ({e.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise UsageError(f"{display}: over the {_limit(MAX_FILE_BYTES)} limit")
+    try:
+        return raw.decode("utf-8-sig"), display
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise UsageError(f"{display}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
+
+
+def _limit(size: int) -> str:
+    return f"{size // 2**20} MiB" if size % 2**20 == 0 else f"{size}-byte"
+
+
+# --- source add -----------------------------------------------------------------------------------
+
+
+def check_source_file(file: str) -> tuple[bytes, str]:
+    """Return the bytes and text of an article to add, refusing what cannot be one (one clear line)."""
+    shown = _shown(file)
+    try:
+        size = os.stat(file).st_size
+        if not Path(file).is_file():
+            raise UsageError(f"{shown}: not a regular file")
+        if size > MAX_SOURCE_BYTES:
+            raise UsageError(f"{shown}: {size} bytes is over the {_limit(MAX_SOURCE_BYTES)} limit for a source")
+        raw = Path(file).read_bytes()
+    except OSError as e:
+        raise UsageError(f"{shown}: cannot be read ({e.strerror})") from None
+    if not raw.strip():
+        raise UsageError(f"{shown}: the file is empty; a source is the text of an article")
+    if b"\0" in raw:
+        raise UsageError(f"{shown}: a binary file (it holds NUL bytes); a source must be UTF-8 text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise UsageError(
+            f"{shown}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); convert it to UTF-8"
+        ) from None
+    return raw, text
+
+
+def add_source(
+    data_dir: str | os.PathLike[str] | None,
+    file: str,
+    source_id: str,
+    *,
+    title: str | None = None,
+    publisher: str | None = None,
+    url: str | None = None,
+    published: str | None = None,
+    wait: float = 30.0,
+) -> dict[str, Any]:
+    """Copy an article into the base's seeds/ and describe it in sources.yaml; return the record."""
+    path = writable_data_dir(data_dir)
+    raw, text = check_source_file(file)
+    name = os.path.basename(file)
+    if not _SEED_NAME.fullmatch(name):
+        raise UsageError(
+            f"{_shown(file)}: rename it with letters, digits, '.', '-', '+' or '_' only (it becomes seeds/NAME)"
+        )
+    first = text.split("\n", 1)[0].strip()
+    if title is None and not first:
+        raise UsageError(f"{_shown(file)}: the first line is empty; an article's first line is its title")
+    record: dict[str, Any] = {
+        "id": source_id,
+        "title": title if title is not None else first,
+        "kind": "article",
+        "path": f"seeds/{name}",
+        "sha256": hashlib.sha256(raw).hexdigest(),
+    }
+    for field, value in (("url", url), ("publisher", publisher), ("published", published)):
+        if value is not None:
+            record[field] = value
+    options = {"id": "--id", "title": "--title", "url": "--url", "publisher": "--publisher", "published": "--published"}
+
+    def where(p: Path_) -> str:
+        field = p[1] if len(p) > 1 else "id"
+        return options.get(field, _shown(file)) if isinstance(field, str) else "--id"
+
+    seeds = path.parent / "seeds"
+    seed = seeds / name
+    with _writing(path, wait):
+        created = False
+        try:
+            if seed.exists() or seed.is_symlink():
+                if seed.is_symlink() or not seed.is_file() or seed.read_bytes() != raw:
+                    raise UsageError(f"seeds/{_shown(name)} exists and is a different file; rename {_shown(file)}")
+            else:
+                seeds.mkdir(exist_ok=True)
+                safewrite.write_bytes(str(seed), raw)
+                created = True
+        except OSError as e:
+            raise IoError(f"cannot write seeds/{_shown(name)}: {e.strerror}") from None
+        try:
+            _append(path, "sources", [record], where)
+        except BaseException:
+            if created:
+                seed.unlink(missing_ok=True)
+            raise
+    return record
+
+
+# --- template -------------------------------------------------------------------------------------
+
+_HINTS = {
+    "id": "a lowercase slug (a-z, 0-9, -), unique in the base",
+    "source": "a source id (sources.yaml; `iranaz sources`)",
+    "quote": "the source's exact words (`iranaz locate TEXT` finds them)",
+    "note": "for a reference: the fact, in words",
+    "sha256": "`sha256sum FILE` (`iranaz source add` fills it in)",
+    "path": "seeds/FILE, relative to the folder that holds data/",
+    "occurrence": "which one (1: the first) when the quote is found more than once in the article",
+}
+
+
+def template(kind: str) -> str:
+    """Return a commented YAML template of one record of ``kind``, derived from the model."""
+    import msgspec
+
+    from ..model import DATE_FIELDS, PERSON_REFERENCES, SOURCE_OR_PERSON
+
+    check_kind(kind)
+    out = [
+        f"# A record for data/{kind}.yaml. Fill in the values, delete the optional lines you do not",
+        f"# need, then: iranaz add {kind} FILE (or pipe it: ... | iranaz add {kind} -)",
+    ]
+
+    def fields(cls: Any, indent: str, first_prefix: str) -> None:
+        info = msgspec.inspect.type_info(cls)
+        prefix = first_prefix
+        for field in info.fields:  # type: ignore[attr-defined]
+            hint = _HINTS.get(field.name, "")
+            if field.name in DATE_FIELDS:
+                hint = 'a date as text: "2025", "2025-04" or "2025-04-28" (only as precise as the source)'
+            if field.name in PERSON_REFERENCES.get(kind, {}) and not indent:
+                hint = "person id" + ("s" if isinstance(field.type, msgspec.inspect.ListType) else "")
+                hint += " (people.yaml; `iranaz who NAME`)"
+                if field.name in SOURCE_OR_PERSON:
+                    hint += ", or a source id for the source's own analysis"
+            value, nested = _example(field.type)
+            if isinstance(field.type, msgspec.inspect.LiteralType):
+                hint = f"one of: {', '.join(map(str, field.type.values))}"
+                if isinstance(field.default, str):
+                    value = field.default
+            need = "required" if field.required else "optional"
+            comment = f"  # {need}" + (f": {hint}" if hint else "")
+            if nested is not None:
+                out.append(f"{indent}{prefix}{field.name}:{comment}")
+                fields(nested, indent + "    ", "- ")
+            else:
+                out.append(f"{indent}{prefix}{field.name}: {value}{comment}")
+            prefix = "  "
+
+    fields(KINDS[kind], "", "- ")
+    return "\n".join(out) + "\n"
+
+
+def _example(t: Any) -> tuple[str, Any]:
+    """Return a placeholder for a field of type ``t``, or the record type of a nested list."""
+    import msgspec
+
+    mi = msgspec.inspect
+    if isinstance(t, mi.UnionType):
+        kinds = [x for x in t.types if not isinstance(x, mi.NoneType)]
+        if not kinds or not isinstance(kinds[0], mi.StrType):
+            return "null", None
+        return '""', None
+    if isinstance(t, mi.ListType):
+        if isinstance(t.item_type, mi.StructType):
+            return "", t.item_type.cls
+        return "[]", None
+    if isinstance(t, mi.LiteralType):
+        return str(t.values[0]), None
+    if isinstance(t, mi.BoolType):
+        return "false", None
+    if isinstance(t, mi.IntType | mi.FloatType):
+        return "0", None
+    return '""', None

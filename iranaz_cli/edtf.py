@@ -4,6 +4,10 @@
 marks the date approximate, ``?`` uncertain and ``%`` both (EDTF level 1); the interval is the same,
 the mark travels with it. Every date in a fact base and on the command line goes through ``parse``,
 so what counts as a date is decided here once.
+
+An interval ``START/END`` (each a date of the forms above) denotes every day from START's first to
+END's last, both ends included: ``2004-08-05/2004-08-06`` is two days. Its precision is the coarser
+of its ends', and a mark on either end marks the whole.
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from typing import Literal, NamedTuple
 
 _FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%]?)")  # not \d: '۲۰۰۴' is no year here
 EXPECTED = "expected YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~, ? or %"
+# The text of a date or of an interval of two dates (for the JSON Schema's patterns).
+ONE = _FORM.pattern
+INTERVAL_PATTERN = f"{ONE}(?:/{ONE})?"
+_PRECISIONS = ("year", "month", "day")
 
 Precision = Literal["year", "month", "day"]
 
@@ -42,7 +50,32 @@ class Interval(NamedTuple):
 
 
 def parse(text: str) -> Interval:
-    """Return the interval an EDTF date denotes; raise ValueError saying why it is not one."""
+    """Return the days an EDTF date or interval (``START/END``) denotes; raise ValueError saying why it is not one."""
+    if isinstance(text, str) and "/" in text:
+        return _parse_interval(text)
+    return _parse_one(text)
+
+
+def is_interval(text: str) -> bool:
+    """Whether a date's text is an interval of two dates (``START/END``)."""
+    return "/" in text
+
+
+def _parse_interval(text: str) -> Interval:
+    start_text, _, end_text = text.partition("/")
+    try:
+        start, end = _parse_one(start_text), _parse_one(end_text)
+    except ValueError as e:
+        raise ValueError(f"bad interval {text!r}: {e} (an interval is START/END)") from None
+    if end.last < start.first:
+        raise ValueError(f"bad interval {text!r}: it ends ({end_text}) before it starts ({start_text})")
+    precision = min(start.precision, end.precision, key=_PRECISIONS.index)
+    return Interval(
+        text, start.first, end.last, precision, start.approximate or end.approximate, start.uncertain or end.uncertain
+    )
+
+
+def _parse_one(text: str) -> Interval:
     m = _FORM.fullmatch(text) if isinstance(text, str) else None
     if m is None:
         raise ValueError(f"bad date {text!r} ({EXPECTED})")

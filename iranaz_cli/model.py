@@ -41,17 +41,30 @@ class NotFactual(_Record):
 
 
 class Source(_Record):
-    """A document the base cites: an article kept in the base (``path``), or a reference a reader can look up."""
+    """A document the base cites: an article kept in the base (``path``), a report (a published web
+    page: ``published`` and an https ``url`` required) or a reference a reader can look up.
+
+    ``language`` is its ISO 639-1 code; ``checked`` the day a curator last verified facts against it.
+    """
 
     id: str
     title: str
-    kind: Literal["article", "reference"]
+    kind: Literal["article", "report", "reference"]
     path: str | None = None
     sha256: str | None = None
     url: str | None = None
     publisher: str | None = None
     published: str | None = None
+    language: str | None = None
+    checked: str | None = None
     not_factual: list[NotFactual] = []
+
+
+class Confirmation(_Record):
+    """The latest day (``date``, a full day) a ``source`` shows a fact about the present still true."""
+
+    date: str
+    source: str
 
 
 class Role(_Record):
@@ -67,6 +80,7 @@ class Role(_Record):
     acting: bool = False
     end_reason: str | None = None
     as_of: str | None = None
+    last_confirmed: Confirmation | None = None
     sources: list[Citation] = []
 
 
@@ -84,13 +98,16 @@ class Person(_Record):
 
 
 class Visit(_Record):
-    """A visit to Azerbaijan by an Iranian president."""
+    """A visit by a president of one country to the other: ``president`` visits, ``to`` is the country
+    visited, ``host`` (optional) the host a source names; ``date`` may be an interval (``A/B``)."""
 
     id: str
     president: str
+    to: Literal["Azerbaijan", "Iran"]
     date: str
     occasion: str
     sources: list[Citation]
+    host: str | None = None
     place: str | None = None
     agenda: list[str] = []
     according_to: list[str] = []
@@ -116,6 +133,7 @@ class Gas(_Record):
     status: str
     sources: list[Citation]
     date: str | None = None
+    last_confirmed: Confirmation | None = None
     according_to: list[str] = []
     notes: list[str | Note] = []
 
@@ -138,6 +156,8 @@ class Event(_Record):
     participants: list[str] = []
     mentioned: list[str] = []
     according_to: list[str] = []
+    status: str | None = None
+    last_confirmed: Confirmation | None = None
     notes: list[str | Note] = []
 
 
@@ -152,6 +172,22 @@ class Quote(_Record):
     sources: list[Citation]
     date: str | None = None
     notes: list[str | Note] = []
+
+
+class Side(_Record):
+    """One side of a dispute: what it holds (``claim``) and the sources that hold it."""
+
+    claim: str
+    sources: list[Citation]
+
+
+class Dispute(_Record):
+    """Where sources disagree: the ``subject``, the records it is ``about`` (ids), and each side with its sources."""
+
+    id: str
+    subject: str
+    about: list[str]
+    sides: list[Side]
 
 
 class Anchor(msgspec.Struct, kw_only=True, gc=False):
@@ -188,6 +224,7 @@ class FactBase(msgspec.Struct, kw_only=True):
     corridor: list[Event] = []
     events: list[Event] = []
     quotes: list[Quote] = []
+    disputes: list[Dispute] = []
     # Derived when loaded and cached with the base; not part of any file:
     # folded name keys -> people (names.build_index); person id -> [kind, index, role] of every
     # record that names the person (mentions_index below); record id -> the anchor of each of its
@@ -205,6 +242,8 @@ def people_named(kind: str, record: _Record) -> list[tuple[str, str]]:
     named: list[tuple[str, str]] = []
     for field in PERSON_REFERENCES.get(kind, {}):
         value = getattr(record, field)
+        if value is None:  # an optional reference left out (a visit's host)
+            continue
         named += [(field, value)] if isinstance(value, str) else [(field, v) for v in value]
     for note in getattr(record, "notes", ()):
         if isinstance(note, Note):
@@ -237,17 +276,21 @@ KINDS: dict[str, type[_Record]] = {
     "corridor": Event,
     "events": Event,
     "quotes": Quote,
+    "disputes": Dispute,
 }
 
 # What an id is: a lowercase slug (a-z, 0-9, single '-' between parts); unique across the base.
 ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
 # Fields holding EDTF dates, wherever they appear; the loader keeps their YAML text as written.
-DATE_FIELDS = frozenset({"date", "end", "start", "as_of", "published"})
+DATE_FIELDS = frozenset({"date", "end", "start", "as_of", "published", "checked"})
+# The only date fields that may hold an interval (``START/END``): a record's own ``date``.
+INTERVAL_FIELDS = frozenset({"date"})
 
 # The role a reference field gives the person it names (`who` shows and groups mentions by it).
 ROLES: dict[str, str] = {
     "president": "president",
+    "host": "host",
     "announced_by": "announced_by",
     "speaker": "speaker",
     "participants": "participant",
@@ -255,16 +298,21 @@ ROLES: dict[str, str] = {
     "according_to": "according_to",
 }
 
-# The office a visit's president held on the visit's date, and the office of its host.
+# The office a visit's president held on the visit's date, and the office of its host, for visits
+# to Azerbaijan (the default of the base's first years); VISIT_OFFICES gives both by country visited.
 VISITOR_OFFICE = "president-of-iran"
 HOST_OFFICE = "president-of-azerbaijan"
+VISIT_OFFICES: dict[str, tuple[str, str]] = {
+    "Azerbaijan": (VISITOR_OFFICE, HOST_OFFICE),
+    "Iran": (HOST_OFFICE, VISITOR_OFFICE),
+}
 _ACCORDING_TO = {"according_to": ROLES["according_to"]}
 
 # The one table of fields that name people by id, by kind of record, with the role each gives;
 # a list field names several. ``according_to`` may also name a source (the article's own analysis).
 # The validator, the mentions index and the export all derive from it.
 PERSON_REFERENCES: dict[str, dict[str, str]] = {
-    "visits": {"president": ROLES["president"], **_ACCORDING_TO},
+    "visits": {"president": ROLES["president"], "host": ROLES["host"], **_ACCORDING_TO},
     "gas": {"announced_by": ROLES["announced_by"], **_ACCORDING_TO},
     "quotes": {"speaker": ROLES["speaker"]},
     "corridor": {"participants": ROLES["participants"], "mentioned": ROLES["mentioned"], **_ACCORDING_TO},

@@ -42,7 +42,7 @@ def _base_entries() -> list[Path]:
 
 def _ok() -> str:
     """Return what `iranaz validate` prints for the shipped base."""
-    return f"ok: {loader.count_records(loader.load_fact_base(ROOT / 'data', cache=False))} records in 7 files\n"
+    return f"ok: {loader.count_records(loader.load_fact_base(ROOT / 'data', cache=False))} records in 8 files\n"
 
 
 def _crc32_twins(parent: Path) -> tuple[Path, Path]:
@@ -191,6 +191,7 @@ def test_a_relative_xdg_cache_home_is_ignored_for_home(base_dir, tmp_path, monke
 NEW_VISIT = """
 - id: pezeshkian-2026
   president: {president}
+  to: Azerbaijan
   date: "2025"
   occasion: A visit added by a test
   sources:

@@ -178,7 +178,7 @@ def test_broken_base_exits_3_naming_file_and_line(cli, base_dir):
 
 def test_validate_the_shipped_base(cli):
     result = cli("validate")
-    assert (result.exit_code, result.stdout) == (0, "ok: 66 records in 7 files\n")
+    assert (result.exit_code, result.stdout) == (0, "ok: 66 records in 8 files\n")
 
 
 # --- what data cannot do to a terminal ------------------------------------------------------------------

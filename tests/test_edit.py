@@ -41,6 +41,7 @@ VISIT = """\
   sources:
     - source: border-meeting
       quote: met Azerbaijani President Ilham Aliyev at Astara on 12 May 2025
+  to: Azerbaijan
 """
 
 
@@ -243,7 +244,7 @@ def test_add_keeps_every_existing_byte_of_a_hand_written_file(base_dir):
     result = invoke("add", "visits", "-", "--data", str(base_dir), input=record)
     assert result.exit_code == 0, result.output
     after = visits.read_bytes()
-    assert after.startswith(before + b"\n") and after.endswith(b"      quote: Mohammad Khatami visited in 2004\n")
+    assert after.startswith(before + b"\n") and after.endswith(b"      quote: Mohammad Khatami visited in 2004\n  to: Azerbaijan\n")
 
 
 def test_add_dry_run_prints_the_addition_and_writes_nothing(new_base):
@@ -524,6 +525,7 @@ def test_new_asks_field_by_field_and_checks_each_answer(new_base):
         "pezeshkian-astara-2025",
         "nobody",  # president: unknown
         "pezeshkian",
+        "Azerbaijan",  # to
         "12 May 2025",  # date: not EDTF
         "2025-05-12",
         "Meeting at the border",  # occasion
@@ -531,6 +533,7 @@ def test_new_asks_field_by_field_and_checks_each_answer(new_base):
         "border-meeting",
         "aliyev at astara on 12 may",  # quote: found, case aside
         "",  # no more sources
+        "",  # host
         "Astara",  # place
         "Talks",  # agenda
         "",
@@ -550,6 +553,7 @@ def test_new_asks_field_by_field_and_checks_each_answer(new_base):
     assert record == {
         "id": "pezeshkian-astara-2025",
         "president": "pezeshkian",
+        "to": "Azerbaijan",
         "date": "2025-05-12",
         "occasion": "Meeting at the border",
         "sources": [{"source": "border-meeting", "quote": "Aliyev at Astara on 12 May"}],
@@ -711,7 +715,7 @@ def test_new_asks_a_term_of_office_for_its_own_sources(new_base):
     base = load_fact_base(new_base)
     answers = ["pezeshkian", "Masoud Pezeshkian", "Iran", "border-meeting", "President Masoud Pezeshkian", ""]
     answers += ["", ""]  # type, aliases
-    answers += ["President of Iran", "president-of-iran", "2024-07-28", "", "", "", ""]  # title ... as_of
+    answers += ["President of Iran", "president-of-iran", "2024-07-28", "", "", "", "", ""]  # title ... last_confirmed
     answers += ["wiki", "He took office on 2024-07-28.", ""]  # the term's sources
     answers += ["", ""]  # no more roles, notes
     record = interview("people", base, source_texts(base, new_base), scripted(answers, []))

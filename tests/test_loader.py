@@ -509,7 +509,7 @@ def test_independent_problems_are_all_reported(base_dir):
 def _many_problems(base_dir: Path, count: int) -> None:
     """Add ``count`` visits that each name an unknown president: one problem each."""
     records = "".join(
-        f'\n- id: extra-{i}\n  president: nobody-{i}\n  date: "2020"\n  occasion: x\n'
+        f'\n- id: extra-{i}\n  president: nobody-{i}\n  to: Azerbaijan\n  date: "2020"\n  occasion: x\n'
         "  sources:\n    - source: wikipedia-presidents-of-iran\n      note: x\n"
         for i in range(count)
     )

@@ -73,7 +73,7 @@ def test_the_whole_loop_end_to_end(tmp_path):
     assert "Our border is a bridge, not a wall" in shown.stdout
     assert "border-meeting (article), line 4" in shown.stdout and f"«{quote}»" in shown.stdout
     strict = run("validate", "--strict", env=env, cwd=str(tmp_path))
-    assert (strict.returncode, strict.stdout, strict.stderr) == (0, "ok: 4 records in 7 files\n", "")
+    assert (strict.returncode, strict.stdout, strict.stderr) == (0, "ok: 4 records in 8 files\n", "")
 
 
 def test_sigkill_at_any_moment_leaves_each_file_as_it_was_or_as_it_should_be(base):

@@ -124,6 +124,7 @@ def _role(r: Role) -> dict:
         "acting": r.acting,
         "end_reason": r.end_reason,
         "as_of": r.as_of,
+        "last_confirmed": as_data(r.last_confirmed),
         "sources": as_data(r.sources),
     }
 
@@ -234,6 +235,7 @@ def offices(base: FactBase, office: str | None = None, at: str | None = None) ->
             "end": r.end,
             "acting": r.acting,
             "end_reason": r.end_reason,
+            "last_confirmed": as_data(r.last_confirmed),
             "sources": as_data(r.sources),
         }
         for p, r in held

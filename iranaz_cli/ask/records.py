@@ -24,8 +24,8 @@ def record(base: FactBase, record_id: str) -> dict:
     out["provenance"] = [
         _provenance(base, titles[c.source], c, anchors[i] if i < len(anchors) else None)
         for i, c in enumerate(getattr(rec, "sources", []))
-    ] + [  # the citations of a person's terms of office, which are not anchored
-        _provenance(base, titles[c.source], c, None) for role in getattr(rec, "roles", []) for c in role.sources
+    ] + [  # the citations of a person's terms of office or of a dispute's sides, which are not anchored
+        _provenance(base, titles[c.source], c, None) for c in _unanchored(rec)
     ]
     return out
 
@@ -47,9 +47,17 @@ def _find_record(base: FactBase, record_id: str) -> tuple[str, Any]:
     raise NotFound(f"no record has the id '{record_id}'; {hint}")
 
 
+def _unanchored(record: Any) -> list[Any]:
+    """Return the citations a record holds outside its own ``sources``: its terms' and its sides'."""
+    return [
+        *(c for role in getattr(record, "roles", []) for c in role.sources),
+        *(c for side in getattr(record, "sides", []) for c in side.sources),
+    ]
+
+
 def _citations(record: Any) -> list[Any]:
     """Return a record's citations, with those of its terms of office (a person's roles cite their own)."""
-    return [*getattr(record, "sources", []), *(c for role in getattr(record, "roles", []) for c in role.sources)]
+    return [*getattr(record, "sources", []), *_unanchored(record)]
 
 
 def _provenance(base: FactBase, source: Source, cite: Any, anchor: Any) -> dict:
@@ -105,6 +113,8 @@ def sources(base: FactBase) -> list[dict]:
             "publisher": s.publisher,
             "published": s.published,
             "url": s.url,
+            "language": s.language,
+            "checked": s.checked,
             "path": s.path,
             "sha256": s.sha256,
             "records": counts[s.id],

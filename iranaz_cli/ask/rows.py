@@ -14,7 +14,20 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from ..errors import UsageError
-from ..model import KINDS, PERSON_REFERENCES, Citation, Event, FactBase, Gas, Note, Person, Quote, Source, Visit
+from ..model import (
+    KINDS,
+    PERSON_REFERENCES,
+    Citation,
+    Dispute,
+    Event,
+    FactBase,
+    Gas,
+    Note,
+    Person,
+    Quote,
+    Source,
+    Visit,
+)
 
 if TYPE_CHECKING:
     from ..edtf import Interval
@@ -28,6 +41,7 @@ KIND = {
     "gas": "gas",
     "people": "person",
     "sources": "source",
+    "disputes": "dispute",
 }
 TIMELINE_KINDS = ("visit", "event", "assessment", "corridor", "quote", "gas", "term")
 TIMELINE_FILES = ["visits", "events", "corridor", "quotes", "gas"]
@@ -162,11 +176,13 @@ def record_fields(kind: str, record: Any, lookup: Lookup) -> dict:
     for name, field, how in record_columns(kind):
         value = getattr(record, field)
         if how == "name":
-            out[name] = lookup.name(value)
+            out[name] = None if value is None else lookup.name(value)
         elif how == "names":
             out[name] = lookup.attributed(value)  # (according_to may name a source: its title)
         elif how == "ids":
             out[name] = list(value)
+        elif how == "id":
+            out[name] = value
         elif how == "notes":
             out[name] = lookup.notes(value)
         else:
@@ -189,8 +205,10 @@ def check_years(since: int | None, until: int | None) -> None:
 
 def parse_date(text: str, option: str = "--at") -> Interval:
     """Return the interval a date given on the command line denotes; a usage error if it is not one."""
-    from ..edtf import parse
+    from ..edtf import EXPECTED, is_interval, parse
 
+    if is_interval(text):  # one date: an interval is for records' dates only
+        raise UsageError(f"{option}: bad date {text!r} ({EXPECTED})")
     try:
         return parse(text)
     except ValueError as e:
@@ -225,6 +243,8 @@ def summary(kind: str, record: Any, lookup: Lookup) -> str:
         return f"{record.name} ({record.roles[0].title})" if record.roles else record.name
     if isinstance(record, Source):
         return record.title
+    if isinstance(record, Dispute):
+        return f"Sources differ: {record.subject}"
     raise TypeError(kind)
 
 

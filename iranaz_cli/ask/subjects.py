@@ -31,6 +31,7 @@ def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
             "status": g.status,
             "date": g.date,
             "year": year_of(g.date),
+            "last_confirmed": as_data(g.last_confirmed),
             "notes": lookup.notes(g.notes),
             "sources": as_data(g.sources),
         }

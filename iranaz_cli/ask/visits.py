@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import HOST_OFFICE, FactBase, Person, Role
+from ..model import VISIT_OFFICES, FactBase, Person, Role
 from .people import resolve_person, terms
 from .rows import Lookup, as_data, check_years, chronological, in_years, year_of
 
@@ -18,13 +18,17 @@ def visits(
     lookup = Lookup(base)
     from ..edtf import possible_days
 
-    hosts = [(p, r, possible_days(r.start or "", r.end)) for p, r in terms(base, HOST_OFFICE)]
+    hosts = {
+        country: [(p, r, possible_days(r.start or "", r.end)) for p, r in terms(base, host_office)]
+        for country, (_, host_office) in VISIT_OFFICES.items()
+    }
     rows = [
         {
             "id": v.id,
             "president": lookup.name(v.president),
             "president_id": v.president,
-            "host": _host(hosts, v.date),
+            "to": v.to,
+            "host": _named_host(lookup, v.host) if v.host else _host(hosts[v.to], v.date),
             "date": v.date,
             "year": year_of(v.date),
             "occasion": v.occasion,
@@ -40,6 +44,11 @@ def visits(
     ]
     rows.sort(key=chronological)
     return rows
+
+
+def _named_host(lookup: Lookup, host: str) -> dict:
+    """Return the host a source names for a visit: certain, as the record says so."""
+    return {"ids": [host], "names": [lookup.name(host)], "certain": True}
 
 
 def _host(hosts: list[tuple[Person, Role, tuple[Any, Any]]], date: str) -> dict:

@@ -56,6 +56,10 @@ class _Interview:
                 roles = self.roles(field.type.item_type.cls)
                 if roles:
                     out["roles"] = roles
+            elif field.name == "last_confirmed":
+                confirmed = self.confirmation(name)
+                if confirmed:
+                    out[field.name] = confirmed
             elif field.name in PERSON_REFERENCES.get(self.kind, {}) and not prefix:
                 ids = self.people_ids(name, field)
                 if ids:
@@ -65,6 +69,23 @@ class _Interview:
                 if value is not None:
                     out[field.name] = value
         return out
+
+    def confirmation(self, name: str) -> dict[str, str] | None:
+        """Ask for a ``last_confirmed`` (a full day, then a source id), or nothing."""
+        from .. import edtf
+
+        def day(answer: str) -> str | None:
+            if not answer:
+                return None
+            why = edtf.check(answer)
+            return why or (None if len(answer) == 10 and "/" not in answer else "a full day: YYYY-MM-DD")
+
+        date = self.ask(f"{name}.date (the latest day a source shows it; optional, Enter to skip)", day, [])
+        if not date:
+            return None
+        known = list(self.sources)
+        source = self.ask(f"{name}.source", lambda a: None if a in known else "a source id", known)
+        return {"date": date, "source": source}
 
     def value(self, name: str, field: Any) -> Any:
         import msgspec

@@ -27,6 +27,14 @@ class AttributedNote(TypedDict):
 
 
 Notes = list[str | AttributedNote]
+SourceKind = Literal["article", "report", "reference"]
+
+
+class Confirmation(TypedDict):
+    """The latest day (a full day) a source shows a fact about the present still true."""
+
+    date: str
+    source: str
 
 
 class Role(TypedDict):
@@ -39,6 +47,7 @@ class Role(TypedDict):
     acting: bool
     end_reason: str | None
     as_of: str | None
+    last_confirmed: Confirmation | None
     sources: list[Citation]
 
 
@@ -46,7 +55,7 @@ class Brief(TypedDict):
     """A record of any kind, as timeline and search list it."""
 
     id: str
-    kind: Literal["visit", "event", "assessment", "corridor", "quote", "gas", "term", "person", "source"]
+    kind: Literal["visit", "event", "assessment", "corridor", "quote", "gas", "term", "person", "source", "dispute"]
     date: str | None
     year: int | None
     summary: str
@@ -54,8 +63,9 @@ class Brief(TypedDict):
 
 
 class Host(TypedDict):
-    """Who held the office of president of Azerbaijan at a visit's date: ``certain`` only if one
-    person held it throughout that date (a year can span a handover; then ``names`` lists each)."""
+    """The host of a visit: the one a source names (certain), else who held the office of president
+    of the country visited at the visit's date: ``certain`` only if one person held it throughout
+    that date (a year can span a handover; then ``names`` lists each)."""
 
     ids: list[str]
     names: list[str]
@@ -67,7 +77,9 @@ class Mention(Brief):
 
     ``attributed``: only a note of the record is attributed to them; ``notes`` gives those notes."""
 
-    role: Literal["president", "participant", "mentioned", "speaker", "announced_by", "according_to", "attributed"]
+    role: Literal[
+        "president", "host", "participant", "mentioned", "speaker", "announced_by", "according_to", "attributed"
+    ]
     notes: NotRequired[list[AttributedNote]]
 
 
@@ -75,6 +87,7 @@ class VisitRow(TypedDict):
     id: str
     president: str
     president_id: str
+    to: Literal["Azerbaijan", "Iran"]
     host: Host
     date: str
     year: int | None
@@ -124,6 +137,7 @@ class GasRow(TypedDict):
     status: str
     date: str | None
     year: int | None
+    last_confirmed: Confirmation | None
     notes: Notes
     sources: list[Citation]
 
@@ -163,10 +177,12 @@ class QuoteRow(TypedDict):
 class SourceRow(TypedDict):
     id: str
     title: str
-    source_kind: Literal["article", "reference"]
+    source_kind: SourceKind
     publisher: str | None
     published: str | None
     url: str | None
+    language: str | None
+    checked: str | None
     path: str | None
     sha256: str | None
     records: int
@@ -205,7 +221,7 @@ class QuoteContext(TypedDict):
 class Provenance(TypedDict):
     source: str
     title: str
-    source_kind: Literal["article", "reference"]
+    source_kind: SourceKind
     url: NotRequired[str]
     quote: NotRequired[str]
     note: NotRequired[str]
@@ -229,12 +245,14 @@ class ShownSource(TypedDict):
     kind: Literal["source"]
     summary: str
     title: str
-    source_kind: Literal["article", "reference"]
+    source_kind: SourceKind
     path: str | None
     sha256: str | None
     url: str | None
     publisher: str | None
     published: str | None
+    language: str | None
+    checked: str | None
     not_factual: list[NotFactual]
     provenance: list[Provenance]
 
@@ -260,6 +278,9 @@ class ShownVisit(_Shown):
     kind: Literal["visit"]
     president: str
     president_id: str
+    to: Literal["Azerbaijan", "Iran"]
+    host: str | None
+    host_id: str | None
     date: str
     year: int | None
     occasion: str
@@ -284,6 +305,7 @@ class ShownGas(_Shown):
     status: str
     date: str | None
     year: int | None
+    last_confirmed: Confirmation | None
     according_to: list[str]
     according_to_ids: list[str]
     notes: Notes
@@ -302,6 +324,8 @@ class ShownEvent(_Shown):
     mentioned_ids: list[str]
     according_to: list[str]
     according_to_ids: list[str]
+    status: str | None
+    last_confirmed: Confirmation | None
     notes: Notes
 
 
@@ -317,7 +341,24 @@ class ShownQuote(_Shown):
     notes: Notes
 
 
-SHOWN = (ShownSource, ShownPerson, ShownVisit, ShownGas, ShownEvent, ShownQuote)
+class Side(TypedDict):
+    """One side of a dispute: what it holds and the sources that hold it."""
+
+    claim: str
+    sources: list[Citation]
+
+
+class ShownDispute(TypedDict):
+    id: str
+    kind: Literal["dispute"]
+    summary: str
+    subject: str
+    about: list[str]
+    sides: list[Side]
+    provenance: list[Provenance]
+
+
+SHOWN = (ShownSource, ShownPerson, ShownVisit, ShownGas, ShownEvent, ShownQuote, ShownDispute)
 
 
 class OfficeRow(TypedDict):
@@ -332,6 +373,7 @@ class OfficeRow(TypedDict):
     end: str | None
     acting: bool
     end_reason: str | None
+    last_confirmed: Confirmation | None
     sources: list[Citation]
 
 
@@ -388,17 +430,19 @@ _ID_PROPERTIES = frozenset(
         "mentioned_ids",
         "according_to_ids",
         "holder_id",
+        "host_id",
+        "about",
     }
 )
 
 
 def _constrain(schema: dict) -> dict:
     """Add the id and date patterns and the citation's one-of to a schema msgspec generated."""
-    from ..edtf import _FORM
-    from ..model import DATE_FIELDS, ID_PATTERN
+    from ..edtf import INTERVAL_PATTERN, ONE
+    from ..model import DATE_FIELDS, ID_PATTERN, INTERVAL_FIELDS
 
     patterns = {name: f"^{ID_PATTERN}$" for name in _ID_PROPERTIES}
-    patterns.update({name: f"^{_FORM.pattern}$" for name in DATE_FIELDS})
+    patterns.update({name: f"^{INTERVAL_PATTERN if name in INTERVAL_FIELDS else ONE}$" for name in DATE_FIELDS})
 
     def strings(node: dict) -> list[dict]:
         """The string schemas a property allows: itself, its array items, its anyOf branches."""

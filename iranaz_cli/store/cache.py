@@ -27,7 +27,7 @@ from .. import __version__
 from ..model import KINDS, FactBase
 from .paths import Stamp, Unreadable, read_regular, stamp_of
 
-_MAGIC = b"iranaz cache 2\n"
+_MAGIC = b"iranaz cache 3\n"  # 3: issue 20 (reports, visits both ways, disputes, last_confirmed)
 _DIGEST_SIZE = 32  # BLAKE2b of the payload, after the magic line
 # A file changed less than this long before the cache was written may change again within the
 # file system's timestamp granularity without its stamp changing, so its content is checked too.

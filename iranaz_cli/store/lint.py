@@ -36,7 +36,9 @@ def _given(quote: str) -> int:
 
 
 def _precision(date: str) -> int:
-    return len(date.rstrip("~?%").split("-"))
+    from ..edtf import parse
+
+    return ("year", "month", "day").index(parse(date).precision) + 1
 
 
 def _within_one_sentence(anchor: Any, starts: list[int], sentences: list[Any]) -> bool:
@@ -58,6 +60,9 @@ def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
         display = f"{display_dir}/{kind}.yaml"
         lines: dict[Any, int] | None = None
         for i, record in enumerate(getattr(base, kind)):
+            if kind == "disputes":  # each side cites its own sources
+                cited.update(c.source for side in record.sides for c in side.sources)
+                continue
             found = _record_warnings(record, kinds, base, starts)
             cited.update(c.source for c in record.sources)
             for role in getattr(record, "roles", ()):  # a term of office cites its own sources

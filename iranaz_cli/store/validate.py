@@ -112,7 +112,8 @@ class _Validator(IdChecks, TermChecks):
         self.files: dict[str, Path] = {}  # display name -> file
         self.lines: dict[str, dict[Path_, int]] = {}  # display name -> path -> line
         self.ids: dict[str, str] = {}  # id -> "file:line" of its first record
-        self.source_text: dict[str, str | None] = {}  # source id -> folded text (None: a reference)
+        self.source_text: dict[str, str | None] = {}  # source id -> folded text (None: a report or reference)
+        self.source_kinds: dict[str, str] = {}  # source id -> its kind
         self.articles: dict[str, Any] = {}  # source id -> anchors.FoldedText, to anchor quotes in
         self.base = FactBase()
         self.failed: dict[str, set[str]] = {"sources": set(), "people": set()}  # ids reported already
@@ -157,6 +158,7 @@ class _Validator(IdChecks, TermChecks):
         for kind, display, record, where in pending:
             self._check_record(kind, record, display, where, people, sources)
         self._check_offices(pending)
+        self._check_disputed(pending)
         if self.problems:
             raise FactBaseError([self._format(p) for p in self.problems])
         return base
@@ -267,6 +269,9 @@ class _Validator(IdChecks, TermChecks):
         first = self.ids.setdefault(record.id, here)
         if first != here:
             self.at(display, (*where, "id"), f"duplicate id '{record.id}' (first at {first})")
+        if kind == "disputes":
+            self._check_dispute(record, display, where)
+            return
         self._check_dates(record, display, where)
         if kind == "sources":
             if record.kind != "article" and record.sha256 is not None and not SHA256.fullmatch(record.sha256):

@@ -16,6 +16,7 @@ from ..yamlread import decode
 from .state import Checks
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
+LANGUAGE = re.compile(r"[a-z]{2}")  # ISO 639-1
 
 
 def attributing_quote(quote: str) -> bool:
@@ -28,7 +29,17 @@ class CitationChecks(Checks):
     """Check sources, citations and quotes, and anchor each quote in its article."""
 
     def _check_source(self, source, display, where) -> None:
-        if source.kind == "reference":
+        self.source_kinds[source.id] = source.kind
+        if source.language is not None and not LANGUAGE.fullmatch(source.language):
+            message = f"language {source.language!r} is not an ISO 639-1 code (en, fa, az)"
+            self.at(display, (*where, "language"), message)
+        if source.kind == "report":
+            if source.published is None:
+                self.at(display, where, f"source '{source.id}': a report needs 'published' (the page's own date)")
+            if source.url is None or not source.url.startswith("https://") or len(source.url) <= len("https://"):
+                at = (*where, "url") if source.url else where
+                self.at(display, at, f"source '{source.id}': a report needs an https 'url'")
+        if source.kind != "article":
             self.source_text[source.id] = None
             if source.not_factual:
                 self.at(display, (*where, "not_factual"), "only an article has sentences to mark 'not_factual'")
@@ -90,7 +101,8 @@ class CitationChecks(Checks):
             text = self.source_text[cite.source]
             if text is None:
                 if cite.note is None or cite.quote is not None:
-                    self.at(display, at, f"a citation of reference '{cite.source}' needs a 'note' and no 'quote'")
+                    what = self.source_kinds.get(cite.source, "reference")
+                    self.at(display, at, f"a citation of {what} '{cite.source}' needs a 'note' and no 'quote'")
             elif cite.quote is None or cite.note is not None:
                 self.at(display, at, f"a citation of article '{cite.source}' needs a 'quote' and no 'note'")
             elif not cite.quote.strip() or fold_quote(cite.quote) not in text:

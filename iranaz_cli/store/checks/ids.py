@@ -49,3 +49,31 @@ class IdChecks(Checks):
             )
         if getattr(record, "kind", None) == "assessment" and not record.according_to:
             self.at(display, (*where, "kind"), "an assessment needs 'according_to' (the source whose analysis it is)")
+
+    # --- disputes (issue 20) ----------------------------------------------------------------------
+
+    def _check_dispute(self, dispute, display, where) -> None:
+        """Check a dispute's sides: at least two, each with a claim and citations (checked as a record's)."""
+        if not dispute.about:
+            self.at(display, (*where, "about"), "'about' must name at least one record id")
+        if len(dispute.sides) < 2:
+            self.at(display, (*where, "sides"), "a dispute needs at least two sides")
+        for i, side in enumerate(dispute.sides):
+            at = (*where, "sides", i)
+            if not side.claim.strip():
+                self.at(display, (*at, "claim"), "a side's 'claim' must say what it holds")
+            self._check_citations(side, display, at, anchored=False)
+
+    def _check_disputed(self, pending) -> None:
+        """Check that each dispute is about records of the base (ids of any kind, once all are read)."""
+        for kind, display, dispute, where in pending:
+            if kind != "disputes":
+                continue
+            for j, ref in enumerate(dispute.about):
+                if ref in self.ids or ref == dispute.id:
+                    if ref == dispute.id:
+                        self.at(display, (*where, "about", j), "a dispute cannot be about itself")
+                    continue
+                if self.unread or self.nameless or any(ref in failed for failed in self.failed.values()):
+                    continue  # it may be a record whose failure is reported already
+                self.at(display, (*where, "about", j), f"'about' names '{ref}', which is not a record id in the base")

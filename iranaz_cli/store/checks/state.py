@@ -17,7 +17,8 @@ class Checks:
     problems: list[str | tuple[str, Path_, str]]
     lines: dict[str, dict[Path_, int]]  # display name -> path -> line
     ids: dict[str, str]  # id -> "file:line" of its first record
-    source_text: dict[str, str | None]  # source id -> folded text (None: a reference)
+    source_text: dict[str, str | None]  # source id -> folded text (None: a report or reference)
+    source_kinds: dict[str, str]  # source id -> its kind (article, report, reference)
     articles: dict[str, Any]  # source id -> anchors.FoldedText, to anchor quotes in
     base: FactBase
     failed: dict[str, set[str]]  # ids reported already, by kind

@@ -9,7 +9,8 @@ from ... import edtf
 from ...model import (
     DATE_FIELDS,
     ID_PATTERN,
-    VISITOR_OFFICE,
+    INTERVAL_FIELDS,
+    VISIT_OFFICES,
 )
 from ..yamlread import Path_
 from .citations import CitationChecks
@@ -30,8 +31,27 @@ class TermChecks(CitationChecks):
             value = getattr(record, name, None)
             if value is not None:
                 why = check_date(value)
+                if why is None and name not in INTERVAL_FIELDS and edtf.is_interval(value):
+                    why = f"'{name}' is one date, not an interval ({value!r})"
+                if why is None and name == "checked" and edtf.parse(value).precision != "day":
+                    why = f"'checked' is the day a fact was verified: YYYY-MM-DD, not {value!r}"
                 if why:
                     self.at(display, (*where, name), why)
+        confirmed = getattr(record, "last_confirmed", None)
+        if confirmed is not None:
+            self._check_confirmation(confirmed, display, (*where, "last_confirmed"))
+
+    def _check_confirmation(self, confirmed, display, at) -> None:
+        """Check a ``last_confirmed``: a full day (no interval, no mark) and a source of the base."""
+        why = check_date(confirmed.date)
+        if why is None:
+            day = edtf.parse(confirmed.date)
+            if day.precision != "day" or edtf.is_interval(confirmed.date) or day.approximate or day.uncertain:
+                why = f"'last_confirmed.date' is a full day (YYYY-MM-DD), not {confirmed.date!r}"
+        if why:
+            self.at(display, (*at, "date"), why)
+        if not self._checkable(confirmed.source) and not self._unknown_reported("sources", confirmed.source):
+            self.at(display, (*at, "source"), f"'{confirmed.source}' is not a source id in sources.yaml")
 
     # --- terms of office (issue 12) ---------------------------------------------------------------
 
@@ -44,6 +64,8 @@ class TermChecks(CitationChecks):
             if role.office is None:
                 if role.acting or role.end_reason:
                     self.at(display, at, "'acting' and 'end_reason' belong to a term: give its 'office'")
+                if role.last_confirmed:
+                    self.at(display, at, "'last_confirmed' belongs to a term: give its 'office'")
                 continue
             if not _ID.fullmatch(role.office):
                 self.at(display, (*at, "office"), f"office '{role.office}' is not a lowercase slug (a-z, 0-9, -)")
@@ -51,6 +73,16 @@ class TermChecks(CitationChecks):
                 self.at(display, at, f"a term of office '{role.office}' needs a 'start'")
             if role.end_reason is not None and role.end is None:
                 self.at(display, (*at, "end_reason"), "'end_reason' needs an 'end'")
+            confirmed = role.last_confirmed
+            if (
+                confirmed is not None
+                and role.start
+                and not check_date(role.start)
+                and not check_date(confirmed.date)
+                and edtf.parse(confirmed.date).last < edtf.parse(role.start).first
+            ):
+                message = f"confirmed ({confirmed.date}) before the term starts"
+                self.at(display, (*at, "last_confirmed", "date"), message)
 
     def _check_offices(self, pending) -> None:
         """Check terms across people: each ends after it starts, no two terms of an office share a day
@@ -88,22 +120,21 @@ class TermChecks(CitationChecks):
                     ):
                         continue
                 latest = (person, role)
-        presidents = terms.get(VISITOR_OFFICE)
-        if not presidents:
-            return  # a base that records no terms of the office cannot check its visits against them
-        by_person: dict[str, list[Any]] = {}
-        for person, role, _, _ in presidents:
-            by_person.setdefault(person, []).append(role)
         for kind, display, visit, where in pending:
             if kind != "visits" or edtf.check(visit.date) or visit.president not in checked:
                 continue  # a bad date, or a president whose record or terms are reported already
+            office = VISIT_OFFICES[visit.to][0]
+            presidents = terms.get(office)
+            if not presidents:
+                continue  # a base that records no terms of the office cannot check its visits against them
             when = edtf.parse(visit.date)
-            if not any(edtf.in_term(when, r.start, r.end) for r in by_person.get(visit.president, ())):
+            mine = [r for p, r, _, _ in presidents if p == visit.president]
+            if not any(edtf.in_term(when, r.start, r.end) for r in mine):
                 holding = dict.fromkeys(p for p, r, _, _ in presidents if edtf.in_term(when, r.start, r.end))
                 holders = ", ".join(holding) or "no one recorded"
                 self.at(
                     display,
                     (*where, "date"),
-                    f"'{visit.president}' did not hold the office '{VISITOR_OFFICE}' on {visit.date} "
+                    f"'{visit.president}' did not hold the office '{office}' on {visit.date} "
                     f"(its holders then: {holders})",
                 )

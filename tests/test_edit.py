@@ -244,7 +244,8 @@ def test_add_keeps_every_existing_byte_of_a_hand_written_file(base_dir):
     result = invoke("add", "visits", "-", "--data", str(base_dir), input=record)
     assert result.exit_code == 0, result.output
     after = visits.read_bytes()
-    assert after.startswith(before + b"\n") and after.endswith(b"      quote: Mohammad Khatami visited in 2004\n  to: Azerbaijan\n")
+    assert after.startswith(before + b"\n")
+    assert after.endswith(b"      quote: Mohammad Khatami visited in 2004\n  to: Azerbaijan\n")
 
 
 def test_add_dry_run_prints_the_addition_and_writes_nothing(new_base):

@@ -8,11 +8,10 @@ from ...model import (
     SOURCE_OR_PERSON,
     people_named,
 )
-from .citations import attributing_quote
-from .state import Checks
+from .citations import CitationChecks, attributing_quote
 
 
-class IdChecks(Checks):
+class IdChecks(CitationChecks):
     """Check ids and the people and sources records refer to."""
 
     def _check_references(self, kind, record, display, where, people, sources) -> None:

@@ -44,8 +44,8 @@ def test_json_is_an_array_of_objects_citing_sources(cli, args):
     assert isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)
     assert LISTINGS[args] in result.stdout
     if args[0] != "sources":
-        assert all(r["sources"] and all(set(c) in ({"source", "quote"}, {"source", "note"}) for c in r["sources"])
-                   for r in rows)  # fmt: skip
+        cited = ({"source", "quote", "publisher", "published"}, {"source", "note", "publisher", "published"})
+        assert all(r["sources"] and all(set(c) in cited for c in r["sources"]) for r in rows)
     assert cli(*args, "--format", "json").stdout == result.stdout
 
 

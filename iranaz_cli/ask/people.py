@@ -97,11 +97,11 @@ def people(base: FactBase, query: str, limit: int | None = None, at: str | None 
                 "type": p.type,
                 "aliases": p.aliases,
                 "country": p.country,
-                "roles": [_role(r) for r in held],
+                "roles": [_role(r, lookup) for r in held],
                 "notes": lookup.notes(p.notes),
                 "score": round(score, 1),
                 "mentions": sorted(mentions, key=chronological),
-                "sources": as_data(p.sources),
+                "sources": lookup.cite(p.sources),
             }
         )
     return rows
@@ -115,7 +115,7 @@ def _mention(kind: str, record: Any, role: str, person_id: str, lookup: Lookup) 
     return brief(kind, record, lookup) | {"role": "attributed", "notes": lookup.notes(notes)}
 
 
-def _role(r: Role) -> dict:
+def _role(r: Role, lookup: Lookup) -> dict:
     return {
         "title": r.title,
         "office": r.office,
@@ -125,7 +125,7 @@ def _role(r: Role) -> dict:
         "end_reason": r.end_reason,
         "as_of": r.as_of,
         "last_confirmed": as_data(r.last_confirmed),
-        "sources": as_data(r.sources),
+        "sources": lookup.cite(r.sources),
     }
 
 
@@ -224,6 +224,7 @@ def offices(base: FactBase, office: str | None = None, at: str | None = None) ->
 
     when = parse_date(at) if at is not None else None
     held = terms(base, _office_key(base, office) if office is not None else None)
+    lookup = Lookup(base)
     rows = [
         {
             "id": p.id,
@@ -236,7 +237,7 @@ def offices(base: FactBase, office: str | None = None, at: str | None = None) ->
             "acting": r.acting,
             "end_reason": r.end_reason,
             "last_confirmed": as_data(r.last_confirmed),
-            "sources": as_data(r.sources),
+            "sources": lookup.cite(r.sources),
         }
         for p, r in held
         if when is None or edtf.in_term(when, r.start or "", r.end)

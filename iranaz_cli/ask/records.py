@@ -63,6 +63,7 @@ def _citations(record: Any) -> list[Any]:
 def _provenance(base: FactBase, source: Source, cite: Any, anchor: Any) -> dict:
     """Return one citation as `show` gives it: the source, the quote or note, and where the quote is."""
     out: dict[str, Any] = {"source": cite.source, "title": source.title, "source_kind": source.kind}
+    out |= {"publisher": source.publisher, "published": source.published}
     if source.url:
         out["url"] = source.url
     if cite.quote is None:

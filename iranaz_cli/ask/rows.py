@@ -119,6 +119,17 @@ class Lookup:
     def name(self, person_id: str) -> str:
         return self.people[person_id].name
 
+    def cite(self, citations: list[Citation]) -> list[dict]:
+        """Return citations as every output gives them: each with its source's publisher and date."""
+        out = []
+        for c in citations:
+            source = self.sources.get(c.source)
+            cite = as_data(c)
+            cite["publisher"] = source.publisher if source else None
+            cite["published"] = source.published if source else None
+            out.append(cite)
+        return out
+
     def attributed(self, ids: list[str]) -> list[str]:
         """Return the names of whom something is attributed to: people, or a source's title in quotes."""
         return [self.people[i].name if i in self.people else f"“{self.sources[i].title}”" for i in ids]
@@ -260,5 +271,5 @@ def brief(kind: str, record: Any, lookup: Lookup) -> dict:
         "date": date,
         "year": year_of(date),
         "summary": summary(kind, record, lookup),
-        "sources": as_data(getattr(record, "sources", [])),
+        "sources": lookup.cite(getattr(record, "sources", [])),
     }

@@ -150,6 +150,11 @@ def _label(kind: str, record: Any, year: int | None, plain: _Unattributed, sourc
     return _shorten(text, max(LABEL_LENGTH - len(tail), 20)) + tail
 
 
+def _source_label(source: Any) -> str:
+    about = ", ".join(v for v in (source.publisher, source.published) if v)
+    return f"{source.id} ({about})" if about else source.id
+
+
 def table_columns(db: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
 
@@ -185,7 +190,10 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
                     f'UPDATE "{kind}" SET {", ".join(sets)} WHERE id = :id',
                     {"label": label, "year": year, "first": first, "last": last, "id": record.id},
                 )
-    db.execute("UPDATE citations SET label = record_id || ' cites ' || source_id")
+    db.executemany(  # a citation names its source as every output does: with its publisher and date
+        "UPDATE citations SET label = record_id || ' cites ' || ? WHERE source_id = ?",
+        [(_source_label(s), s.id) for s in base.sources],
+    )
 
     counts = {}
     for kind in KINDS:

@@ -14,7 +14,6 @@ from .rows import (
     TIMELINE_FILES,
     TIMELINE_KINDS,
     Lookup,
-    as_data,
     brief,
     check_years,
     chronological,
@@ -46,12 +45,12 @@ def timeline(
         if record.date and kind_of(kind, record) in chosen and in_years(year_of(record.date), since, until)
     ]
     if "term" in chosen:
-        rows += [r for r in _term_rows(base) if in_years(r["year"], since, until)]
+        rows += [r for r in _term_rows(base, lookup) if in_years(r["year"], since, until)]
     rows.sort(key=chronological)
     return rows
 
 
-def _term_rows(base: FactBase) -> list[dict]:
+def _term_rows(base: FactBase, lookup: Lookup) -> list[dict]:
     """Return a row for each start and end of a term of office; on one day, an end before a start."""
     from ..edtf import sort_key
 
@@ -64,7 +63,14 @@ def _term_rows(base: FactBase) -> list[dict]:
             found.append((r.end, 0, p.id, f"{p.name}'s term as {r.title} ended{reason}", r))
     found.sort(key=lambda f: (sort_key(f[0]), f[1]))
     return [
-        {"id": pid, "kind": "term", "date": day, "year": year_of(day), "summary": text, "sources": as_data(r.sources)}
+        {
+            "id": pid,
+            "kind": "term",
+            "date": day,
+            "year": year_of(day),
+            "summary": text,
+            "sources": lookup.cite(r.sources),
+        }
         for day, _, pid, text, r in found
     ]
 

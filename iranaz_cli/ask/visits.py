@@ -6,7 +6,7 @@ from typing import Any
 
 from ..model import VISIT_OFFICES, FactBase, Person, Role
 from .people import resolve_person, terms
-from .rows import Lookup, as_data, check_years, chronological, in_years, year_of
+from .rows import Lookup, check_years, chronological, in_years, year_of
 
 
 def visits(
@@ -37,7 +37,7 @@ def visits(
             "according_to": lookup.attributed(v.according_to),
             "according_to_ids": v.according_to,
             "notes": lookup.notes(v.notes),
-            "sources": as_data(v.sources),
+            "sources": lookup.cite(v.sources),
         }
         for v in base.visits
         if (wanted is None or v.president in wanted) and in_years(year_of(v.date), since, until)

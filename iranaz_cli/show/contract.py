@@ -12,10 +12,14 @@ from ..model import BcmPerYear
 
 
 class Citation(TypedDict):
+    """A citation: the source's id, its quote or note; listings add the source's publisher and date."""
+
     source: str
     quote: NotRequired[str]
     note: NotRequired[str]
     occurrence: NotRequired[int]
+    publisher: NotRequired[str | None]
+    published: NotRequired[str | None]
 
 
 class AttributedNote(TypedDict):
@@ -222,6 +226,8 @@ class Provenance(TypedDict):
     source: str
     title: str
     source_kind: SourceKind
+    publisher: str | None
+    published: str | None
     url: NotRequired[str]
     quote: NotRequired[str]
     note: NotRequired[str]

@@ -31,11 +31,12 @@ TABLES = {
     "sources": "The documents the base cites: the article kept in the base, references a reader can look up, "
     "and background facts the project's issues give.",
     "people": "People and organisations (such as a news agency) that the records name.",
-    "visits": "Visits to Azerbaijan by Iranian presidents.",
+    "visits": "Visits by the president of one country to the other (`to` is the country visited).",
     "gas": "Gas supply deals.",
     "corridor": "Milestones of the corridor to Nakhchivan.",
     "events": "Other events.",
     "quotes": "Words the sources quote (direct) or report, with the speaker.",
+    "disputes": "Where sources disagree: the subject, the records concerned, and every side with its sources.",
     "citations": "Which source supports which record: the source's exact words (quote) or a note.",
     "roles": "Every title a person held: a term of office (start, end) or a title as of a date, one row each.",
     "according_to": "Who or what a record, or one of its notes, is according to: a person or a source, one row "
@@ -58,12 +59,22 @@ COLUMNS = {
     "url": "Where to read the document.",
     "publisher": "Who published the document.",
     "published": "When the document was published (EDTF).",
+    "language": "The document's language (ISO 639-1: en, fa, az, ...).",
+    "checked": "The day a curator last verified facts against the document (YYYY-MM-DD).",
+    "to": "The country visited: Azerbaijan or Iran.",
+    "host": "The host a source names (the name); empty when the sources name none.",
+    "host_id": "The host a source names (people.id).",
+    "last_confirmed": "The latest day a source shows the fact about the present still true, and that source "
+    "(JSON object: date, source).",
+    "subject": "What the sources disagree about.",
+    "about": "Ids of the records the disagreement concerns (JSON array).",
+    "sides": "Each side: its claim and the sources that hold it (JSON array).",
     "name": "The name as usually written in English.",
     "country": "The country.",
     "type": "person or organization.",
     "aliases": "Other spellings and scripts (JSON array).",
     "roles": "Titles held, with start, end or as_of dates (JSON array).",
-    "president": "The president who visited (the name).",
+    "president": "The president who visited (the name): of Iran on a visit to Azerbaijan, and the reverse.",
     "president_id": "The president who visited (people.id).",
     "occasion": "What the visit was.",
     "place": "Where it took place.",
@@ -76,7 +87,7 @@ COLUMNS = {
     "announced_by": "Who stated the deal (the name).",
     "announced_by_id": "Who stated the deal (people.id).",
     "announced_in": "Where the deal was announced.",
-    "status": "The deal's status as the source gives it.",
+    "status": "The status (of a deal or an ongoing project) as the source gives it.",
     "actors": "Countries and organisations involved, as text (JSON array).",
     "people": "Ids of the people involved (JSON array; the junction table lists them one per row).",
     "participants": "Names of the people who took part (JSON array).",
@@ -98,7 +109,8 @@ COLUMNS = {
     "according_to": "Names of the people or sources the record is according to (JSON array).",
     "according_to_ids": "Ids of the people or sources the record is according to (JSON array; the according_to "
     "table lists them one per row).",
-    "source_kind": "article (kept in the base) or reference (a document a reader can look up).",
+    "source_kind": "article (kept in the base), report (a published web page) or reference (a document a "
+    "reader can look up).",
     "volume_basis": "What the volume figure is, as the source gives it.",
     "occurrence": "Which occurrence of the quote in its article it is (1 for the first), when found more than once.",
     "line": "The line of the article the quote starts on.",
@@ -133,7 +145,7 @@ _COLUMNS_OF = {
     ("citations", "end"): "Where the quote ends in the article (character offset; W3C TextPositionSelector).",
     ("events", "kind"): "event, or assessment (the source's own analysis, according to the source itself).",
     ("corridor", "kind"): "event, or assessment (the source's own analysis, according to the source itself).",
-    ("sources", "kind"): "article (kept in the base) or reference (a document a reader can look up).",
+    ("sources", "kind"): "article (kept in the base), report (a published web page) or reference.",
 }
 
 

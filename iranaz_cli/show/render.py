@@ -66,10 +66,17 @@ def cell(value: Any) -> str:
     return visible(str(value))
 
 
+def source_label(value: dict) -> str:
+    """Return how a citation names its source: its id, then its publisher and date where known."""
+    about = ", ".join(v for v in (value.get("publisher"), value.get("published")) if v)
+    return f"{value['source']} ({about})" if about else value["source"]
+
+
 def _dict_cell(value: dict) -> str:
-    if "source" in value:  # a citation
+    if "source" in value and "date" not in value:  # a citation (a last confirmation has a date)
         words = value.get("quote")
-        return cell(f"{value['source']}: “{words}”" if words is not None else f"{value['source']}: {value.get('note')}")
+        label = source_label(value)
+        return cell(f"{label}: “{words}”" if words is not None else f"{label}: {value.get('note')}")
     if "unit" in value:  # a volume
         basis = f" ({cell(value['basis'])})" if value.get("basis") else ""
         about = "≈" if value.get("approximate") else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .render import View, cell
+from .render import View, cell, source_label
 
 
 def _date(row: dict) -> str:
@@ -118,6 +118,16 @@ def _title_url(row: dict) -> str:
     return f"{title}\n{cell(row['url'])}" if row.get("url") else title
 
 
+def _published(row: dict) -> str:
+    """Return who published a source and when, and the day it was last checked."""
+    lines = [cell(row["publisher"]) or "publisher unknown", row["published"] or "undated"]
+    if row.get("language"):
+        lines[-1] += f", in {cell(row['language'])}"
+    if row.get("checked"):
+        lines.append(f"checked {cell(row['checked'])}")
+    return "\n".join(lines)
+
+
 def _summary(row: dict) -> str:
     return f"{row['summary']} [{row['id']}]"
 
@@ -179,7 +189,12 @@ VIEWS: dict[str, View] = {
     ),
     "sources": View(
         "Sources",
-        [("Kind", "source_kind"), ("Records", "records"), ("Title [id] and URL", _title_url)],
+        [
+            ("Kind", "source_kind"),
+            ("Publisher, date", _published),
+            ("Records", "records"),
+            ("Title [id] and URL", _title_url),
+        ],
     ),
     "coverage": View(
         "Coverage",
@@ -215,12 +230,13 @@ def record_view(row: dict) -> View:
 
 def _citation(c: dict) -> str:
     """One citation: where it is, then the sentence that holds the quote, the quoted words in «...»."""
+    label = cell(source_label(c))
     if "quote" not in c:
         where = f"{c['source_kind']}, {c['url']}" if c.get("url") else c["source_kind"]
-        return f"{c['source']} ({where}): {c['note']}"
+        return f"{label} ({where}): {c['note']}"
     context = c.get("context")
     if "line" not in c or context is None:
-        return f"{c['source']} ({c['source_kind']}): “{c['quote']}”"
+        return f"{label} ({c['source_kind']}): “{c['quote']}”"
     text, a, b = context["text"], context["quote_start"], context["quote_end"]
-    where = f"{c['source']} ({c['source_kind']}), line {c['line']}, characters {c['start']}–{c['end']}:"
+    where = f"{label} ({c['source_kind']}), line {c['line']}, characters {c['start']}–{c['end']}:"
     return f"{where}\n{cell(text[:a])}«{cell(text[a:b])}»{cell(text[b:])}"

@@ -23,7 +23,7 @@ def grown(base_dir):
 def test_show_names_each_sources_publisher_and_date(grown, cli):
     result = cli("--data", str(grown), "show", "aliyev-2004-tehran", env={"COLUMNS": "300"})
     assert result.exit_code == 0, result.stderr
-    assert f"presidentaz-2018-rouhani ({PUBLISHER}, 2018-03-01" in " ".join(result.stdout.split())
+    assert f"presidentaz-2018-rouhani (report; {PUBLISHER}, 2018-03-01)" in " ".join(result.stdout.split())
     shown = json.loads(cli("--data", str(grown), "show", "aliyev-2004-tehran", "--json").stdout)
     [cite] = shown["provenance"]
     assert (cite["publisher"], cite["published"], cite["source_kind"]) == (PUBLISHER, "2018-03-01", "report")

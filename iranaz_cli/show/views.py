@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .render import View, cell, source_label
+from .render import View, cell
 
 
 def _date(row: dict) -> str:
@@ -230,13 +230,14 @@ def record_view(row: dict) -> View:
 
 def _citation(c: dict) -> str:
     """One citation: where it is, then the sentence that holds the quote, the quoted words in «...»."""
-    label = cell(source_label(c))
+    about = ", ".join(cell(v) for v in (c.get("publisher"), c.get("published")) if v)
+    label = f"{c['source']} ({c['source_kind']}" + (f"; {about})" if about else ")")
     if "quote" not in c:
-        where = f"{c['source_kind']}, {c['url']}" if c.get("url") else c["source_kind"]
-        return f"{label} ({where}): {c['note']}"
+        where = f", {c['url']}" if c.get("url") else ""
+        return f"{label}{where}: {c['note']}"
     context = c.get("context")
     if "line" not in c or context is None:
-        return f"{label} ({c['source_kind']}): “{c['quote']}”"
+        return f"{label}: “{c['quote']}”"
     text, a, b = context["text"], context["quote_start"], context["quote_end"]
-    where = f"{label} ({c['source_kind']}), line {c['line']}, characters {c['start']}–{c['end']}:"
+    where = f"{label}, line {c['line']}, characters {c['start']}–{c['end']}:"
     return f"{where}\n{cell(text[:a])}«{cell(text[a:b])}»{cell(text[b:])}"

@@ -35,6 +35,7 @@ def test_visit_summary_counts_presidents_and_the_longest_gap(base):
     s = api.visit_summary(api.visits(base))
     assert s == {
         "visits": 7,
+        "in_article": 7,
         "presidents": 5,
         "first_year": 1993,
         "last_year": 2025,
@@ -120,6 +121,8 @@ def test_record_has_full_provenance(base):
             "source": "baku-visit-article",
             "title": "Iran’s President Pezeshkian Visits Azerbaijan Amid Efforts to Revive Ties",
             "source_kind": "article",
+            "publisher": None,
+            "published": None,
             "quote": "Hassan Rouhani visited twice, once in 2016 and again in 2019",
             "start": 4200,
             "end": 4260,

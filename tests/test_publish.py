@@ -107,7 +107,7 @@ def test_save_svg_and_html_keep_the_table_as_shown(cli, tmp_path):
     root = ET.parse(svg).getroot()
     assert root.tag.endswith("svg")
     text = "".join(root.itertext()).replace("\xa0", " ")
-    assert "Rafsanjani" in text and "7 visits listed in the article" in text
+    assert "Rafsanjani" in text and "the article lists 7" in text
     page = html.read_text(encoding="utf-8")
     assert page.lstrip().lower().startswith("<!doctype html") and "pezeshkian-2025" in page
     assert "Rafsanjani" in result.stdout  # and the table is still printed
@@ -138,7 +138,7 @@ def test_save_needs_the_table_format(cli, tmp_path):
 
 def test_committed_docs_svg_is_the_visits_table():
     root = ET.parse(ROOT / "docs" / "visits.svg").getroot()
-    assert "7 visits listed in the article" in "".join(root.itertext()).replace("\xa0", " ")
+    assert "the article lists 7" in "".join(root.itertext()).replace("\xa0", " ")
 
 
 # --- the chart and the overview --------------------------------------------------------------------------
@@ -172,7 +172,7 @@ def test_overview_counts_equal_the_base(cli, base):
     out = cli().stdout
     counts = ", ".join(f"{len(getattr(base, k))} {kind}" for k, kind in (
         ("visits", "visits"), ("events", "events"), ("corridor", "corridor"), ("quotes", "quotes"),
-        ("gas", "gas"), ("people", "people"), ("sources", "sources")))  # fmt: skip
+        ("gas", "gas"), ("people", "people"), ("sources", "sources"), ("disputes", "disputes")))  # fmt: skip
     assert f"Records: {counts}." in out
     assert "Years covered: 1988–2025." in out
     assert "Latest visit: Masoud Pezeshkian, 2025, Baku (pezeshkian-2025)." in out

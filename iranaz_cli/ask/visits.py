@@ -10,10 +10,15 @@ from .rows import Lookup, check_years, chronological, in_years, year_of
 
 
 def visits(
-    base: FactBase, president: str | None = None, since: int | None = None, until: int | None = None
+    base: FactBase,
+    president: str | None = None,
+    since: int | None = None,
+    until: int | None = None,
+    to: str | None = None,
 ) -> list[dict]:
-    """Return the visits, oldest first, filtered by president (any spelling) and year range."""
+    """Return the visits, oldest first, filtered by president (any spelling), year range and country visited."""
     check_years(since, until)
+    country = _country(to) if to is not None else None
     wanted = set(resolve_person(base, president)) if president else None
     lookup = Lookup(base)
     from ..edtf import possible_days
@@ -40,10 +45,23 @@ def visits(
             "sources": lookup.cite(v.sources),
         }
         for v in base.visits
-        if (wanted is None or v.president in wanted) and in_years(year_of(v.date), since, until)
+        if (wanted is None or v.president in wanted)
+        and in_years(year_of(v.date), since, until)
+        and (country is None or v.to == country)
     ]
     rows.sort(key=chronological)
     return rows
+
+
+def _country(to: str) -> str:
+    """Return the country a visit is to, as the records write it, from any case; a usage error otherwise."""
+    for country in VISIT_OFFICES:
+        if to.casefold() == country.casefold():
+            return country
+    from ..errors import UsageError
+    from ..text import visible
+
+    raise UsageError(f"--to: unknown country {visible(to)!r}; one of: {', '.join(c.lower() for c in VISIT_OFFICES)}")
 
 
 def _named_host(lookup: Lookup, host: str) -> dict:
@@ -75,6 +93,8 @@ def visit_summary(rows: list[dict]) -> dict:
             gap = {"years": b - a, "from": a, "to": b}
     return {
         "visits": len(rows),
+        # the visits an article itself lists (a quote is always an article's words)
+        "in_article": sum(1 for r in rows if any("quote" in c for c in r["sources"])),
         "presidents": len({r["president_id"] for r in rows}),
         "first_year": years[0] if years else None,
         "last_year": years[-1] if years else None,

@@ -27,17 +27,22 @@ def visits(
     ] = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", metavar="COUNTRY", help="Only visits to this country: iran or azerbaijan."),
+    ] = None,
 ) -> list[dict]:
-    """List visits to Azerbaijan by Iranian presidents, oldest first.
+    """List visits between the presidents of Iran and Azerbaijan (both ways), oldest first.
 
     \b
     Examples:
       iranaz visits --since 2000
+      iranaz visits --to iran
       iranaz visits --president Rowhani --json
     """
     from ..ask import visits
 
-    return visits.visits(base, president, since, until)
+    return visits.visits(base, president, since, until, to)
 
 
 @app.command()

@@ -54,10 +54,11 @@ def _visits_caption(rows: list[dict]) -> str:
 
     s = visit_summary(rows)
     years = s["first_year"] if s["first_year"] == s["last_year"] else f"{s['first_year']}–{s['last_year']}"
-    text = f"{_plural(s['visits'], 'visit')} listed in the article, by {_plural(s['presidents'], 'president')}, {years}"
+    known = f"{_plural(s['visits'], 'visit')} known; the article lists {s['in_article']}"
+    text = f"{known}; by {_plural(s['presidents'], 'president')}, {years}"
     gap = s["longest_gap"]
     if gap:
-        text += f"; longest gap between listed visits: {gap['years']} years ({gap['from']}–{gap['to']})"
+        text += f"; longest gap between known visits: {gap['years']} years ({gap['from']}–{gap['to']})"
     return text
 
 
@@ -136,10 +137,11 @@ _BRIEF: list[tuple[str, str | Callable[[dict], Any]]] = [("Date", _date), ("Kind
 
 VIEWS: dict[str, View] = {
     "visits": View(
-        "Visits to Azerbaijan by Iranian presidents, as the article lists them",
+        "Visits between the presidents of Iran and Azerbaijan",
         [
             ("Date", _date),
             ("President", "president"),
+            ("To", "to"),
             ("Host", _host),
             ("Occasion", lambda r: f"{r['occasion']}, in {r['place']}" if r["place"] else r["occasion"]),
             ("ID", "id"),

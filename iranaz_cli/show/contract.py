@@ -9,50 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypedDict
 
 from ..model import BcmPerYear
-
-
-class Citation(TypedDict):
-    """A citation: the source's id, its quote or note; listings add the source's publisher and date."""
-
-    source: str
-    quote: NotRequired[str]
-    note: NotRequired[str]
-    occurrence: NotRequired[int]
-    publisher: NotRequired[str | None]
-    published: NotRequired[str | None]
-
-
-class AttributedNote(TypedDict):
-    """A note the source attributes to someone (the names of people or the source's title, and their ids)."""
-
-    text: str
-    according_to: list[str]
-    according_to_ids: list[str]
-
-
-Notes = list[str | AttributedNote]
-SourceKind = Literal["article", "report", "reference"]
-
-
-class Confirmation(TypedDict):
-    """The latest day (a full day) a source shows a fact about the present still true."""
-
-    date: str
-    source: str
-
-
-class Role(TypedDict):
-    """A title a person held: a term of an office (start in office, end not), or a title as of a date."""
-
-    title: str
-    office: str | None
-    start: str | None
-    end: str | None
-    acting: bool
-    end_reason: str | None
-    as_of: str | None
-    last_confirmed: Confirmation | None
-    sources: list[Citation]
+from .shapes import AttributedNote, Citation, Confirmation, Notes, Role, SourceKind
 
 
 class Brief(TypedDict):
@@ -209,164 +166,6 @@ class ResolveRow(TypedDict):
     candidates: list[Candidate]
 
 
-# --- `show --json`: one record of any kind, every field, with its provenance ---------------------------
-
-
-class QuoteContext(TypedDict):
-    """The sentences around a quote: their offsets and text, and the quote's place in that text."""
-
-    start: int
-    end: int
-    text: str
-    quote_start: int
-    quote_end: int
-
-
-class Provenance(TypedDict):
-    source: str
-    title: str
-    source_kind: SourceKind
-    publisher: str | None
-    published: str | None
-    url: NotRequired[str]
-    quote: NotRequired[str]
-    note: NotRequired[str]
-    occurrence: NotRequired[int]
-    start: NotRequired[int]
-    end: NotRequired[int]
-    line: NotRequired[int]
-    exact: NotRequired[str]
-    prefix: NotRequired[str]
-    suffix: NotRequired[str]
-    context: NotRequired[QuoteContext]
-
-
-class NotFactual(TypedDict):
-    quote: str
-    reason: str
-
-
-class ShownSource(TypedDict):
-    id: str
-    kind: Literal["source"]
-    summary: str
-    title: str
-    source_kind: SourceKind
-    path: str | None
-    sha256: str | None
-    url: str | None
-    publisher: str | None
-    published: str | None
-    language: str | None
-    checked: str | None
-    not_factual: list[NotFactual]
-    provenance: list[Provenance]
-
-
-class _Shown(TypedDict):
-    id: str
-    summary: str
-    sources: list[Citation]
-    provenance: list[Provenance]
-
-
-class ShownPerson(_Shown):
-    kind: Literal["person"]
-    name: str
-    country: str
-    type: Literal["person", "organization"]
-    aliases: list[str]
-    roles: list[Role]
-    notes: Notes
-
-
-class ShownVisit(_Shown):
-    kind: Literal["visit"]
-    president: str
-    president_id: str
-    to: Literal["Azerbaijan", "Iran"]
-    host: str | None
-    host_id: str | None
-    date: str
-    year: int | None
-    occasion: str
-    place: str | None
-    agenda: list[str]
-    according_to: list[str]
-    according_to_ids: list[str]
-    notes: Notes
-
-
-class ShownGas(_Shown):
-    kind: Literal["gas"]
-    supplier: str
-    buyer: str
-    transit: list[str]
-    volume_bcm_per_year: BcmPerYear
-    volume_basis: str
-    delivery_point: str
-    announced_by: str
-    announced_by_id: str
-    announced_in: str
-    status: str
-    date: str | None
-    year: int | None
-    last_confirmed: Confirmation | None
-    according_to: list[str]
-    according_to_ids: list[str]
-    notes: Notes
-
-
-class ShownEvent(_Shown):
-    kind: Literal["event", "assessment", "corridor"]
-    date: str | None
-    end: str | None
-    year: int | None
-    place: str | None
-    actors: list[str]
-    participants: list[str]
-    participant_ids: list[str]
-    mentioned: list[str]
-    mentioned_ids: list[str]
-    according_to: list[str]
-    according_to_ids: list[str]
-    status: str | None
-    last_confirmed: Confirmation | None
-    notes: Notes
-
-
-class ShownQuote(_Shown):
-    kind: Literal["quote"]
-    speaker: str
-    speaker_id: str
-    text: str
-    direct: bool
-    context: str
-    date: str | None
-    year: int | None
-    notes: Notes
-
-
-class Side(TypedDict):
-    """One side of a dispute: what it holds and the sources that hold it."""
-
-    claim: str
-    sources: list[Citation]
-
-
-class ShownDispute(TypedDict):
-    id: str
-    kind: Literal["dispute"]
-    summary: str
-    subject: str
-    about: list[str]
-    sides: list[Side]
-    provenance: list[Provenance]
-
-
-SHOWN = (ShownSource, ShownPerson, ShownVisit, ShownGas, ShownEvent, ShownQuote, ShownDispute)
-
-
 class OfficeRow(TypedDict):
     """One term of office: ``end`` is null while in office, and its day is not in the term."""
 
@@ -493,6 +292,8 @@ def json_schema(command: str) -> dict:
     import msgspec
 
     if command == "show":
+        from .shown import SHOWN
+
         kinds, defs = msgspec.json.schema_components(SHOWN, ref_template="#/$defs/{name}")
         schema = _constrain({"oneOf": list(kinds), "$defs": defs})
     else:

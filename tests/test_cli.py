@@ -24,7 +24,8 @@ LISTINGS = {
     ("offices",): "heydar-aliyev",
 }
 COMMANDS = ["visits", "who", "gas", "corridor", "timeline", "search", "quotes", "show", "sources", "validate",
-            "schema", "export", "coverage", "offices", "sql", "resolve", "init", "locate", "add", "new"]  # fmt: skip
+            "schema", "export", "coverage", "offices", "sql", "resolve", "init", "locate", "add", "new",
+            "disputes"]  # fmt: skip
 
 
 @pytest.mark.parametrize("args", LISTINGS, ids=" ".join)

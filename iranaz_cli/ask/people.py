@@ -237,6 +237,7 @@ def offices(base: FactBase, office: str | None = None, at: str | None = None) ->
             "acting": r.acting,
             "end_reason": r.end_reason,
             "last_confirmed": as_data(r.last_confirmed),
+            "disputes": lookup.disputes(p.id),
             "sources": lookup.cite(r.sources),
         }
         for p, r in held

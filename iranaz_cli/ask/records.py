@@ -20,6 +20,7 @@ def record(base: FactBase, record_id: str) -> dict:
     out["summary"] = summary(kind, rec, lookup)  # (an event's own summary, attributed)
     if hasattr(rec, "date"):
         out["year"] = year_of(rec.date)
+    out["disputes"] = lookup.disputes(rec.id)
     anchors = base.anchors.get(rec.id, [])
     out["provenance"] = [
         _provenance(base, titles[c.source], c, anchors[i] if i < len(anchors) else None)

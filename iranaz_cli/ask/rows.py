@@ -115,6 +115,17 @@ class Lookup:
     def __init__(self, base: FactBase):
         self.people = _PeopleById(base)
         self.sources = {s.id: s for s in base.sources}
+        self._base = base
+        self._disputed: dict[str, list[str]] | None = None
+
+    def disputes(self, record_id: str) -> list[str]:
+        """Return the ids of the disputes about a record (where its sources differ)."""
+        if self._disputed is None:
+            self._disputed = {}
+            for d in self._base.disputes:
+                for about in dict.fromkeys(d.about):
+                    self._disputed.setdefault(about, []).append(d.id)
+        return list(self._disputed.get(record_id, ()))
 
     def name(self, person_id: str) -> str:
         return self.people[person_id].name

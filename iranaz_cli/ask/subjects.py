@@ -33,6 +33,7 @@ def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
             "year": year_of(g.date),
             "last_confirmed": as_data(g.last_confirmed),
             "notes": lookup.notes(g.notes),
+            "disputes": lookup.disputes(g.id),
             "sources": lookup.cite(g.sources),
         }
         for g in base.gas
@@ -69,6 +70,7 @@ def corridor(base: FactBase) -> list[dict]:
             "according_to": lookup.attributed(e.according_to),
             "according_to_ids": e.according_to,
             "notes": lookup.notes(e.notes),
+            "disputes": lookup.disputes(e.id),
             "sources": lookup.cite(e.sources),
         }
         for e in base.corridor
@@ -92,6 +94,7 @@ def quotes(base: FactBase, speaker: str | None = None) -> list[dict]:
             "year": year_of(q.date),
             "context": q.context,
             "notes": lookup.notes(q.notes),
+            "disputes": lookup.disputes(q.id),
             "sources": lookup.cite(q.sources),
         }
         for q in base.quotes

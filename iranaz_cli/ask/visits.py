@@ -42,6 +42,7 @@ def visits(
             "according_to": lookup.attributed(v.according_to),
             "according_to_ids": v.according_to,
             "notes": lookup.notes(v.notes),
+            "disputes": lookup.disputes(v.id),
             "sources": lookup.cite(v.sources),
         }
         for v in base.visits

@@ -44,6 +44,7 @@ class SchemaKind(StrEnum):
     offices = "offices"
     coverage = "coverage"
     resolve = "resolve"
+    disputes = "disputes"
     show = "show"
 
 

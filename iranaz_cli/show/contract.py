@@ -58,6 +58,7 @@ class VisitRow(TypedDict):
     according_to: list[str]
     according_to_ids: list[str]
     notes: Notes
+    disputes: list[str]  # ids of the disputes about it: its sources differ
     sources: list[Citation]
 
 
@@ -100,6 +101,7 @@ class GasRow(TypedDict):
     year: int | None
     last_confirmed: Confirmation | None
     notes: Notes
+    disputes: list[str]
     sources: list[Citation]
 
 
@@ -119,6 +121,7 @@ class CorridorRow(TypedDict):
     according_to: list[str]
     according_to_ids: list[str]
     notes: Notes
+    disputes: list[str]
     sources: list[Citation]
 
 
@@ -132,6 +135,7 @@ class QuoteRow(TypedDict):
     year: int | None
     context: str
     notes: Notes
+    disputes: list[str]
     sources: list[Citation]
 
 
@@ -179,6 +183,7 @@ class OfficeRow(TypedDict):
     acting: bool
     end_reason: str | None
     last_confirmed: Confirmation | None
+    disputes: list[str]
     sources: list[Citation]
 
 
@@ -206,6 +211,22 @@ class CoverageRow(TypedDict):
     marks: list[NotFactualMark]
 
 
+class Side(TypedDict):
+    """One side of a dispute: what it holds and the sources that hold it."""
+
+    claim: str
+    sources: list[Citation]
+
+
+class DisputeRow(TypedDict):
+    """Where sources disagree: the subject, the records concerned (ids), and every side with its sources."""
+
+    id: str
+    subject: str
+    about: list[str]
+    sides: list[Side]
+
+
 ROWS = {
     "visits": VisitRow,
     "who": PersonRow,
@@ -218,6 +239,7 @@ ROWS = {
     "offices": OfficeRow,
     "coverage": CoverageRow,
     "resolve": ResolveRow,
+    "disputes": DisputeRow,
 }
 
 

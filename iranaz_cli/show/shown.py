@@ -56,6 +56,7 @@ class ShownSource(TypedDict):
     language: str | None
     checked: str | None
     not_factual: list[NotFactual]
+    disputes: list[str]
     provenance: list[Provenance]
 
 
@@ -63,6 +64,7 @@ class _Shown(TypedDict):
     id: str
     summary: str
     sources: list[Citation]
+    disputes: list[str]  # ids of the disputes about it: its sources differ
     provenance: list[Provenance]
 
 
@@ -157,6 +159,7 @@ class ShownDispute(TypedDict):
     subject: str
     about: list[str]
     sides: list[Side]
+    disputes: list[str]
     provenance: list[Provenance]
 
 

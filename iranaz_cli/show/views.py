@@ -130,7 +130,21 @@ def _published(row: dict) -> str:
 
 
 def _summary(row: dict) -> str:
-    return f"{row['summary']} [{row['id']}]"
+    return f"{row['summary']} [{row['id']}]" + _differ(row)
+
+
+def _differ(row: dict) -> str:
+    """Return a line for each dispute about a row's record: its sources differ (empty if none)."""
+    return "".join(f"\nsources differ (iranaz disputes {d})" for d in row.get("disputes") or ())
+
+
+def _sides(row: dict) -> str:
+    """Return each side of a dispute: its claim, then each source that holds it (publisher, date)."""
+    lines = []
+    for side in row["sides"]:
+        lines.append(f"• {cell(side['claim'])}")
+        lines += [f"  {cell(c)}" for c in side["sources"]]
+    return "\n".join(lines)
 
 
 _BRIEF: list[tuple[str, str | Callable[[dict], Any]]] = [("Date", _date), ("Kind", "kind"), ("Summary [id]", _summary)]
@@ -143,7 +157,7 @@ VIEWS: dict[str, View] = {
             ("President", "president"),
             ("To", "to"),
             ("Host", _host),
-            ("Occasion", lambda r: f"{r['occasion']}, in {r['place']}" if r["place"] else r["occasion"]),
+            ("Occasion", lambda r: (f"{r['occasion']}, in {r['place']}" if r["place"] else r["occasion"]) + _differ(r)),
             ("ID", "id"),
         ],
         caption=_visits_caption,
@@ -171,7 +185,7 @@ VIEWS: dict[str, View] = {
             ("Delivery point", "delivery_point"),
             ("Stated by", lambda r: f"{r['announced_by']}, in {r['announced_in']}"),  # (the field: announced_by)
             ("According to", lambda r: " and ".join(r["according_to"])),
-            ("Status", "status"),
+            ("Status", lambda r: cell(r["status"]) + _differ(r)),
             ("Notes", lambda r: _lines(r["notes"])),
             ("ID", "id"),
         ],
@@ -183,7 +197,15 @@ VIEWS: dict[str, View] = {
     "search": View("Search results", _BRIEF),
     "quotes": View(
         "Quotes and reported statements",
-        [("Date", _date), ("Speaker", "speaker"), ("Words — context [id]", _quote)],
+        [("Date", _date), ("Speaker", "speaker"), ("Words — context [id]", lambda r: _quote(r) + _differ(r))],
+    ),
+    "disputes": View(
+        "Where sources differ",
+        [
+            ("Subject [id]", lambda r: f"{cell(r['subject'])} [{r['id']}]"),
+            ("About", lambda r: "\n".join(r["about"])),
+            ("Sides and their sources", _sides),
+        ],
     ),
     "resolve": View(
         "Names resolved",
@@ -213,7 +235,7 @@ VIEWS: dict[str, View] = {
         "Offices and their holders",
         [
             ("Office", lambda r: r["office"].replace("-", " ")),  # (words wrap; a key would be cut)
-            ("Holder [id]", lambda r: f"{r['holder']} [{r['id']}]"),
+            ("Holder [id]", lambda r: f"{r['holder']} [{r['id']}]" + _differ(r)),
             ("Start", "start"),
             ("End", _end),
             ("Acting", lambda r: "acting" if r["acting"] else ""),
@@ -225,7 +247,11 @@ VIEWS: dict[str, View] = {
 
 def record_view(row: dict) -> View:
     """Return the field/value view of one record of any kind, as `show` prints it."""
-    columns = [(name, name) for name in row if name not in ("provenance", "sources")]
+    columns: list[tuple[str, str | Callable[[dict], Any]]] = [
+        (name, name) for name in row if name not in ("provenance", "sources", "disputes")
+    ]
+    if row.get("disputes"):
+        columns.append(("disputes", lambda r: _differ(r).lstrip("\n")))
     columns.append(("Provenance", lambda r: "\n".join(_citation(c) for c in r["provenance"])))
     return View(row["kind"].capitalize(), columns, record=True, marked=frozenset({"Provenance"}))
 

@@ -271,8 +271,8 @@ def test_core_sorts_every_list_with_the_edtf_key(base):
 # --- 18, 19 ------------------------------------------------------------------------------------------------
 
 
-def test_the_visits_caption_says_the_gap_is_between_listed_visits(cli):
-    assert "longest gap between listed visits: 11 years (1993–2004)" in _flat(cli("visits").stdout)
+def test_the_visits_caption_says_the_gap_is_between_known_visits(cli):
+    assert "longest gap between known visits: 11 years (1993–2004)" in _flat(cli("visits").stdout)
 
 
 @pytest.mark.parametrize("command", [("who", "IRNA"), ("show", "irna")])

@@ -10,7 +10,7 @@ from ..model import FactBase, Note, Person, Role, mentions_index
 
 if TYPE_CHECKING:
     from ..edtf import Interval
-from .rows import Lookup, as_data, brief, chronological, parse_date
+from .rows import Lookup, brief, chronological, parse_date
 
 # --- people ------------------------------------------------------------------------------------
 
@@ -97,7 +97,7 @@ def people(base: FactBase, query: str, limit: int | None = None, at: str | None 
                 "type": p.type,
                 "aliases": p.aliases,
                 "country": p.country,
-                "roles": [_role(r, lookup) for r in held],
+                "roles": [_role(r, lookup, when) for r in held],
                 "notes": lookup.notes(p.notes),
                 "score": round(score, 1),
                 "mentions": sorted(mentions, key=chronological),
@@ -115,7 +115,7 @@ def _mention(kind: str, record: Any, role: str, person_id: str, lookup: Lookup) 
     return brief(kind, record, lookup) | {"role": "attributed", "notes": lookup.notes(notes)}
 
 
-def _role(r: Role, lookup: Lookup) -> dict:
+def _role(r: Role, lookup: Lookup, when: Interval | None = None) -> dict:
     return {
         "title": r.title,
         "office": r.office,
@@ -124,9 +124,26 @@ def _role(r: Role, lookup: Lookup) -> dict:
         "acting": r.acting,
         "end_reason": r.end_reason,
         "as_of": r.as_of,
-        "last_confirmed": as_data(r.last_confirmed),
+        "last_confirmed": lookup.confirmation(r.last_confirmed),
+        "caveat": caveat(r, when),
         "sources": lookup.cite(r.sources),
     }
+
+
+def caveat(r: Role, when: Interval | None) -> str | None:
+    """Return what an answer about an open term at ``when`` must add: that no source shows the holder
+    in office after the term's last confirmation (or that none gives a day at all); None otherwise."""
+    if when is None or r.office is None or r.end is not None:
+        return None
+    if r.last_confirmed is None:
+        return "no confirmation date"
+    from ..edtf import parse
+
+    try:
+        confirmed = parse(r.last_confirmed.date).last
+    except ValueError:
+        return "no confirmation date"
+    return f"no source after {r.last_confirmed.date}" if when.last > confirmed else None
 
 
 class _Title:
@@ -236,7 +253,8 @@ def offices(base: FactBase, office: str | None = None, at: str | None = None) ->
             "end": r.end,
             "acting": r.acting,
             "end_reason": r.end_reason,
-            "last_confirmed": as_data(r.last_confirmed),
+            "last_confirmed": lookup.confirmation(r.last_confirmed),
+            "caveat": caveat(r, when),
             "disputes": lookup.disputes(p.id),
             "sources": lookup.cite(r.sources),
         }

@@ -118,6 +118,14 @@ class Lookup:
         self._base = base
         self._disputed: dict[str, list[str]] | None = None
 
+    def confirmation(self, confirmed: Any) -> dict | None:
+        """Return a ``last_confirmed`` as outputs give it: its day, its source and the source's publisher."""
+        if confirmed is None:
+            return None
+        source = self.sources.get(confirmed.source)
+        publisher = source.publisher if source else None
+        return {"date": confirmed.date, "source": confirmed.source, "publisher": publisher}
+
     def disputes(self, record_id: str) -> list[str]:
         """Return the ids of the disputes about a record (where its sources differ)."""
         if self._disputed is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import UsageError
 from ..model import FactBase, Gas
 from .people import resolve_person
-from .rows import UNITS, Lookup, as_data, chronological, kind_of, year_of
+from .rows import UNITS, Lookup, chronological, kind_of, year_of
 
 
 def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
@@ -31,7 +31,7 @@ def gas(base: FactBase, unit: str = "bcm/y") -> list[dict]:
             "status": g.status,
             "date": g.date,
             "year": year_of(g.date),
-            "last_confirmed": as_data(g.last_confirmed),
+            "last_confirmed": lookup.confirmation(g.last_confirmed),
             "notes": lookup.notes(g.notes),
             "disputes": lookup.disputes(g.id),
             "sources": lookup.cite(g.sources),

@@ -183,6 +183,7 @@ class OfficeRow(TypedDict):
     acting: bool
     end_reason: str | None
     last_confirmed: Confirmation | None
+    caveat: str | None  # with --at a date after the last confirmation: "no source after DATE"
     disputes: list[str]
     sources: list[Citation]
 

@@ -33,6 +33,7 @@ class Confirmation(TypedDict):
 
     date: str
     source: str
+    publisher: NotRequired[str | None]  # the source's (listings add it)
 
 
 class Role(TypedDict):
@@ -46,4 +47,5 @@ class Role(TypedDict):
     end_reason: str | None
     as_of: str | None
     last_confirmed: Confirmation | None
+    caveat: NotRequired[str | None]  # with --at after the last confirmation: "no source after DATE"
     sources: list[Citation]

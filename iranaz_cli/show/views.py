@@ -74,9 +74,21 @@ def _term(role: dict) -> str:
     return text
 
 
+def _in_office(term: dict) -> str:
+    """Return how current an open term is: "in office, last confirmed DATE (PUBLISHER)", and any caveat."""
+    confirmed = term.get("last_confirmed")
+    if confirmed:
+        by = f" ({cell(confirmed['publisher'])})" if confirmed.get("publisher") else f" ({cell(confirmed['source'])})"
+        text = f"in office, last confirmed {confirmed['date']}{by}"
+    else:
+        text = "in office (no confirmation date)"
+    caveat = term.get("caveat")
+    return text + (f"; {caveat}" if caveat and caveat != "no confirmation date" else "")
+
+
 def _span(term: dict) -> str:
     if not term.get("end"):
-        return f"from {term['start']}, in office"
+        return f"from {term['start']}, {_in_office(term)}"
     reason = f" ({cell(term['end_reason'])})" if term.get("end_reason") else ""
     return f"{term['start']} to {term['end']}{reason}"
 
@@ -110,7 +122,7 @@ def _offices_caption(rows: list[dict]) -> str:
 
 def _end(row: dict) -> str:
     if not row["end"]:
-        return "in office"
+        return _in_office(row)
     return row["end"] + (f"\n({cell(row['end_reason'])})" if row["end_reason"] else "")
 
 

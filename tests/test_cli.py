@@ -25,7 +25,7 @@ LISTINGS = {
 }
 COMMANDS = ["visits", "who", "gas", "corridor", "timeline", "search", "quotes", "show", "sources", "validate",
             "schema", "export", "coverage", "offices", "sql", "resolve", "init", "locate", "add", "new",
-            "disputes"]  # fmt: skip
+            "disputes", "stale"]  # fmt: skip
 
 
 @pytest.mark.parametrize("args", LISTINGS, ids=" ".join)

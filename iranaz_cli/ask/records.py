@@ -129,7 +129,9 @@ def overview(base: FactBase) -> dict:
     """Return how many records of each kind, the years covered, and the latest visit."""
     years = [year for _, r in records_of(base, TIMELINE_FILES) if (year := year_of(r.date)) is not None]
     latest = visits(base)[-1] if base.visits else None
+    checked = [s.checked for s in base.sources if s.checked]
     return {
+        "checked_through": max(checked) if checked else None,  # (YYYY-MM-DD sorts as text)
         "records": {kind: len(getattr(base, kind)) for kind in KIND},
         "first_year": min(years) if years else None,
         "last_year": max(years) if years else None,

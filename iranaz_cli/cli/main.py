@@ -29,7 +29,7 @@ COMMAND_MODULES = {
     **dict.fromkeys(("validate", "schema", "export"), "base"),
     **dict.fromkeys(("init", "source", "locate", "add", "new"), "edit"),
     **dict.fromkeys(("sql", "resolve"), "scripts"),
-    **dict.fromkeys(("disputes",), "present"),
+    **dict.fromkeys(("disputes", "stale"), "present"),
 }
 
 

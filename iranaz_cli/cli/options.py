@@ -45,6 +45,7 @@ class SchemaKind(StrEnum):
     coverage = "coverage"
     resolve = "resolve"
     disputes = "disputes"
+    stale = "stale"
     show = "show"
 
 

@@ -228,6 +228,16 @@ class DisputeRow(TypedDict):
     sides: list[Side]
 
 
+class StaleRow(TypedDict):
+    """A fact about the present (an open term, a status) not confirmed within the days asked."""
+
+    id: str  # the holder's for a term, else the record's
+    kind: Literal["term", "gas", "corridor", "event", "assessment"]
+    what: str
+    last_confirmed: Confirmation | None  # None: never confirmed
+    age_days: int | None  # days from the last confirmation to today
+
+
 ROWS = {
     "visits": VisitRow,
     "who": PersonRow,
@@ -241,6 +251,7 @@ ROWS = {
     "coverage": CoverageRow,
     "resolve": ResolveRow,
     "disputes": DisputeRow,
+    "stale": StaleRow,
 }
 
 

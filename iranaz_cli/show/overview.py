@@ -21,6 +21,10 @@ def overview_text(base) -> str:
     ]
     if o["first_year"] is not None:
         lines.append(f"Years covered: {o['first_year']}–{o['last_year']}.")
+    if o["checked_through"]:
+        lines.append(f"Checked through {visible(o['checked_through'], lines=False)}.")
+    else:
+        lines.append("Checked through: no source records the day it was checked.")
     if o["latest_visit"]:
         v = {k: visible(str(o["latest_visit"][k] or ""), lines=False) for k in ("president", "date", "place", "id")}
         where = f", {v['place']}" if v["place"] else ""

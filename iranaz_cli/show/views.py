@@ -150,6 +150,15 @@ def _differ(row: dict) -> str:
     return "".join(f"\nsources differ (iranaz disputes {d})" for d in row.get("disputes") or ())
 
 
+def _confirmed(row: dict) -> str:
+    """Return when a fact was last confirmed, by whom and how long ago, or that it never was."""
+    confirmed = row["last_confirmed"]
+    if confirmed is None:
+        return "never confirmed"
+    by = cell(confirmed.get("publisher") or confirmed["source"])
+    return f"{confirmed['date']} ({by}), {_plural(row['age_days'], 'day')} ago"
+
+
 def _sides(row: dict) -> str:
     """Return each side of a dispute: its claim, then each source that holds it (publisher, date)."""
     lines = []
@@ -210,6 +219,15 @@ VIEWS: dict[str, View] = {
     "quotes": View(
         "Quotes and reported statements",
         [("Date", _date), ("Speaker", "speaker"), ("Words — context [id]", lambda r: _quote(r) + _differ(r))],
+    ),
+    "stale": View(
+        "Facts about the present to re-check",
+        [
+            ("Kind", "kind"),
+            ("What [id]", lambda r: f"{cell(r['what'])} [{r['id']}]"),
+            ("Last confirmed", _confirmed),
+        ],
+        caption=lambda rows: f"{_plural(len(rows), 'fact')} to re-check",
     ),
     "disputes": View(
         "Where sources differ",

@@ -227,7 +227,12 @@ def test_add_appends_after_the_last_byte_and_prints_the_ids(new_base, tmp_path):
     assert people.read_bytes() == before
     shown = invoke("visits", "--json", "--data", str(new_base))
     assert json.loads(shown.stdout)[0]["sources"] == [
-        {"source": "border-meeting", "quote": "met Azerbaijani President Ilham Aliyev at Astara on 12 May 2025"}
+        {
+            "source": "border-meeting",
+            "quote": "met Azerbaijani President Ilham Aliyev at Astara on 12 May 2025",
+            "publisher": None,
+            "published": None,
+        }
     ]
 
 

@@ -68,7 +68,8 @@ def test_the_whole_loop_end_to_end(tmp_path):
     assert visits[0]["sources"][0]["quote"] == "met Azerbaijani President Ilham Aliyev at Astara on 12 May 2025"
     [who] = json.loads(run("who", "Pezeshkian", "--json", env=env, cwd=str(tmp_path)).stdout)
     assert [m["id"] for m in who["mentions"]] == ["pezeshkian-astara-2025", "pezeshkian-bridge"]
-    assert who["mentions"][1]["sources"] == [{"source": "border-meeting", "quote": quote}]
+    cite = {"source": "border-meeting", "quote": quote, "publisher": None, "published": None}
+    assert who["mentions"][1]["sources"] == [cite]
     shown = run("show", "pezeshkian-bridge", env=env | {"COLUMNS": "200"}, cwd=str(tmp_path))
     assert "Our border is a bridge, not a wall" in shown.stdout
     assert "border-meeting (article), line 4" in shown.stdout and f"«{quote}»" in shown.stdout

@@ -20,8 +20,10 @@ def validate(
     """Check a fact base: print `ok: N records in M files`, or every problem as file:line (exit 3).
 
     Warnings (what a careful editor would query: a quote of several sentences or under three
-    words, a date more precise than its quotes, a record citing only references, a person or a
-    source nothing refers to) print as `Warning: file:line: ...`; with --strict they exit 3.
+    words, a date more precise than its quotes, a record citing only references none of which is
+    dated and online, a source with neither date nor URL, a change of office-holder with fewer than
+    two independent sources, a disputed record citing one source, a person or a source nothing
+    refers to) print as `Warning: file:line: ...`; with --strict they exit 3.
 
     \b
     Example:

@@ -1,7 +1,10 @@
 """What a careful editor would query in a valid base: warnings, not errors.
 
 A quote longer than one sentence or shorter than three words, a date more precise than its
-citations, a record citing only references, a person no record names, a source no record cites.
+citations, a record citing only references none of which is dated and online, a source with neither
+a date nor a URL, a change of office-holder (a term's end, an acting term) without two independent
+sources (publishers), a disputed record citing one source, a person no record names, a source no
+record cites.
 Quotes are placed by the anchors and sentences the validator keeps with the base (``anchors.py``).
 Each warning is ``file:line: message``; ``iranaz validate`` prints them, ``--strict`` fails on them.
 """
@@ -50,6 +53,13 @@ def _within_one_sentence(anchor: Any, starts: list[int], sentences: list[Any]) -
 def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
     """Return every warning about a validated base, as ``file:line: message``."""
     kinds: dict[str, str] = {s.id: s.kind for s in base.sources}
+    # a source a reader can date and find: a record citing one is not weak, even if it is a reference
+    found_online = {s.id for s in base.sources if s.published and s.url}
+    publishers = {s.id: s.publisher or s.id for s in base.sources}  # (no publisher: the source is its own)
+    disputed: dict[str, list[str]] = {}
+    for d in base.disputes:
+        for about in dict.fromkeys(d.about):
+            disputed.setdefault(about, []).append(d.id)
     starts = {sid: [s.start for s in sentences] for sid, sentences in base.sentences.items()}
     mentioned = mentions_index(base)
     cited: set[str] = set()
@@ -63,7 +73,11 @@ def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
             if kind == "disputes":  # each side cites its own sources
                 cited.update(c.source for side in record.sides for c in side.sources)
                 continue
-            found = _record_warnings(record, kinds, base, starts)
+            found = _record_warnings(record, kinds, base, starts, found_online)
+            found += _change_warnings(record, publishers)
+            if record.id in disputed and len({c.source for c in record.sources}) < 2:
+                ids = ", ".join(disputed[record.id])
+                found.append(f"'{record.id}' is disputed ({ids}) but cites one source: cite each side's")
             cited.update(c.source for c in record.sources)
             for role in getattr(record, "roles", ()):  # a term of office cites its own sources
                 cited.update(c.source for c in role.sources)
@@ -75,14 +89,39 @@ def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
                     lines = read_yaml(data_dir / f"{kind}.yaml", display)[1]
                 out.extend(f"{display}:{lines.get((i,), 1)}: {message}" for message in found)
     display = f"{display_dir}/sources.yaml"
-    uncited = [(i, s.id) for i, s in enumerate(base.sources) if s.id not in cited]
-    if uncited:
+    problems = [(i, f"source '{s.id}' is cited by no record") for i, s in enumerate(base.sources) if s.id not in cited]
+    problems += [
+        (i, f"source '{s.id}' has neither a date nor a URL: a reader can neither date nor find it")
+        for i, s in enumerate(base.sources)
+        if s.kind != "article" and not s.published and not s.url
+    ]
+    if problems:
         lines = read_yaml(data_dir / "sources.yaml", display)[1]
-        out.extend(f"{display}:{lines.get((i,), 1)}: source '{sid}' is cited by no record" for i, sid in uncited)
+        out.extend(f"{display}:{lines.get((i,), 1)}: {message}" for i, message in sorted(problems))
     return out
 
 
-def _record_warnings(record: Any, kinds: dict[str, str], base: FactBase, starts: dict[str, list[int]]) -> list[str]:
+def _change_warnings(record: Any, publishers: dict[str, str]) -> list[str]:
+    """Warn of each change of office-holder (a term's end, an acting term) that fewer than two
+    independent sources (distinct publishers) support: a death or a handover needs two."""
+    found = []
+    for role in getattr(record, "roles", ()):
+        if not role.office or not (role.end or role.acting):
+            continue
+        independent = {publishers.get(c.source, c.source) for c in role.sources}
+        if len(independent) < 2:
+            what = (
+                f"an acting term of '{role.office}' ({role.start})"
+                if role.acting
+                else (f"the end of a term of '{role.office}' ({role.end})")
+            )
+            found.append(f"'{record.id}': {what} cites fewer than two independent sources (distinct publishers)")
+    return found
+
+
+def _record_warnings(
+    record: Any, kinds: dict[str, str], base: FactBase, starts: dict[str, list[int]], found_online: set[str]
+) -> list[str]:
     found = []
     quotes = [c for c in record.sources if c.quote is not None]
     anchors = base.anchors.get(record.id, [])
@@ -94,7 +133,11 @@ def _record_warnings(record: Any, kinds: dict[str, str], base: FactBase, starts:
             found.append(f"'{record.id}': quote {cite.quote!r} is shorter than three words")
         elif anchor is not None and not _within_one_sentence(anchor, starts[cite.source], base.sentences[cite.source]):
             found.append(f"'{record.id}': quote {cite.quote[:40]!r}... runs over more than one sentence")
-    if record.sources and all(kinds.get(c.source) == "reference" for c in record.sources):
+    if (
+        record.sources
+        and all(kinds.get(c.source) == "reference" for c in record.sources)
+        and not any(c.source in found_online for c in record.sources)
+    ):
         found.append(f"'{record.id}' cites only references; does an article in the base say it?")
     notes = any(c.note is not None for c in record.sources)
     for field in ("date", "end"):

@@ -219,6 +219,7 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
 
     counts["according_to"] = _according_to(db, base, plain)
     counts["roles"] = _roles(db, base)
+    counts["dispute_sides"] = _dispute_sides(db, base)
     db.execute("CREATE INDEX citations_record ON citations (record_id)")
     db.execute("CREATE INDEX citations_source ON citations (source_id)")
     for table, columns in FTS.items():
@@ -254,6 +255,29 @@ def _according_to(db: sqlite3.Connection, base: FactBase, plain: _Unattributed) 
                 rows.append((record.id, person, source, note_text, label))
     db.executemany("INSERT INTO according_to VALUES (?, ?, ?, ?, ?)", rows)
     db.execute("CREATE INDEX according_to_record ON according_to (record_id)")
+    return len(rows)
+
+
+def _dispute_sides(db: sqlite3.Connection, base: FactBase) -> int:
+    """Add `dispute_sides`: each side of each dispute, in order, with its claim and its citations."""
+    db.execute(
+        "CREATE TABLE dispute_sides (id INTEGER PRIMARY KEY, dispute_id TEXT NOT NULL REFERENCES disputes(id),"
+        " position INTEGER NOT NULL, claim TEXT NOT NULL, source_ids TEXT, sources TEXT, label TEXT)"
+    )
+    rows = [
+        (
+            d.id,
+            i,
+            side.claim,
+            json.dumps(list(dict.fromkeys(c.source for c in side.sources))),
+            json.dumps(msgspec.to_builtins(side.sources), ensure_ascii=False),
+            _shorten(f"{d.subject}: {side.claim}"),
+        )
+        for d in base.disputes
+        for i, side in enumerate(d.sides, 1)
+    ]
+    db.executemany("INSERT INTO dispute_sides VALUES (NULL, ?, ?, ?, ?, ?, ?)", rows)
+    db.execute("CREATE INDEX dispute_sides_dispute ON dispute_sides (dispute_id)")
     return len(rows)
 
 

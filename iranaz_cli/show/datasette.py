@@ -37,6 +37,7 @@ TABLES = {
     "events": "Other events.",
     "quotes": "Words the sources quote (direct) or report, with the speaker.",
     "disputes": "Where sources disagree: the subject, the records concerned, and every side with its sources.",
+    "dispute_sides": "Each side of each dispute, in order: its claim and the sources that hold it, one row each.",
     "citations": "Which source supports which record: the source's exact words (quote) or a note.",
     "roles": "Every title a person held: a term of office (start, end) or a title as of a date, one row each.",
     "according_to": "Who or what a record, or one of its notes, is according to: a person or a source, one row "
@@ -133,11 +134,16 @@ _SORT = {
     "sources": "title",
     "citations": "record_id",
     "according_to": "record_id",
+    "dispute_sides": "dispute_id",
 }
 
 
 # Where a column means something else in one table.
 _COLUMNS_OF = {
+    ("dispute_sides", "sources"): "The citations of this side (JSON array: source and quote or note).",
+    ("dispute_sides", "source_ids"): "The ids of the sources this side cites (JSON array of sources.id).",
+    ("dispute_sides", "position"): "The side's place in the dispute (1 for the first).",
+    ("dispute_sides", "claim"): "What this side holds.",
     ("roles", "end"): "The last day in office (EDTF); empty when the base gives no end.",
     ("roles", "date_end"): "The last day of the term (ISO 8601); empty when the base gives no end.",
     ("roles", "year"): "The year the term starts, or of the as_of date.",

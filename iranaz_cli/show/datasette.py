@@ -177,7 +177,7 @@ def metadata(db: sqlite3.Connection, base: FactBase, database: str) -> dict[str,
             "label_column": OWN_LABEL.get(table, "label"),
             "columns": {c: _column_description(table, c) for c in columns},
         }
-        if "date_start" in columns:  # newest first: SQLite sorts NULL first, so oldest first would lead with undated rows
+        if "date_start" in columns:  # newest first: SQLite sorts NULL first, so ascending leads with undated rows
             entry["sort_desc"] = "date_start"
         else:
             entry["sort"] = _SORT.get(table, "label")

@@ -158,8 +158,10 @@ app = typer.Typer(
 def load_base(data: str | None, ctx: typer.Context | None = None) -> Any:
     """Load the base named by --data here, else by --data before the command, else the default."""
     from ..store.loader import load_fact_base
+    from .progress import working
 
-    return load_fact_base(data if data is not None or ctx is None else ctx.obj)
+    with working("reading the fact base…"):  # a cold load of a large base takes seconds
+        return load_fact_base(data if data is not None or ctx is None else ctx.obj)
 
 
 # The options every listing command shares, declared once: (name, annotated type, default).

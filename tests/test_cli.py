@@ -301,4 +301,6 @@ def test_a_query_imports_only_the_module_of_its_command(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     imported = result.stderr.strip().splitlines()[-1]
-    assert imported == str([f"iranaz_cli.cli.{m}" for m in ("app", "complete", "listing", "main", "options", "query")])
+    assert imported == str(
+        [f"iranaz_cli.cli.{m}" for m in ("app", "complete", "listing", "main", "options", "progress", "query")]
+    )

@@ -7,7 +7,6 @@ stdout is never touched. Rich is imported only when the status is about to be sh
 import contextlib
 import os
 import sys
-import threading
 from collections.abc import Iterator
 
 SHOW_AFTER = 1.0  # seconds of work before the status appears
@@ -26,6 +25,8 @@ def working(message: str) -> Iterator[None]:
     if not _stderr_is_terminal():
         yield
         return
+    import threading  # (only here: a query on a pipe never needs it)
+
     done = threading.Event()
 
     def show() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -40,3 +41,17 @@ def test_raw_csv_keeps_cells_as_they_are(cli):
 def test_numbers_in_csv_are_not_neutralised(cli):
     rows = _csv(cli("sql", "SELECT -5 AS a, -1.5 AS b, '-7' AS c, '-1+2' AS d", "--format", "csv"))
     assert rows[1] == ["-5", "-1.5", "-7", "'-1+2"]
+
+
+# --- sql -------------------------------------------------------------------------------------------------
+
+
+def _sql_json(cli, *args: str):
+    result = cli("sql", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_sql_renamed_duplicate_columns_never_collide_with_real_names(cli):
+    assert _sql_json(cli, "SELECT 1 AS id, 2 AS id_2, 3 AS id") == [{"id": 1, "id_2": 2, "id_3": 3}]
+    assert _sql_json(cli, "SELECT 1 AS a, 2 AS a, 3 AS a_2, 4 AS a") == [{"a": 1, "a_3": 2, "a_2": 3, "a_4": 4}]

@@ -224,6 +224,26 @@ def test_top_level_help_documents_exit_codes(cli):
         assert line in out
 
 
+def test_top_level_help_lists_questions_first_then_scripts_then_curating(cli):
+    out = cli("--help").stdout
+    sections = [line for line in out.splitlines() if line in ("Ask questions:", "For scripts:", "Curate a base:")]
+    assert sections == ["Ask questions:", "For scripts:", "Curate a base:"]
+    body = out.split("Ask questions:")[1]
+    questions, rest = body.split("For scripts:")
+    scripts, curating = rest.split("Curate a base:")
+    assert "  who " in questions and "  visits " in questions and "  validate " not in questions
+    assert "  sql " in scripts and "  resolve " in scripts
+    for command in ("validate", "schema", "export", "init", "add", "new", "source"):
+        assert f"  {command} " in curating
+
+
+def test_a_missing_choice_lists_the_choices_on_one_line(cli):
+    result = cli("schema")
+    assert result.exit_code == 2
+    assert "Choose from: visits, who, gas," in result.stderr
+    assert "\\n" not in result.stderr and "\\t" not in result.stderr
+
+
 def test_version(cli):
     from iranaz_cli import __version__
 
@@ -281,4 +301,6 @@ def test_a_query_imports_only_the_module_of_its_command(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     imported = result.stderr.strip().splitlines()[-1]
-    assert imported == str([f"iranaz_cli.cli.{m}" for m in ("app", "complete", "listing", "main", "options", "query")])
+    assert imported == str(
+        [f"iranaz_cli.cli.{m}" for m in ("app", "complete", "listing", "main", "options", "progress", "query")]
+    )

@@ -178,8 +178,10 @@ def metadata(db: sqlite3.Connection, base: FactBase, database: str) -> dict[str,
             "label_column": OWN_LABEL.get(table, "label"),
             "columns": {c: _column_description(table, c) for c in columns},
         }
-        sort = "date_start" if "date_start" in columns else _SORT.get(table, "label")
-        entry["sort"] = sort
+        if "date_start" in columns:  # newest first: SQLite sorts NULL first, so ascending leads with undated rows
+            entry["sort_desc"] = "date_start"
+        else:
+            entry["sort"] = _SORT.get(table, "label")
         if table in FTS:
             entry["fts_table"] = f"{table}_fts"
             entry["fts_pk"] = "rowid"

@@ -171,7 +171,7 @@ class ResolveRow(TypedDict):
 
 
 class OfficeRow(TypedDict):
-    """One term of office: ``end`` is null while in office, and its day is not in the term."""
+    """One term of office: ``end`` is its last day in office (a handover day is in both terms), null while in office."""
 
     id: str  # the holder's (so that `show ID` works on a row)
     office: str

@@ -37,7 +37,8 @@ class Confirmation(TypedDict):
 
 
 class Role(TypedDict):
-    """A title a person held: a term of an office (start in office, end not), or a title as of a date."""
+    """A title a person held: a term of an office (``start`` and ``end`` both days in office: on a handover
+    day both holders held it), or a title as of a date."""
 
     title: str
     office: str | None

@@ -54,7 +54,7 @@ CASES = {
                    r"gas\.yaml:6: 'volume_bcm_per_year': expected 'float', got 'str'"),
     "missing-field": ("gas.yaml", _replace("  delivery_point: Astara\n", ""),
                       r"gas\.yaml:2: missing required field 'delivery_point'"),
-    "bad-date": ("visits.yaml", _replace('date: "1993"', 'date: "19x3"'), r"visits\.yaml:4: bad date '19x3' "
+    "bad-date": ("visits.yaml", _replace('date: "1993"', 'date: "19x3"'), r"visits\.yaml:5: bad date '19x3' "
                  r"\(expected YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~, \? or %\)"),
     "duplicate-id": ("quotes.yaml", _replace("id: sanaei-new-beginning", "id: sanaei-compressed-trip"),
                      r"quotes\.yaml:\d+: duplicate id 'sanaei-compressed-trip' \(first at .*quotes\.yaml:\d+\)"),
@@ -100,7 +100,7 @@ def test_empty_folder_says_what_is_missing(tmp_path):
     assert result.returncode == 3
     assert (
         result.stderr == f"Error: {tmp_path}: missing sources.yaml, people.yaml, visits.yaml, gas.yaml, "
-        "corridor.yaml, events.yaml, quotes.yaml (a fact base has one file per kind)\n"
+        "corridor.yaml, events.yaml, quotes.yaml, disputes.yaml (a fact base has one file per kind)\n"
     )
 
 
@@ -170,7 +170,7 @@ def test_a_date_in_other_digits_than_0_to_9_is_refused(base_dir, date):
     result = run("visits", "--json", env={"IRANAZ_DATA": str(base_dir)})
     assert (result.returncode, result.stdout) == (3, "")
     assert result.stderr == (
-        f"Error: {base_dir}/visits.yaml:4: bad date '{date}' (expected YYYY, YYYY-MM or YYYY-MM-DD,"
+        f"Error: {base_dir}/visits.yaml:5: bad date '{date}' (expected YYYY, YYYY-MM or YYYY-MM-DD,"
         " optionally ending in ~, ? or %)\n"
     )
     at = run("who", "Pezeshkian", "--at", date)

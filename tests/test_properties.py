@@ -147,7 +147,7 @@ HOSTILE_CHARS = [
 ]
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 SGR = re.compile("\x1b\\[[0-9;]*m")  # Rich's own colours on a forced terminal
-KEEP = {"kind", "type", "sha256", "path", *DATE_FIELDS}  # fields whose values the queries parse
+KEEP = {"kind", "type", "to", "sha256", "path", *DATE_FIELDS}  # fields whose values the queries parse
 SHIPPED = {k: v for k, v in msgspec.to_builtins(load_fact_base(ROOT / "data", cache=False)).items() if k in KINDS}
 hostile_text = st.text(st.sampled_from(HOSTILE_CHARS) | st.characters(codec="utf-8"), min_size=1, max_size=6).filter(
     lambda s: RAW_CONTROL.search(s) is not None

@@ -270,7 +270,7 @@ def test_kind_is_one_word_and_type_is_not_lost():
 def test_csv_empty_result_still_prints_the_header():
     result = run("visits", "--since", "2030", "--format", "csv")
     assert result.returncode == 1 and result.stdout == (
-        "id,president,president_id,host_ids,host_names,host_certain,date,year,occasion,place,agenda,according_to,"
+        "id,president,president_id,host_ids,host_names,host_certain,host_sources,date,year,occasion,place,agenda,according_to,"
         "according_to_ids,notes,sources\n"
     )
     fields = run("visits", "--since", "2030", "--format", "csv", "--fields", "date,id")

@@ -91,6 +91,7 @@ def people(base: FactBase, query: str, limit: int | None = None, at: str | None 
     rows = []
     for p, roles, score in found:
         mentions = [_mention(kind, getattr(base, kind)[i], role, p.id, lookup) for kind, i, role in index.get(p.id, ())]
+        mentions += _hosted(base, p, lookup, {m["id"] for m in mentions if m["role"] == "host"})
         held = roles if when is None else [r for r in roles if _held_at(r, when)]
         rows.append(
             {
@@ -115,6 +116,17 @@ def _mention(kind: str, record: Any, role: str, person_id: str, lookup: Lookup) 
         return brief(kind, record, lookup) | {"role": role}
     notes: list[str | Note] = [n for n in record.notes if isinstance(n, Note) and person_id in n.according_to]
     return brief(kind, record, lookup) | {"role": "attributed", "notes": lookup.notes(notes)}
+
+
+def _hosted(base: FactBase, person: Person, lookup: Lookup, listed: set[str]) -> list[dict]:
+    """Return the visits ``person`` hosted (``host_certain`` false where the date does not decide)."""
+    from .hosts import hosted
+
+    return [
+        brief("visits", base.visits[i], lookup) | {"role": "host", "host_certain": certain}
+        for i, certain in hosted(base, person)
+        if base.visits[i].id not in listed
+    ]
 
 
 def _role(r: Role) -> dict:

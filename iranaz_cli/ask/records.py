@@ -17,6 +17,12 @@ def record(base: FactBase, record_id: str) -> dict:
     titles = {s.id: s for s in base.sources}
     out = {"id": rec.id, "kind": kind_of(kind, rec), "summary": summary(kind, rec, lookup)}
     out.update(record_fields(kind, rec, lookup))
+    if kind == "visits":  # the host, a sourced fact, beside the president
+        from .hosts import host_of, host_terms
+
+        fields = list(out.items())
+        at = next(i for i, (k, _) in enumerate(fields) if k == "president_id") + 1
+        out = dict([*fields[:at], ("host", host_of(rec, host_terms(base), lookup)), *fields[at:]])
     out["summary"] = summary(kind, rec, lookup)  # (an event's own summary, attributed)
     if hasattr(rec, "date"):
         out["year"] = year_of(rec.date)

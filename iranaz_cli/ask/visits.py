@@ -1,11 +1,10 @@
-"""Visits: each with its host, as the terms of office give it, and a summary of the list."""
+"""Visits: each with its host (``hosts``), and a summary of the list."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..model import HOST_OFFICE, FactBase, Person, Role
-from .people import resolve_person, terms
+from ..model import FactBase
+from .hosts import host_of, host_terms
+from .people import resolve_person
 from .rows import Lookup, as_data, check_years, chronological, in_years, year_of
 
 
@@ -16,15 +15,13 @@ def visits(
     check_years(since, until)
     wanted = set(resolve_person(base, president)) if president else None
     lookup = Lookup(base)
-    from ..edtf import possible_days
-
-    hosts = [(p, r, possible_days(r.start or "", r.end)) for p, r in terms(base, HOST_OFFICE)]
+    hosts = host_terms(base)
     rows = [
         {
             "id": v.id,
             "president": lookup.name(v.president),
             "president_id": v.president,
-            "host": _host(hosts, v.date),
+            "host": host_of(v, hosts, lookup),
             "date": v.date,
             "year": year_of(v.date),
             "occasion": v.occasion,
@@ -40,21 +37,6 @@ def visits(
     ]
     rows.sort(key=chronological)
     return rows
-
-
-def _host(hosts: list[tuple[Person, Role, tuple[Any, Any]]], date: str) -> dict:
-    """Return who held the host's office at ``date``: certain only if one person held it throughout."""
-    from .. import edtf
-
-    when = edtf.parse(date)
-    held = [(p, r) for p, r, days in hosts if when.overlaps(*days)]
-    people = {p.id: p for p, _ in held}
-    certain = (
-        len(people) == 1
-        and not (when.approximate or when.uncertain)
-        and edtf.covered(when, [(r.start or "", r.end) for _, r in held])
-    )
-    return {"ids": list(people), "names": [p.name for p in people.values()], "certain": certain}
 
 
 def visit_summary(rows: list[dict]) -> dict:

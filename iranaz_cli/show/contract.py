@@ -56,11 +56,13 @@ class Brief(TypedDict):
 
 class Host(TypedDict):
     """Who held the office of president of Azerbaijan at a visit's date: ``certain`` only if one
-    person held it throughout that date (a year can span a handover; then ``names`` lists each)."""
+    person held it throughout that date (a year can span a handover, and on a handover day both
+    held it; then ``names`` lists each)."""
 
     ids: list[str]
     names: list[str]
     certain: bool
+    sources: list[Citation]  # the citations of the terms it came from, and the visit's own that name it
 
 
 class Mention(Brief):
@@ -68,8 +70,11 @@ class Mention(Brief):
 
     ``attributed``: only a note of the record is attributed to them; ``notes`` gives those notes."""
 
-    role: Literal["president", "participant", "mentioned", "speaker", "announced_by", "according_to", "attributed"]
+    role: Literal[
+        "president", "participant", "mentioned", "speaker", "announced_by", "according_to", "attributed", "host"
+    ]
     notes: NotRequired[list[AttributedNote]]
+    host_certain: NotRequired[bool]  # a visit they hosted (role host): false when the date does not decide
 
 
 class VisitRow(TypedDict):
@@ -261,6 +266,7 @@ class ShownVisit(_Shown):
     kind: Literal["visit"]
     president: str
     president_id: str
+    host: Host
     date: str
     year: int | None
     occasion: str

@@ -38,6 +38,8 @@ TABLES = {
     "quotes": "Words the sources quote (direct) or report, with the speaker.",
     "citations": "Which source supports which record: the source's exact words (quote) or a note.",
     "roles": "Every title a person held: a term of office (start, end) or a title as of a date, one row each.",
+    "visit_hosts": "Who hosted each visit: each possible host, one row each, certain or not, with the sources of "
+    "the terms of office (and the visit's own words) the host comes from.",
     "according_to": "Who or what a record, or one of its notes, is according to: a person or a source, one row "
     "each (a claim the source attributes to someone is that someone's claim).",
 }
@@ -112,6 +114,12 @@ COLUMNS = {
     "end_reason": "Why the term ended, as the source gives it.",
     "sources": "The citations of this term (JSON array: source and quote or note).",
     "corridor_id": "The corridor record (corridor.id).",
+    "visit_id": "The visit (visits.id).",
+    "host": "Who hosted the visit (names; 'A or B' when the date does not decide).",
+    "host_ids": "Ids of the possible hosts (JSON array; the visit_hosts table lists them one per row).",
+    "host_certain": "1 if one person held the host's office throughout the visit's date, 0 if the date does not "
+    "decide (a year that spans a handover, or a handover day itself).",
+    "certain": "1 if this person certainly hosted the visit, 0 if only possibly (the date does not decide).",
     "role": "participant (took part) or mentioned (named only).",
 }
 _WEB = re.compile(r"https?://", re.I)  # only web links become links (no `javascript:` from a hostile base)
@@ -135,6 +143,7 @@ _COLUMNS_OF = {
     ("events", "kind"): "event, or assessment (the source's own analysis, according to the source itself).",
     ("corridor", "kind"): "event, or assessment (the source's own analysis, according to the source itself).",
     ("sources", "kind"): "article (kept in the base) or reference (a document a reader can look up).",
+    ("visit_hosts", "sources"): "The citations the host comes from (JSON array: source and quote or note).",
 }
 
 

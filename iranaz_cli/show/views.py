@@ -22,6 +22,7 @@ def _lines(values: list) -> str:
 # How `who` groups the records that name a person, by the role the record gives them.
 MENTION_GROUPS = {
     "Took part in": ("president", "participant"),
+    "Hosted": ("host",),
     "Said": ("speaker", "announced_by", "according_to"),
     "Attributed notes": ("attributed",),  # (a note of the record is theirs, not the record: the note is shown)
     "Mentioned in": ("mentioned",),
@@ -31,13 +32,17 @@ MENTION_GROUPS = {
 def _mentions(roles: tuple[str, ...]) -> Callable[[dict], str]:
     def column(row: dict) -> str:
         return "\n".join(
-            f"{_date(m)} · {m['kind']} · {cell(text)} [{m['id']}]"
+            f"{_date(m)} · {m['kind']} · {cell(text)} [{m['id']}]{_possibly(m)}"
             for m in row["mentions"]
             if m.get("role", "mentioned") in roles
             for text in m.get("notes") or [m["summary"]]
         )
 
     return column
+
+
+def _possibly(mention: dict) -> str:
+    return " (possibly: the date does not decide the host)" if mention.get("host_certain") is False else ""
 
 
 def _quote(row: dict) -> str:
@@ -208,9 +213,15 @@ VIEWS: dict[str, View] = {
 
 def record_view(row: dict) -> View:
     """Return the field/value view of one record of any kind, as `show` prints it."""
-    columns = [(name, name) for name in row if name not in ("provenance", "sources")]
+    shown: dict[str, Callable[[dict], Any]] = {"host": _sourced_host}
+    columns = [(name, shown.get(name, name)) for name in row if name not in ("provenance", "sources")]
     columns.append(("Provenance", lambda r: "\n".join(_citation(c) for c in r["provenance"])))
     return View(row["kind"].capitalize(), columns, record=True, marked=frozenset({"Provenance"}))
+
+
+def _sourced_host(row: dict) -> str:
+    """Return a visit's host, then each source it comes from (a term's reference, the visit's own words)."""
+    return "\n".join([_host(row), *(f"source: {cell(c)}" for c in row["host"]["sources"])])
 
 
 def _citation(c: dict) -> str:

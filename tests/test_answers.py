@@ -92,3 +92,71 @@ def test_who_lists_the_visits_a_person_hosted(cli):
     assert (possible["id"], possible["host_certain"]) == ("rafsanjani-1993", False)
     out = cli("who", "Elchibey", env={"COLUMNS": "200"}).stdout
     assert "[rafsanjani-1993] (possibly: the date does not decide the host)" in out
+
+
+# --- 3. matches never overstate ---------------------------------------------------------------------
+
+
+def test_a_role_query_matches_titles_by_their_words(cli):
+    result = cli("who", "foreign minister", "--json")
+    assert (result.exit_code, json.loads(result.stdout)) == (1, [])
+    assert result.stderr == (
+        "Error: no one matches 'foreign minister': no title in the base has these words; "
+        "nearest titles: Foreign Ministry spokesperson (Esmail Baghaei), Oil Minister of Iran (Mohsen Paknejad)\n"
+    )
+    table = cli("who", "foreign minister")
+    assert (table.exit_code, table.stdout) == (1, "")
+    [paknejad] = json.loads(cli("who", "oil minister", "--json").stdout)
+    assert paknejad["id"] == "paknejad"
+    [baghaei] = json.loads(cli("who", "foreign ministry spokesperson", "--json").stdout)
+    assert baghaei["id"] == "baghaei"
+    presidents = [r["id"] for r in json.loads(cli("who", "president of iran", "--json").stdout)]
+    assert "sanaei" not in presidents and presidents[0] == "pezeshkian"  # not the president's advisor
+
+
+@pytest.mark.parametrize(
+    ("query", "person"),
+    [("Ali", "khamenei"), ("Hassan", "rouhani"), ("Mahmoud", "ahmadinejad"), ("İlham", "aliyev")],
+)
+def test_a_bare_given_name_is_ambiguous(cli, query, person):
+    [row] = json.loads(cli("resolve", "--json", input=query + "\n").stdout)
+    assert row["match"] is False
+    assert [c["id"] for c in row["candidates"]] == [person]
+    result = cli("who", query)
+    assert (result.exit_code, result.stdout) == (1, "")
+    name = json.loads(cli("show", person, "--json").stdout)["name"]
+    assert result.stderr == (
+        f"Error: no one matches '{query}' for certain: it is only a given name, which many people share;"
+        f" in the base: {name} [{person}] (ask by full name or surname)\n"
+    )
+
+
+def test_a_surname_or_full_name_still_matches(cli):
+    [row] = json.loads(cli("resolve", "--json", input="Rouhani" + "\n").stdout)
+    assert (row["match"], row["id"]) == (True, "rouhani")
+    [row] = json.loads(cli("resolve", "--json", input="Hassan Rouhani" + "\n").stdout)
+    assert (row["match"], row["id"]) == (True, "rouhani")
+    [row] = json.loads(cli("resolve", "--json", input="Aliyev" + "\n").stdout)  # a shared surname: both, no match
+    assert row["match"] is False and [c["id"] for c in row["candidates"]] == ["aliyev", "heydar-aliyev"]
+    out = cli("who", "Aliyev", env={"COLUMNS": "200"}).stdout
+    assert "Person: Ilham Aliyev" in out and "Person: Heydar Aliyev" in out
+
+
+@pytest.mark.parametrize("query", ["Araghchi", "Erdogan", "Putin", "Khomeini"])
+def test_a_suggestion_needs_real_similarity(cli, query):
+    result = cli("who", query)
+    assert (result.exit_code, result.stderr) == (1, f"Error: no one matches '{query}'\n")
+    [row] = json.loads(cli("resolve", "--json", input=query + "\n").stdout)
+    assert row["candidates"] == []
+
+
+def test_a_near_miss_is_still_suggested(cli):
+    assert "did you mean Akbar Hashemi Rafsanjani?" in cli("who", "Rafs").stderr
+
+
+def test_a_table_says_when_a_match_is_approximate(cli):
+    out = cli("who", "Mokber", env={"COLUMNS": "200"}).stdout
+    assert "approximate match: 83 of 100" in out
+    assert "approximate" not in cli("who", "Mokhber", env={"COLUMNS": "200"}).stdout
+    md = cli("who", "Paknejat", "--format", "md").stdout
+    assert "| Match | approximate match: 88 of 100 |" in md

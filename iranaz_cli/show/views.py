@@ -45,6 +45,11 @@ def _possibly(mention: dict) -> str:
     return " (possibly: the date does not decide the host)" if mention.get("host_certain") is False else ""
 
 
+def _approximate(row: dict) -> str:
+    """Say how close a match is when it is not exact (empty, and so not shown, when it is)."""
+    return f"approximate match: {row['score']:.0f} of 100" if row["score"] < 100 else ""
+
+
 def _quote(row: dict) -> str:
     words = f"“{row['text']}”" if row["direct"] else f"{row['text']} (reported)"
     return f"{words}\n— {row['context']} [{row['id']}]"
@@ -145,6 +150,7 @@ VIEWS: dict[str, View] = {
         "Person",
         [
             ("Name", "name"),
+            ("Match", _approximate),
             ("Country", "country"),
             ("Roles", lambda r: "\n".join(_term(role) for role in r["roles"])),
             ("Aliases", lambda r: _lines(r["aliases"])),

@@ -160,3 +160,22 @@ def test_a_table_says_when_a_match_is_approximate(cli):
     assert "approximate" not in cli("who", "Mokhber", env={"COLUMNS": "200"}).stdout
     md = cli("who", "Paknejat", "--format", "md").stdout
     assert "| Match | approximate match: 88 of 100 |" in md
+
+
+# --- 4. search finds what records say ---------------------------------------------------------------
+
+
+def test_search_matches_a_record_s_own_text_not_a_sentence_cited_only_to_date_it(cli):
+    found = {r["id"] for r in json.loads(cli("search", "helicopter", "--json").stdout)}
+    assert found == {
+        "raisi-aliyev-border-ceremony-2024", "raisi-death-2024", "pezeshkian-2025", "raisi", "wikipedia-varzaqan-crash"
+    }  # fmt: skip
+    assert "zagulba-welcome-2025" in {r["id"] for r in json.loads(cli("search", "Zagulba", "--json").stdout)}
+
+
+def test_show_labels_a_citation_that_only_dates_the_record(cli):
+    shown = json.loads(cli("show", "zagulba-welcome-2025", "--json").stdout)
+    assert [c.get("dating", False) for c in shown["provenance"]] == [False, True]
+    out = cli("show", "zagulba-welcome-2025", env={"COLUMNS": "200"}).stdout
+    assert "dated by: baku-visit-article (article), line" in out
+    assert out.count("dated by:") == 1

@@ -63,6 +63,8 @@ def _provenance(base: FactBase, source: Source, cite: Any, anchor: Any) -> dict:
     out: dict[str, Any] = {"source": cite.source, "title": source.title, "source_kind": source.kind}
     if source.url:
         out["url"] = source.url
+    if cite.dating:
+        out["dating"] = True
     if cite.quote is None:
         return out | {"note": cite.note}
     out["quote"] = cite.quote

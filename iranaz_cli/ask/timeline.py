@@ -85,7 +85,8 @@ _WORDS_ONLY = re.compile(r"[\w\s'’\u00ad\u200b-\u200d-]+")
 
 def _searched_text(kind: str, record: Any, lookup: Lookup) -> list[str]:
     """Return the texts search looks in: a record's own fields, and the quotes and notes of its citations
-    (not the ids of the sources it cites, which every record of an article shares)."""
+    (not those cited only to date it, nor the ids of the sources it cites, which every record of an
+    article shares)."""
     fields = record_fields(kind, record, lookup)
     for name, _, how in record_columns(kind):
         if how in ("id", "ids"):  # the names are searched; the ids may be a source's (according_to)
@@ -93,7 +94,7 @@ def _searched_text(kind: str, record: Any, lookup: Lookup) -> list[str]:
     if "notes" in fields:  # an attributed note: its text and names
         fields["notes"] = [n if isinstance(n, str) else [n["text"], n["according_to"]] for n in fields["notes"]]
     cited = fields.pop("sources", [])
-    return [*_strings(fields), *(c.get("quote") or c.get("note") or "" for c in cited)]
+    return [*_strings(fields), *(c.get("quote") or c.get("note") or "" for c in cited if not c.get("dating"))]
 
 
 def search(base: FactBase, text: str) -> list[dict]:

@@ -16,6 +16,7 @@ class Citation(TypedDict):
     quote: NotRequired[str]
     note: NotRequired[str]
     occurrence: NotRequired[int]
+    dating: NotRequired[bool]  # cited only to date the record
 
 
 class AttributedNote(TypedDict):
@@ -216,6 +217,7 @@ class Provenance(TypedDict):
     quote: NotRequired[str]
     note: NotRequired[str]
     occurrence: NotRequired[int]
+    dating: NotRequired[bool]  # cited only to date the record ("dated by")
     start: NotRequired[int]
     end: NotRequired[int]
     line: NotRequired[int]

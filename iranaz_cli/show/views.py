@@ -231,7 +231,12 @@ def _sourced_host(row: dict) -> str:
 
 
 def _citation(c: dict) -> str:
-    """One citation: where it is, then the sentence that holds the quote, the quoted words in «...»."""
+    """One citation: where it is, then the sentence that holds the quote, the quoted words in «...»;
+    one that only dates the record says so ("dated by: ...")."""
+    return ("dated by: " if c.get("dating") else "") + _cited(c)
+
+
+def _cited(c: dict) -> str:
     if "quote" not in c:
         where = f"{c['source_kind']}, {c['url']}" if c.get("url") else c["source_kind"]
         return f"{c['source']} ({where}): {c['note']}"

@@ -15,6 +15,7 @@ _HINTS = {
     "sha256": "`sha256sum FILE` (`iranaz source add` fills it in)",
     "path": "seeds/FILE, relative to the folder that holds data/",
     "occurrence": "which one (1: the first) when the quote is found more than once in the article",
+    "dating": "true when the citation only dates the record (search leaves its words out)",
 }
 
 

@@ -179,3 +179,40 @@ def test_show_labels_a_citation_that_only_dates_the_record(cli):
     out = cli("show", "zagulba-welcome-2025", env={"COLUMNS": "200"}).stdout
     assert "dated by: baku-visit-article (article), line" in out
     assert out.count("dated by:") == 1
+
+
+# --- 5. every record has its date and kind -------------------------------------------------------------
+
+
+def test_the_gas_deal_is_dated_from_what_the_article_says(cli):
+    [deal] = json.loads(cli("gas", "--json").stdout)
+    assert deal["date"] == "2025"
+    rows = json.loads(cli("timeline", "--since", "2024", "--json").stdout)
+    assert "russia-iran-gas-via-azerbaijan" in {r["id"] for r in rows}
+    assert any("last week" in n for n in deal["notes"] if isinstance(n, str))
+
+
+@pytest.mark.parametrize("kind", ["visit", "event", "assessment", "corridor", "quote", "gas", "term"])
+def test_timeline_lists_every_kind(cli, kind):
+    result = cli("timeline", "--kind", kind, "--json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows and {r["kind"] for r in rows} == {kind}
+
+
+def test_timeline_lists_undated_records_of_a_kind_asked_for_last(cli):
+    rows = json.loads(cli("timeline", "--kind", "assessment", "--json").stdout)
+    assert len(rows) == 7 and all(r["date"] is None for r in rows)
+    result = cli("timeline", "--kind", "assessment", "--since", "2024")
+    assert result.exit_code == 1
+    assert "7 assessment records are undated" in result.stderr
+    bad = cli("timeline", "--kind", "opinion")
+    assert bad.exit_code == 2
+    assert "'opinion' is not one of 'visit', 'event', 'assessment', 'corridor', 'quote', 'gas', 'term'" in bad.stderr
+
+
+def test_counts_and_the_export_tell_events_from_assessments(cli, exported):
+    assert "11 events, 7 assessments," in cli().stdout
+    kinds = dict(exported.execute("SELECT kind, count(*) FROM events GROUP BY kind").fetchall())
+    assert kinds == {"event": 11, "assessment": 7}
+    assert exported.execute("SELECT DISTINCT kind FROM corridor").fetchall() == [("corridor",)]

@@ -91,7 +91,7 @@ def test_timeline_is_every_dated_record_oldest_first(base):
     assert dates.index("1993-06-24") < dates.index("1993")
     assert [r["id"] for r in rows if r["year"] == 2024][:2] == ["raisi-aliyev-border-ceremony-2024", "raisi-death-2024"]
     assert rows[0]["id"] == "zangezur-railway-severed-1988"
-    assert {r["kind"] for r in rows} == {"visit", "event", "corridor", "quote", "term"}
+    assert {r["kind"] for r in rows} == {"visit", "event", "corridor", "quote", "gas", "term"}
     assert {r["kind"] for r in api.timeline(base, kinds=["visit"])} == {"visit"}
     records = ["visit", "event", "corridor", "quote", "gas"]
     assert [r["year"] for r in api.timeline(base, since=2024, until=2024, kinds=records)] == [2024, 2024, 2024]

@@ -121,12 +121,26 @@ def sources(base: FactBase) -> list[dict]:
     ]
 
 
+def _counts(base: FactBase) -> dict[str, int]:
+    """Count the records of each kind, an event apart from an assessment (the source's own analysis)."""
+    counts: dict[str, int] = {}
+    for file in KIND:
+        if file in ("events", "corridor"):
+            for record in getattr(base, file):
+                kind = "assessments" if kind_of(file, record) == "assessment" else file
+                counts[kind] = counts.get(kind, 0) + 1
+            counts.setdefault(file, 0)
+        else:
+            counts[file] = len(getattr(base, file))
+    return counts
+
+
 def overview(base: FactBase) -> dict:
     """Return how many records of each kind, the years covered, and the latest visit."""
     years = [year for _, r in records_of(base, TIMELINE_FILES) if (year := year_of(r.date)) is not None]
     latest = visits(base)[-1] if base.visits else None
     return {
-        "records": {kind: len(getattr(base, kind)) for kind in KIND},
+        "records": _counts(base),
         "first_year": min(years) if years else None,
         "last_year": max(years) if years else None,
         "latest_visit": latest,

@@ -191,6 +191,12 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
                     {"label": label, "year": year, "first": first, "last": last, "id": record.id},
                 )
     db.execute("UPDATE citations SET label = record_id || ' cites ' || source_id")
+    for kind in ("events", "corridor"):  # an event or the source's own analysis (assessment), as in records
+        if "kind" not in table_columns(db, kind):
+            db.execute(f'ALTER TABLE "{kind}" ADD COLUMN kind TEXT')
+        db.executemany(
+            f'UPDATE "{kind}" SET kind = ? WHERE id = ?', [(kind_of(kind, r), r.id) for r in getattr(base, kind)]
+        )
 
     counts = {}
     for kind in KINDS:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import NotFound, UsageError
 from ..model import FactBase
 from ..text import fold_quote
 from .people import terms
@@ -33,7 +34,8 @@ def timeline(
     until: int | None = None,
     kinds: Iterable[str] | None = None,
 ) -> list[dict]:
-    """Return every dated record of the chosen kinds, oldest first."""
+    """Return every dated record of the chosen kinds, oldest first; kinds asked for by name also list
+    their undated records, last (unless a year range is asked for: undated records are in none)."""
     check_years(since, until)
     chosen = set(kinds) if kinds else set(TIMELINE_KINDS)
     unknown = chosen - set(TIMELINE_KINDS)
@@ -48,6 +50,21 @@ def timeline(
     if "term" in chosen:
         rows += [r for r in _term_rows(base) if in_years(r["year"], since, until)]
     rows.sort(key=chronological)
+    if kinds:
+        undated = [
+            brief(kind, record, lookup)
+            for kind, record in records_of(base, TIMELINE_FILES)
+            if not record.date and kind_of(kind, record) in chosen
+        ]
+        if since is None and until is None:
+            rows += undated
+        elif not rows and undated:
+            counts = Counter(r["kind"] for r in undated)
+            listed = ", ".join(f"{n} {k} record{'' if n == 1 else 's'}" for k, n in counts.items())
+            raise NotFound(
+                f"no dated records match; {listed} {'is' if len(undated) == 1 else 'are'} undated"
+                " (without --since and --until, --kind lists them)"
+            )
     return rows
 
 

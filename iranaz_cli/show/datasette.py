@@ -141,7 +141,7 @@ _COLUMNS_OF = {
     ("citations", "start"): "Where the quote starts in the article (character offset; W3C TextPositionSelector).",
     ("citations", "end"): "Where the quote ends in the article (character offset; W3C TextPositionSelector).",
     ("events", "kind"): "event, or assessment (the source's own analysis, according to the source itself).",
-    ("corridor", "kind"): "event, or assessment (the source's own analysis, according to the source itself).",
+    ("corridor", "kind"): "corridor, or assessment (the source's own analysis, according to the source itself).",
     ("sources", "kind"): "article (kept in the base) or reference (a document a reader can look up).",
     ("visit_hosts", "sources"): "The citations the host comes from (JSON array: source and quote or note).",
 }

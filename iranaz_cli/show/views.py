@@ -163,6 +163,7 @@ VIEWS: dict[str, View] = {
     "gas": View(
         "Gas deal",
         [
+            ("Date", _date),
             ("Supplier", "supplier"),
             ("Buyer", "buyer"),
             ("Transit", "transit"),

@@ -216,3 +216,14 @@ def test_counts_and_the_export_tell_events_from_assessments(cli, exported):
     kinds = dict(exported.execute("SELECT kind, count(*) FROM events GROUP BY kind").fetchall())
     assert kinds == {"event": 11, "assessment": 7}
     assert exported.execute("SELECT DISTINCT kind FROM corridor").fetchall() == [("corridor",)]
+
+
+# --- 6. names on every record that concerns them --------------------------------------------------------
+
+
+def test_the_corridor_dispute_records_name_the_corridor(cli):
+    found = {r["id"] for r in json.loads(cli("search", "Zangezur", "--json").stdout)}
+    assert found >= {
+        "zangezur-railway", "zangezur-railway-severed-1988", "azerbaijan-seeks-nakhchivan-corridor",
+        "iran-opposes-new-corridor", "second-karabakh-war",
+    }  # fmt: skip

@@ -17,13 +17,16 @@ class _Record(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw
 class Citation(_Record):
     """Where a record comes from: a quote from an article, or a note for a fact from a reference.
 
-    ``occurrence`` (1 for the first) says which one a quote found more than once in its article is.
+    ``occurrence`` (1 for the first) says which one a quote found more than once in its article is;
+    ``dating`` marks a citation that only dates the record (its words are not what the record says:
+    search leaves them out, and `show` labels them "dated by").
     """
 
     source: str
     quote: str | None = None
     note: str | None = None
     occurrence: int | None = None
+    dating: bool = False
 
 
 class Note(_Record):

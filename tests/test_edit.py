@@ -273,7 +273,7 @@ def test_add_template_is_commented_yaml_of_every_field(new_base):
     import yaml
 
     [visit] = yaml.safe_load(invoke("add", "visits", "--template").stdout)
-    assert visit["sources"] == [{"source": "", "quote": "", "note": "", "occurrence": None}]
+    assert visit["sources"] == [{"source": "", "quote": "", "note": "", "occurrence": None, "dating": False}]
     assert invoke("add", "nonsense", "--template").stderr.startswith("Error: unknown kind 'nonsense'; one of: sources")
 
 

@@ -170,9 +170,11 @@ def test_chart_piped_is_plain():
 
 def test_overview_counts_equal_the_base(cli, base):
     out = cli().stdout
-    counts = ", ".join(f"{len(getattr(base, k))} {kind}" for k, kind in (
-        ("visits", "visits"), ("events", "events"), ("corridor", "corridor"), ("quotes", "quotes"),
-        ("gas", "gas"), ("people", "people"), ("sources", "sources"), ("disputes", "disputes")))  # fmt: skip
+    assessments = len([e for e in base.events if e.kind == "assessment"])
+    counts = ", ".join(f"{n} {kind}" for n, kind in (
+        (len(base.visits), "visits"), (len(base.events) - assessments, "events"), (assessments, "assessments"),
+        (len(base.corridor), "corridor"), (len(base.quotes), "quotes"), (len(base.gas), "gas"),
+        (len(base.people), "people"), (len(base.sources), "sources"), (len(base.disputes), "disputes")))  # fmt: skip
     assert f"Records: {counts}." in out
     assert "Years covered: 1988–2025." in out
     assert "Latest visit: Masoud Pezeshkian, 2025, Baku (pezeshkian-2025)." in out

@@ -270,8 +270,8 @@ def test_kind_is_one_word_and_type_is_not_lost():
 def test_csv_empty_result_still_prints_the_header():
     result = run("visits", "--since", "2030", "--format", "csv")
     assert result.returncode == 1 and result.stdout == (
-        "id,president,president_id,to,host_ids,host_names,host_certain,date,year,occasion,place,agenda,according_to,"
-        "according_to_ids,notes,disputes,sources\n"
+        "id,president,president_id,to,host_ids,host_names,host_certain,host_sources,date,year,occasion,place,agenda,"
+        "according_to,according_to_ids,notes,disputes,sources\n"
     )
     fields = run("visits", "--since", "2030", "--format", "csv", "--fields", "date,id")
     assert (fields.returncode, fields.stdout) == (1, "date,id\n")

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from ..store.nameindex import NON_WORD, STOPWORDS, build_index, fold, fold_word, plain
 
-__all__ = ["build_index", "fold", "plain", "rank", "candidates", "scores", "strip_titles", "TITLES"]
+__all__ = ["build_index", "fold", "plain", "rank", "candidates", "scores", "strip_titles", "given_name_only", "TITLES"]
 
-# A key scoring at least this (0-100) is a match; one at least SUGGEST is offered as "did you mean".
+# A key scoring at least this (0-100) is a match; one at least SUGGEST is offered as "did you mean"
+# (below 70, ratio finds likeness in unrelated names: Araghchi and Raisi score 57). A query word of
+# three letters or more that begins a name ("Rafs") is suggested too, at SUGGEST.
 CUTOFF = 75.0
-SUGGEST = 55.0
+SUGGEST = 70.0
+PREFIX = 3
 # People scoring within this of the best are returned with it, as matching about equally well.
 TIE = 5.0
 # What each extra word (a given name the base does not record) costs a match.
@@ -139,7 +142,34 @@ def _score_word(index: dict[str, list[int]], keys: list[str], word: str) -> tupl
             scores[person] = max(scores.get(person, 0.0), score)
             if code >= 0:
                 names[person] = max(names.get(person, 0.0), score)
+    if len(word) >= PREFIX:
+        for key in keys:
+            if key.startswith(word):
+                for code in index[key]:
+                    if code >= 0:
+                        scores[code] = max(scores.get(code, 0.0), SUGGEST)
+                        names[code] = max(names.get(code, 0.0), SUGGEST)
     return scores, names
+
+
+def given_name_only(names: list[str], query: str) -> bool:
+    """Whether ``query`` names a person only by a given name: one word, matching the first word of one
+    of their ``names`` (name and aliases: "Ali" of Ali Khamenei, a name many people share) and never
+    their surname (the last word), a whole one-word name, or a full name."""
+    words = strip_titles(fold(query)).split() or fold(query).split()
+    if len(words) != 1:
+        return False
+    word = words[0]
+    split = [parts for name in names if (parts := [w for w in fold(name).split() if w not in STOPWORDS])]
+    if any(len(parts) == 1 or parts[-1] == word for parts in split):
+        return False
+    if any(parts[0] == word for parts in split):
+        return True  # (decided without rapidfuzz: an exact query costs no import)
+    from rapidfuzz import fuzz
+
+    if any(fuzz.ratio(word, parts[-1]) >= CUTOFF for parts in split):
+        return False
+    return any(fuzz.ratio(word, parts[0]) >= CUTOFF for parts in split)
 
 
 # Honorifics and titles that are not part of a name, folded (Latin and Persian script).

@@ -28,7 +28,20 @@ def resolve_person(base: FactBase, query: str) -> list[str]:
     matches, near = _match_people(base, query)
     if not matches:
         raise NotFound(_no_match(query, near))
+    _refuse_a_given_name(query, [p for p, _ in matches])
     return [p.id for p, _ in matches]
+
+
+def _refuse_a_given_name(query: str, matches: list[Person]) -> None:
+    """Refuse a query that names people only by a given name (many share it): list them to choose from."""
+    from .names import given_name_only
+
+    if all(given_name_only([p.name, *p.aliases], query) for p in matches):
+        listed = ", ".join(f"{p.name} [{p.id}]" for p in matches)
+        raise NotFound(
+            f"no one matches '{query}' for certain: it is only a given name, which many people share;"
+            f" in the base: {listed} (ask by full name or surname)"
+        )
 
 
 def resolve(base: FactBase, queries: Iterable[str]) -> list[dict]:
@@ -47,6 +60,7 @@ def resolve(base: FactBase, queries: Iterable[str]) -> list[dict]:
             scored = [(base.people[i], round(s, 1)) for i, s in found]
             best = scored[0] if scored and scored[0][1] >= names.CUTOFF else None
             clear = best is not None and (len(scored) == 1 or best[1] - scored[1][1] >= names.TIE)
+            clear = clear and best is not None and not names.given_name_only([best[0].name, *best[0].aliases], key)
             done[key] = {
                 "id": best[0].id if best else None,
                 "name": best[0].name if best else None,
@@ -83,6 +97,7 @@ def people(base: FactBase, query: str, limit: int | None = None, at: str | None 
         matches, near = _match_people(base, query)
         if not matches:
             raise NotFound(_no_match(query, near))
+        _refuse_a_given_name(query, [p for p, _ in matches])
         found = [(p, p.roles, score) for p, score in matches]
     if limit is not None:
         found = found[:limit]
@@ -91,6 +106,7 @@ def people(base: FactBase, query: str, limit: int | None = None, at: str | None 
     rows = []
     for p, roles, score in found:
         mentions = [_mention(kind, getattr(base, kind)[i], role, p.id, lookup) for kind, i, role in index.get(p.id, ())]
+        mentions += _hosted(base, p, lookup, {m["id"] for m in mentions if m["role"] == "host"})
         held = roles if when is None else [r for r in roles if _held_at(r, when)]
         rows.append(
             {
@@ -117,7 +133,19 @@ def _mention(kind: str, record: Any, role: str, person_id: str, lookup: Lookup) 
     return brief(kind, record, lookup) | {"role": "attributed", "notes": lookup.notes(notes)}
 
 
+def _hosted(base: FactBase, person: Person, lookup: Lookup, listed: set[str]) -> list[dict]:
+    """Return the visits ``person`` hosted (``host_certain`` false where the date does not decide)."""
+    from .hosts import hosted
+
+    return [
+        brief("visits", base.visits[i], lookup) | {"role": "host", "host_certain": certain}
+        for i, certain in hosted(base, person)
+        if base.visits[i].id not in listed
+    ]
+
+
 def _role(r: Role, lookup: Lookup, when: Interval | None = None) -> dict:
+
     return {
         "title": r.title,
         "office": r.office,
@@ -161,34 +189,35 @@ class _Title:
 def _role_holders(base: FactBase, query: str) -> list[tuple[Person, list[Role], float]] | None:
     """Return who holds or held the role ``query`` names, current first; None if it names a person.
 
-    A query names a person when it matches a name or alias. Otherwise the role titles it matches
-    stand for their offices: every term of such an office counts, acting ones included.
+    A query names a person when it matches a name or alias. Otherwise it names the role titles that
+    have every word of it (``titles``), which stand for their offices: every term of such an office
+    counts, acting ones included. A query like a title no one holds is an error offering the nearest.
     """
-    from . import names
+    from . import names, titles
 
     index = base.name_index or names.build_index(base.people)
     exact = index.get(names.fold(query), [])
     if any(code >= 0 for code in exact):
         return None  # (the common case, decided without ranking)
+    near: list[int] = []
     if not exact:
         by_name = {key: kept for key, codes in index.items() if (kept := [c for c in codes if c >= 0])}
-        if names.rank(by_name, query)[0]:
+        named, near = names.rank(by_name, query)
+        if named:
             return None
     pairs = [(p, r) for p in base.people for r in p.roles]
-    matched = dict(names.rank(names.build_index([_Title(r.title) for _, r in pairs]), query)[0])
+    matched = titles.titles_with_words(pairs, query)
     if not matched:
+        error = titles.no_title(pairs, query)
+        if error is not None and not near:  # (a near name is the likelier meaning: "did you mean" it)
+            raise error
         return None
-    offices: dict[str, float] = {}
-    for i, score in matched.items():
-        role = pairs[i][1]
-        if role.office and not role.acting:
-            offices[role.office] = max(offices.get(role.office, 0.0), score)
+    offices = {pairs[i][1].office for i in matched if pairs[i][1].office and not pairs[i][1].acting}
     found: dict[str, tuple[Person, list[Role], float]] = {}
     for i, (p, r) in enumerate(pairs):
-        score = matched.get(i, offices.get(r.office or "", -1.0))
-        if score >= 0:
-            _, roles, best = found.get(p.id, (p, [], 0.0))
-            found[p.id] = (p, [*roles, r], max(best, score))
+        if i in matched or (r.office and r.office in offices):
+            _, roles, _ = found.get(p.id, (p, [], 100.0))
+            found[p.id] = (p, [*roles, r], 100.0)
     return sorted(found.values(), key=lambda f: max(_recency(r) for r in f[1]), reverse=True)
 
 

@@ -17,6 +17,12 @@ def record(base: FactBase, record_id: str) -> dict:
     titles = {s.id: s for s in base.sources}
     out = {"id": rec.id, "kind": kind_of(kind, rec), "summary": summary(kind, rec, lookup)}
     out.update(record_fields(kind, rec, lookup))
+    if kind == "visits":  # the host, a sourced fact, beside the president
+        from .hosts import host_of, host_terms
+
+        fields = list(out.items())
+        at = next(i for i, (k, _) in enumerate(fields) if k == "president_id") + 1
+        out = dict([*fields[:at], ("host", host_of(rec, host_terms(base), lookup)), *fields[at:]])
     out["summary"] = summary(kind, rec, lookup)  # (an event's own summary, attributed)
     if hasattr(rec, "date"):
         out["year"] = year_of(rec.date)
@@ -67,6 +73,8 @@ def _provenance(base: FactBase, source: Source, cite: Any, anchor: Any) -> dict:
     out |= {"publisher": source.publisher, "published": source.published}
     if source.url:
         out["url"] = source.url
+    if cite.dating:
+        out["dating"] = True
     if cite.quote is None:
         return out | {"note": cite.note}
     out["quote"] = cite.quote
@@ -125,6 +133,20 @@ def sources(base: FactBase) -> list[dict]:
     ]
 
 
+def _counts(base: FactBase) -> dict[str, int]:
+    """Count the records of each kind, an event apart from an assessment (the source's own analysis)."""
+    counts: dict[str, int] = {}
+    for file in KIND:
+        if file in ("events", "corridor"):
+            for record in getattr(base, file):
+                kind = "assessments" if kind_of(file, record) == "assessment" else file
+                counts[kind] = counts.get(kind, 0) + 1
+            counts.setdefault(file, 0)
+        else:
+            counts[file] = len(getattr(base, file))
+    return counts
+
+
 def overview(base: FactBase) -> dict:
     """Return how many records of each kind, the years covered, and the latest visit."""
     years = [year for _, r in records_of(base, TIMELINE_FILES) if (year := year_of(r.date)) is not None]
@@ -132,7 +154,7 @@ def overview(base: FactBase) -> dict:
     checked = [s.checked for s in base.sources if s.checked]
     return {
         "checked_through": max(checked) if checked else None,  # (YYYY-MM-DD sorts as text)
-        "records": {kind: len(getattr(base, kind)) for kind in KIND},
+        "records": _counts(base),
         "first_year": min(years) if years else None,
         "last_year": max(years) if years else None,
         "latest_visit": latest,

@@ -199,6 +199,12 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
         "UPDATE citations SET label = record_id || ' cites ' || ? WHERE source_id = ?",
         [(_source_label(s), s.id) for s in base.sources],
     )
+    for kind in ("events", "corridor"):  # an event or the source's own analysis (assessment), as in records
+        if "kind" not in table_columns(db, kind):
+            db.execute(f'ALTER TABLE "{kind}" ADD COLUMN kind TEXT')
+        db.executemany(
+            f'UPDATE "{kind}" SET kind = ? WHERE id = ?', [(kind_of(kind, r), r.id) for r in getattr(base, kind)]
+        )
 
     counts = {}
     for kind in KINDS:
@@ -222,6 +228,7 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
         db.execute(f'CREATE INDEX "{table}_person" ON "{table}" (person_id)')
         counts[table] = len(rows)
 
+    counts["visit_hosts"] = _hosts(db, base, lookup, labels)
     counts["according_to"] = _according_to(db, base, plain)
     counts["roles"] = _roles(db, base)
     counts["dispute_sides"] = _dispute_sides(db, base)
@@ -233,6 +240,37 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
         db.execute(f'CREATE VIRTUAL TABLE "{table}_fts" USING fts5({listed}, content=[{table}], tokenize="{TOKENIZE}")')
         db.execute(f'INSERT INTO "{table}_fts" (rowid, {listed}) SELECT rowid, {listed} FROM "{table}"')
     return counts
+
+
+def _hosts(db: sqlite3.Connection, base: FactBase, lookup: Lookup, labels: dict[str, str]) -> int:
+    """Add each visit's host to `visits` (host, host_ids, host_certain) and `visit_hosts`: each possible
+    host, one row each, certain or not (a year can span a handover; on a handover day both held the office)."""
+    from .hosts import host_of, host_terms
+
+    present = set(table_columns(db, "visits"))
+    for column, kind in (("host", "TEXT"), ("host_ids", "TEXT"), ("host_certain", "INTEGER")):
+        if column not in present:  # (a visit's own `host` field may have made the column already)
+            db.execute(f'ALTER TABLE visits ADD COLUMN "{column}" {kind}')
+    db.execute(
+        "CREATE TABLE visit_hosts (visit_id TEXT NOT NULL REFERENCES visits(id),"
+        " person_id TEXT NOT NULL REFERENCES people(id), certain INTEGER NOT NULL, sources TEXT, label TEXT,"
+        " PRIMARY KEY (visit_id, person_id))"
+    )
+    hosts = host_terms(base)
+    rows = []
+    for visit in base.visits:
+        host = host_of(visit, hosts, lookup)
+        db.execute(
+            "UPDATE visits SET host = ?, host_ids = ?, host_certain = ? WHERE id = ?",
+            (" or ".join(host["names"]) or None, _sql_value(host["ids"]), int(host["certain"]), visit.id),
+        )
+        for person, name in zip(host["ids"], host["names"], strict=True):
+            how = "host" if host["certain"] else "possible host"
+            label = _shorten(f"{name} ({how}): {labels[visit.id]}")
+            rows.append((visit.id, person, int(host["certain"]), _sql_value(host["sources"]), label))
+    db.executemany("INSERT INTO visit_hosts VALUES (?, ?, ?, ?, ?)", rows)
+    db.execute("CREATE INDEX visit_hosts_person ON visit_hosts (person_id)")
+    return len(rows)
 
 
 def _according_to(db: sqlite3.Connection, base: FactBase, plain: _Unattributed) -> int:

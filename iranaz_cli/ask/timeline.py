@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import NotFound, UsageError
 from ..model import FactBase
 from ..text import fold_quote
 from .people import terms
@@ -32,7 +33,8 @@ def timeline(
     until: int | None = None,
     kinds: Iterable[str] | None = None,
 ) -> list[dict]:
-    """Return every dated record of the chosen kinds, oldest first."""
+    """Return every dated record of the chosen kinds, oldest first; kinds asked for by name also list
+    their undated records, last (unless a year range is asked for: undated records are in none)."""
     check_years(since, until)
     chosen = set(kinds) if kinds else set(TIMELINE_KINDS)
     unknown = chosen - set(TIMELINE_KINDS)
@@ -47,6 +49,21 @@ def timeline(
     if "term" in chosen:
         rows += [r for r in _term_rows(base, lookup) if in_years(r["year"], since, until)]
     rows.sort(key=chronological)
+    if kinds:
+        undated = [
+            brief(kind, record, lookup)
+            for kind, record in records_of(base, TIMELINE_FILES)
+            if not record.date and kind_of(kind, record) in chosen
+        ]
+        if since is None and until is None:
+            rows += undated
+        elif not rows and undated:
+            counts = Counter(r["kind"] for r in undated)
+            listed = ", ".join(f"{n} {k} record{'' if n == 1 else 's'}" for k, n in counts.items())
+            raise NotFound(
+                f"no dated records match; {listed} {'is' if len(undated) == 1 else 'are'} undated"
+                " (without --since and --until, --kind lists them)"
+            )
     return rows
 
 
@@ -91,7 +108,8 @@ _WORDS_ONLY = re.compile(r"[\w\s'’\u00ad\u200b-\u200d-]+")
 
 def _searched_text(kind: str, record: Any, lookup: Lookup) -> list[str]:
     """Return the texts search looks in: a record's own fields, and the quotes and notes of its citations
-    (not the ids of the sources it cites, which every record of an article shares)."""
+    (not those cited only to date it, nor the ids of the sources it cites, which every record of an
+    article shares)."""
     fields = record_fields(kind, record, lookup)
     for name, _, how in record_columns(kind):
         if how in ("id", "ids"):  # the names are searched; the ids may be a source's (according_to)
@@ -99,7 +117,7 @@ def _searched_text(kind: str, record: Any, lookup: Lookup) -> list[str]:
     if "notes" in fields:  # an attributed note: its text and names
         fields["notes"] = [n if isinstance(n, str) else [n["text"], n["according_to"]] for n in fields["notes"]]
     cited = fields.pop("sources", [])
-    return [*_strings(fields), *(c.get("quote") or c.get("note") or "" for c in cited)]
+    return [*_strings(fields), *(c.get("quote") or c.get("note") or "" for c in cited if not c.get("dating"))]
 
 
 def search(base: FactBase, text: str) -> list[dict]:

@@ -1,11 +1,10 @@
-"""Visits: each with its host, as the terms of office give it, and a summary of the list."""
+"""Visits: each with its host (``hosts``), and a summary of the list."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..model import VISIT_OFFICES, FactBase, Person, Role
-from .people import resolve_person, terms
+from ..model import VISIT_OFFICES, FactBase
+from .hosts import host_of, host_terms
+from .people import resolve_person
 from .rows import Lookup, check_years, chronological, in_years, year_of
 
 
@@ -21,19 +20,14 @@ def visits(
     country = _country(to) if to is not None else None
     wanted = set(resolve_person(base, president)) if president else None
     lookup = Lookup(base)
-    from ..edtf import possible_days
-
-    hosts = {
-        country: [(p, r, possible_days(r.start or "", r.end)) for p, r in terms(base, host_office)]
-        for country, (_, host_office) in VISIT_OFFICES.items()
-    }
+    hosts = host_terms(base)
     rows = [
         {
             "id": v.id,
             "president": lookup.name(v.president),
             "president_id": v.president,
             "to": v.to,
-            "host": _named_host(lookup, v.host) if v.host else _host(hosts[v.to], v.date),
+            "host": host_of(v, hosts, lookup),
             "date": v.date,
             "year": year_of(v.date),
             "occasion": v.occasion,
@@ -63,26 +57,6 @@ def _country(to: str) -> str:
     from ..text import visible
 
     raise UsageError(f"--to: unknown country {visible(to)!r}; one of: {', '.join(c.lower() for c in VISIT_OFFICES)}")
-
-
-def _named_host(lookup: Lookup, host: str) -> dict:
-    """Return the host a source names for a visit: certain, as the record says so."""
-    return {"ids": [host], "names": [lookup.name(host)], "certain": True}
-
-
-def _host(hosts: list[tuple[Person, Role, tuple[Any, Any]]], date: str) -> dict:
-    """Return who held the host's office at ``date``: certain only if one person held it throughout."""
-    from .. import edtf
-
-    when = edtf.parse(date)
-    held = [(p, r) for p, r, days in hosts if when.overlaps(*days)]
-    people = {p.id: p for p, _ in held}
-    certain = (
-        len(people) == 1
-        and not (when.approximate or when.uncertain)
-        and edtf.covered(when, [(r.start or "", r.end) for _, r in held])
-    )
-    return {"ids": list(people), "names": [p.name for p in people.values()], "certain": certain}
 
 
 def visit_summary(rows: list[dict]) -> dict:

@@ -31,6 +31,7 @@ class Host(TypedDict):
     ids: list[str]
     names: list[str]
     certain: bool
+    sources: list[Citation]  # the citations of the terms it came from, and the visit's own that name it
 
 
 class Mention(Brief):
@@ -42,6 +43,7 @@ class Mention(Brief):
         "president", "host", "participant", "mentioned", "speaker", "announced_by", "according_to", "attributed"
     ]
     notes: NotRequired[list[AttributedNote]]
+    host_certain: NotRequired[bool]  # a visit they hosted (role host): false when the date does not decide
 
 
 class VisitRow(TypedDict):

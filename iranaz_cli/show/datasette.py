@@ -40,6 +40,8 @@ TABLES = {
     "dispute_sides": "Each side of each dispute, in order: its claim and the sources that hold it, one row each.",
     "citations": "Which source supports which record: the source's exact words (quote) or a note.",
     "roles": "Every title a person held: a term of office (start, end) or a title as of a date, one row each.",
+    "visit_hosts": "Who hosted each visit: each possible host, one row each, certain or not, with the sources of "
+    "the terms of office (and the visit's own words) the host comes from.",
     "according_to": "Who or what a record, or one of its notes, is according to: a person or a source, one row "
     "each (a claim the source attributes to someone is that someone's claim).",
 }
@@ -125,6 +127,12 @@ COLUMNS = {
     "end_reason": "Why the term ended, as the source gives it.",
     "sources": "The citations of this term (JSON array: source and quote or note).",
     "corridor_id": "The corridor record (corridor.id).",
+    "visit_id": "The visit (visits.id).",
+    "host": "Who hosted the visit (names; 'A or B' when the date does not decide).",
+    "host_ids": "Ids of the possible hosts (JSON array; the visit_hosts table lists them one per row).",
+    "host_certain": "1 if one person held the host's office throughout the visit's date, 0 if the date does not "
+    "decide (a year that spans a handover, or a handover day itself).",
+    "certain": "1 if this person certainly hosted the visit, 0 if only possibly (the date does not decide).",
     "role": "participant (took part) or mentioned (named only).",
 }
 _WEB = re.compile(r"https?://", re.I)  # only web links become links (no `javascript:` from a hostile base)
@@ -151,8 +159,9 @@ _COLUMNS_OF = {
     ("citations", "start"): "Where the quote starts in the article (character offset; W3C TextPositionSelector).",
     ("citations", "end"): "Where the quote ends in the article (character offset; W3C TextPositionSelector).",
     ("events", "kind"): "event, or assessment (the source's own analysis, according to the source itself).",
-    ("corridor", "kind"): "event, or assessment (the source's own analysis, according to the source itself).",
+    ("corridor", "kind"): "corridor, or assessment (the source's own analysis, according to the source itself).",
     ("sources", "kind"): "article (kept in the base), report (a published web page) or reference.",
+    ("visit_hosts", "sources"): "The citations the host comes from (JSON array: source and quote or note).",
 }
 
 

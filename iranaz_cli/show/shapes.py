@@ -12,6 +12,7 @@ class Citation(TypedDict):
     quote: NotRequired[str]
     note: NotRequired[str]
     occurrence: NotRequired[int]
+    dating: NotRequired[bool]  # cited only to date the record
     publisher: NotRequired[str | None]
     published: NotRequired[str | None]
 

@@ -28,6 +28,7 @@ class Provenance(TypedDict):
     quote: NotRequired[str]
     note: NotRequired[str]
     occurrence: NotRequired[int]
+    dating: NotRequired[bool]  # cited only to date the record ("dated by")
     start: NotRequired[int]
     end: NotRequired[int]
     line: NotRequired[int]

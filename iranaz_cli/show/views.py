@@ -22,6 +22,7 @@ def _lines(values: list) -> str:
 # How `who` groups the records that name a person, by the role the record gives them.
 MENTION_GROUPS = {
     "Took part in": ("president", "participant"),
+    "Hosted": ("host",),
     "Said": ("speaker", "announced_by", "according_to"),
     "Attributed notes": ("attributed",),  # (a note of the record is theirs, not the record: the note is shown)
     "Mentioned in": ("mentioned",),
@@ -31,13 +32,22 @@ MENTION_GROUPS = {
 def _mentions(roles: tuple[str, ...]) -> Callable[[dict], str]:
     def column(row: dict) -> str:
         return "\n".join(
-            f"{_date(m)} · {m['kind']} · {cell(text)} [{m['id']}]"
+            f"{_date(m)} · {m['kind']} · {cell(text)} [{m['id']}]{_possibly(m)}"
             for m in row["mentions"]
             if m.get("role", "mentioned") in roles
             for text in m.get("notes") or [m["summary"]]
         )
 
     return column
+
+
+def _possibly(mention: dict) -> str:
+    return " (possibly: the date does not decide the host)" if mention.get("host_certain") is False else ""
+
+
+def _approximate(row: dict) -> str:
+    """Say how close a match is when it is not exact (empty, and so not shown, when it is)."""
+    return f"approximate match: {row['score']:.0f} of 100" if row["score"] < 100 else ""
 
 
 def _quote(row: dict) -> str:
@@ -187,6 +197,7 @@ VIEWS: dict[str, View] = {
         "Person",
         [
             ("Name", "name"),
+            ("Match", _approximate),
             ("Country", "country"),
             ("Roles", lambda r: "\n".join(_term(role) for role in r["roles"])),
             ("Aliases", lambda r: _lines(r["aliases"])),
@@ -199,6 +210,7 @@ VIEWS: dict[str, View] = {
     "gas": View(
         "Gas deal",
         [
+            ("Date", _date),
             ("Supplier", "supplier"),
             ("Buyer", "buyer"),
             ("Transit", "transit"),
@@ -277,8 +289,9 @@ VIEWS: dict[str, View] = {
 
 def record_view(row: dict) -> View:
     """Return the field/value view of one record of any kind, as `show` prints it."""
+    shown: dict[str, Callable[[dict], Any]] = {"host": _sourced_host}
     columns: list[tuple[str, str | Callable[[dict], Any]]] = [
-        (name, name) for name in row if name not in ("provenance", "sources", "disputes")
+        (name, shown.get(name, name)) for name in row if name not in ("provenance", "sources", "disputes")
     ]
     if row.get("disputes"):
         columns.append(("disputes", lambda r: _differ(r).lstrip("\n")))
@@ -286,8 +299,18 @@ def record_view(row: dict) -> View:
     return View(row["kind"].capitalize(), columns, record=True, marked=frozenset({"Provenance"}))
 
 
+def _sourced_host(row: dict) -> str:
+    """Return a visit's host, then each source it comes from (a term's reference, the visit's own words)."""
+    return "\n".join([_host(row), *(f"source: {cell(c)}" for c in row["host"]["sources"])])
+
+
 def _citation(c: dict) -> str:
-    """One citation: where it is, then the sentence that holds the quote, the quoted words in «...»."""
+    """One citation: where it is, then the sentence that holds the quote, the quoted words in «...»;
+    one that only dates the record says so ("dated by: ...")."""
+    return ("dated by: " if c.get("dating") else "") + _cited(c)
+
+
+def _cited(c: dict) -> str:
     about = ", ".join(cell(v) for v in (c.get("publisher"), c.get("published")) if v)
     label = f"{c['source']} ({c['source_kind']}" + (f"; {about})" if about else ")")
     if "quote" not in c:

@@ -25,6 +25,7 @@ _HINTS = {
     "claim": "what this side holds, in your own words",
     "sides": "at least two: each claim with the sources that hold it",
     "status": "for something ongoing: its status as last reported",
+    "dating": "true when the citation only dates the record (search leaves its words out)",
 }
 
 

@@ -26,10 +26,9 @@ def test_sources_and_visits_gain_their_columns(db):
     conn, _ = db
     columns = [r[1] for r in conn.execute("PRAGMA table_info(sources)")]
     assert {"source_kind", "publisher", "published", "url", "language", "checked"} <= set(columns)
-    assert conn.execute("SELECT \"to\", host_id FROM visits WHERE id = 'aliyev-2004-tehran'").fetchone() == (
-        "Iran",
-        "khatami",
-    )
+    assert conn.execute(
+        "SELECT \"to\", host, host_ids, host_certain FROM visits WHERE id = 'aliyev-2004-tehran'"
+    ).fetchone() == ("Iran", "Mohammad Khatami", '["khatami"]', 1)
 
 
 def test_disputes_and_their_sides(db):

@@ -28,8 +28,8 @@ def host_of(visit: Visit, hosts: dict[str, list[HostTerm]], lookup: Lookup) -> d
     """Return a visit's host: ``ids``, ``names``, ``certain`` and the ``sources`` it comes from.
 
     A host the visit's own record names (a ``host`` field) wins over the terms of office. Otherwise
-    the host is who held the office of president of the country visited at the visit's date: certain only if one person held it
-    throughout (a year can span a handover, and on a handover day both held it).
+    the host is who held the office of president of the country visited at the visit's date: certain
+    only if one person held it throughout (a year can span a handover, and on a handover day both held it).
     """
     own = getattr(visit, "host", None)
     if isinstance(own, str) and own in lookup.people:

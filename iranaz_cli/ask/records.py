@@ -20,7 +20,7 @@ def record(base: FactBase, record_id: str) -> dict:
     if kind == "visits":  # the host, a sourced fact, beside the president
         from .hosts import host_of, host_terms
 
-        fields = list(out.items())
+        fields = [(k, v) for k, v in out.items() if k not in ("host", "host_id")]  # (the record's own: in host)
         at = next(i for i, (k, _) in enumerate(fields) if k == "president_id") + 1
         out = dict([*fields[:at], ("host", host_of(rec, host_terms(base), lookup)), *fields[at:]])
     out["summary"] = summary(kind, rec, lookup)  # (an event's own summary, attributed)

@@ -248,6 +248,8 @@ def _hosts(db: sqlite3.Connection, base: FactBase, lookup: Lookup, labels: dict[
     from .hosts import host_of, host_terms
 
     present = set(table_columns(db, "visits"))
+    if "host_id" in present:  # a visit's own `host` field: host_ids and visit_hosts hold it, with the rest
+        db.execute('ALTER TABLE visits DROP COLUMN "host_id"')
     for column, kind in (("host", "TEXT"), ("host_ids", "TEXT"), ("host_certain", "INTEGER")):
         if column not in present:  # (a visit's own `host` field may have made the column already)
             db.execute(f'ALTER TABLE visits ADD COLUMN "{column}" {kind}')

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypedDict
 
 from ..model import BcmPerYear
-from .shapes import AttributedNote, Citation, Confirmation, Notes, Role, SourceKind
+from .shapes import AttributedNote, Citation, Confirmation, Host, Notes, Role, SourceKind
 
 
 class Brief(TypedDict):
@@ -21,17 +21,6 @@ class Brief(TypedDict):
     year: int | None
     summary: str
     sources: list[Citation]
-
-
-class Host(TypedDict):
-    """The host of a visit: the one a source names (certain), else who held the office of president
-    of the country visited at the visit's date: ``certain`` only if one person held it throughout
-    that date (a year can span a handover; then ``names`` lists each)."""
-
-    ids: list[str]
-    names: list[str]
-    certain: bool
-    sources: list[Citation]  # the citations of the terms it came from, and the visit's own that name it
 
 
 class Mention(Brief):

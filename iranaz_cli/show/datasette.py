@@ -65,8 +65,6 @@ COLUMNS = {
     "language": "The document's language (ISO 639-1: en, fa, az, ...).",
     "checked": "The day a curator last verified facts against the document (YYYY-MM-DD).",
     "to": "The country visited: Azerbaijan or Iran.",
-    "host": "The host a source names (the name); empty when the sources name none.",
-    "host_id": "The host a source names (people.id).",
     "last_confirmed": "The latest day a source shows the fact about the present still true, and that source "
     "(JSON object: date, source).",
     "subject": "What the sources disagree about.",

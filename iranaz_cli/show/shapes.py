@@ -51,3 +51,14 @@ class Role(TypedDict):
     last_confirmed: Confirmation | None
     caveat: NotRequired[str | None]  # with --at after the last confirmation: "no source after DATE"
     sources: list[Citation]
+
+
+class Host(TypedDict):
+    """The host of a visit: the one a source names (certain), else who held the office of president
+    of the country visited at the visit's date: ``certain`` only if one person held it throughout
+    that date (a year can span a handover; then ``names`` lists each)."""
+
+    ids: list[str]
+    names: list[str]
+    certain: bool
+    sources: list[Citation]  # the citations of the terms it came from, and the visit's own that name it

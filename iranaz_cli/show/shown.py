@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal, NotRequired, TypedDict
 
 from ..model import BcmPerYear
-from .shapes import Citation, Confirmation, Notes, Role, SourceKind
+from .shapes import Citation, Confirmation, Host, Notes, Role, SourceKind
 
 
 class QuoteContext(TypedDict):
@@ -84,8 +84,7 @@ class ShownVisit(_Shown):
     president: str
     president_id: str
     to: Literal["Azerbaijan", "Iran"]
-    host: str | None
-    host_id: str | None
+    host: Host
     date: str
     year: int | None
     occasion: str

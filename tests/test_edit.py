@@ -467,9 +467,9 @@ def test_add_keeps_the_file_permissions(new_base):
     ],
 )
 def test_appending_keeps_comments_and_replaces_only_an_empty_list_line(existing, expected):
-    from iranaz_cli.write.edit import _joined
+    from iranaz_cli.write.append import joined
 
-    assert _joined(existing, "- id: x\n", "f.yaml")[0] == expected
+    assert joined(existing, "- id: x\n", [{"id": "x"}], "f.yaml")[0] == expected
 
 
 def test_two_new_records_with_one_id_are_named_at_their_input_lines(new_base):

@@ -79,6 +79,7 @@ def test_the_whole_loop_end_to_end(tmp_path):
 def test_sigkill_at_any_moment_leaves_each_file_as_it_was_or_as_it_should_be(base):
     from iranaz_cli import load_fact_base
     from iranaz_cli.write import edit
+    from iranaz_cli.write.append import dump, joined
 
     people = base / "people.yaml"
     env = {k: v for k, v in os.environ.items() if k != "IRANAZ_DATA"}
@@ -95,7 +96,8 @@ def test_sigkill_at_any_moment_leaves_each_file_as_it_was_or_as_it_should_be(bas
         others = {p: p.read_bytes() for p in base.parent.rglob("*") if p.is_file() and p != people}
         before = people.read_text(encoding="utf-8")
         record = person(i)
-        after, _ = edit._joined(before, edit._dump([edit.read_records(record, "-", "people")[0][0]]), "people.yaml")
+        records = edit.read_records(record, "-", "people")[0]
+        after, _ = joined(before, dump(records), records, "people.yaml")
         proc = subprocess.Popen(
             [str(IRANAZ), "add", "people", "-", "--data", str(base)],
             stdin=subprocess.PIPE,

@@ -23,11 +23,11 @@ from ..store.paths import resolve_data_dir, shipped_data_dir
 from ..store.yamlread import MAX_FILE_BYTES, Path_, decode, parse_yaml, read_file
 from ..text import visible
 from . import safewrite
+from .append import dump, joined
 
 MAX_SOURCE_BYTES = MAX_FILE_BYTES
 SHIPPED_READ_ONLY = "the shipped base is read-only; make your own with `iranaz init DIR --from-shipped`"
 SCHEMA_HINT = "# {kind}: a list of records; `iranaz add {kind} --template` and data/README.md describe the fields."
-_EMPTY_LIST = re.compile(r"^[ \t]*\[[ \t]*\][ \t]*(#.*)?$", re.M)
 _SEED_NAME = re.compile(r"\w[\w.+-]*")
 
 
@@ -101,46 +101,6 @@ def _writing(data_dir: Path, wait: float) -> Iterator[safewrite.Lock]:
         yield lock
 
 
-def _dump(records: list[dict[str, Any]]) -> str:
-    """Return ``records`` as block YAML in the base's style (lists indented, one blank line between)."""
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-            return super().increase_indent(flow, False)
-
-    parts = [
-        yaml.dump([r], Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1 << 30, default_flow_style=False)
-        for r in records
-    ]
-    return "\n".join(parts)
-
-
-def _joined(existing: str, addition: str, display: str) -> tuple[str, int]:
-    """Return the file's text with ``addition`` appended, and how many lines precede the addition.
-
-    A file holding only an empty list (``[]``, as ``init`` writes it) loses that line; its comments stay.
-    """
-    value, _, problems, _ = parse_yaml(existing, display) if existing.strip() else ([], {}, [], set())
-    if problems:
-        raise FactBaseError(problems)
-    if value == []:
-        lines = [m for m in _EMPTY_LIST.finditer(existing)]
-        if len(lines) != 1 and existing.strip():
-            raise UsageError(f"{display}: cannot append to an empty list not written as one line `[]`")
-        if lines:
-            m = lines[0]
-            end = m.end() + (0 if m.group(1) else int(existing[m.end() : m.end() + 1] == "\n"))
-            existing = existing[: m.start()] + (m.group(1) or "") + existing[end:]
-            if not existing.strip():
-                existing = ""
-    if existing and not existing.endswith("\n"):
-        existing += "\n"
-    if existing and not existing.endswith("\n\n") and value:
-        existing += "\n"
-    return existing + addition, existing.count("\n")
-
-
 def _line_of(lines: dict[Path_, int], path: Path_) -> int:
     while path and path not in lines:
         path = path[:-1]
@@ -195,13 +155,13 @@ def _append(
 
     target = data_dir / f"{kind}.yaml"
     display = f"{_display_dir(data_dir)}/{target.name}"
-    addition = _dump(records)
+    addition = dump(records)
     again, _, _, _ = parse_yaml(addition, display)
     if again != records:  # the YAML written must read back as the records given
         raise UsageError("these records cannot be written back as the same YAML; simplify their values")
     for _ in range(_ATTEMPTS):
         raw, stamp = read_file(target, display, base_root(data_dir))  # contained, regular, size-capped
-        text, offset = _joined(decode(raw, display), addition, display)
+        text, offset = joined(decode(raw, display), addition, records, display)
         _check_with_base(data_dir, target.name, text, display, offset, addition, where)
         if dry_run:
             return addition

@@ -118,16 +118,19 @@ def _paths_by_line(lines: dict[Path_, int]) -> dict[int, Path_]:
 
 def _remap(problems: list[str], display: str, offset: int, addition: str, where: Callable[[Path_], str]) -> list[str]:
     """Name each problem in the appended part by where it came from (the input's file and line)."""
+    from bisect import bisect_right
+
     _, added_lines, _, _ = parse_yaml(addition, display, all_lines=True)
     by_line = _paths_by_line(added_lines)
+    starts = sorted(by_line)  # looked up by bisection: linear in the problems, not their product with the lines
     pattern = re.compile(re.escape(display) + r":(\d+)(?::\d+)?")
 
     def name(match: re.Match[str]) -> str:
         line = int(match.group(1))
         if line <= offset:
             return match.group(0)
-        near = [n for n in by_line if n <= line - offset]
-        return where(by_line[max(near)]) if near else match.group(0)
+        at = bisect_right(starts, line - offset)
+        return where(by_line[starts[at - 1]]) if at else match.group(0)
 
     return [pattern.sub(name, p) for p in problems]
 
@@ -179,6 +182,9 @@ def _append(
     raise IoError(f"{display} kept changing while being written (a writer ignoring the lock?); nothing was changed")
 
 
+_MORE = "fix these and try again (`iranaz add --dry-run` checks without writing)"
+
+
 def _check_with_base(
     data_dir: Path, name: str, text: str, display: str, offset: int, addition: str, where: Callable[[Path_], str]
 ) -> None:
@@ -188,8 +194,11 @@ def _check_with_base(
     try:
         validate(data_dir, overrides={name: text})
     except FactBaseError as e:
+        from ..store.loader import SHOWN_PROBLEMS
+
         problems = _remap(e.problems, display, offset, addition, where)
-        raise FactBaseError([_suggest(p, data_dir, overrides={name: text}) for p in problems]) from None
+        shown = [_suggest(p, data_dir, overrides={name: text}) for p in problems[:SHOWN_PROBLEMS]]  # a suggestion costs
+        raise FactBaseError([*shown, *problems[SHOWN_PROBLEMS:]], limit=SHOWN_PROBLEMS, more=_MORE) from None
 
 
 _NOT_FOUND = re.compile(r"quote not found in source '([^']+)': ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")$")

@@ -293,7 +293,7 @@ def read_input(file: str | None) -> tuple[str, str]:
     except OSError as e:
         raise UsageError(f"{display}: cannot be read ({e.strerror})") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise UsageError(f"{display}: over the {_limit(MAX_FILE_BYTES)} limit")
+        raise UsageError(f"{display}: over the {limit_text(MAX_FILE_BYTES)} limit")
     try:
         return raw.decode("utf-8-sig"), display
     except UnicodeDecodeError as e:
@@ -301,7 +301,8 @@ def read_input(file: str | None) -> tuple[str, str]:
         raise UsageError(f"{display}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
 
 
-def _limit(size: int) -> str:
+def limit_text(size: int) -> str:
+    """Name a size limit as people read it: `16 MiB`, or `1000-byte`."""
     return f"{size // 2**20} MiB" if size % 2**20 == 0 else f"{size}-byte"
 
 
@@ -316,7 +317,7 @@ def check_source_file(file: str) -> tuple[bytes, str]:
         if not Path(file).is_file():
             raise UsageError(f"{shown}: not a regular file")
         if size > MAX_SOURCE_BYTES:
-            raise UsageError(f"{shown}: {size} bytes is over the {_limit(MAX_SOURCE_BYTES)} limit for a source")
+            raise UsageError(f"{shown}: {size} bytes is over the {limit_text(MAX_SOURCE_BYTES)} limit for a source")
         raw = Path(file).read_bytes()
     except OSError as e:
         raise UsageError(f"{shown}: cannot be read ({e.strerror})") from None

@@ -344,3 +344,34 @@ def test_naming_problems_at_input_lines_is_linear():
     assert time.monotonic() - started < 5
     assert named[0] == "<stdin>:(0, 'sources', 0, 'source'): cites 'nope'"
     assert named[-1] == f"<stdin>:({n - 1}, 'sources', 0, 'source'): cites 'nope'"
+
+
+# --- 19.14: an error message names input lines without rewriting the message's text --------------------
+
+
+def _quoting(person_quote: str) -> str:
+    import json as json_module
+
+    return PERSON.replace("quote: Iran’s President Masoud Pezeshkian", f"quote: {json_module.dumps(person_quote)}")
+
+
+@pytest.mark.parametrize("folder", ["plain", "back\\slash"])
+@pytest.mark.parametrize("input_name", ["-", "in\\xq.yaml"])
+def test_a_quote_shaped_like_file_and_line_is_quoted_as_given(tmp_path, folder, input_name, monkeypatch):
+    data = tmp_path / folder / "data"
+    assert invoke("init", str(tmp_path / folder)).exit_code == 0
+    (tmp_path / "border.txt").write_text(ARTICLE, encoding="utf-8")
+    assert (
+        invoke("source", "add", str(tmp_path / "border.txt"), "--id", "border-meeting", "--data", str(data)).exit_code
+        == 0
+    )
+    quote = f"said at {data}/people.yaml:99999 and {data}/people.yaml:3:1"
+    monkeypatch.chdir(tmp_path)
+    if input_name != "-":
+        (tmp_path / input_name).write_text(_quoting(quote), encoding="utf-8")
+    result = invoke("add", "people", input_name, "--data", str(data), input=_quoting(quote))
+    assert result.exit_code == 3, result.stderr
+    [line] = result.stderr.splitlines()
+    shown = "<stdin>" if input_name == "-" else input_name
+    assert line.startswith(f"Error: {shown}:8: quote not found in source 'border-meeting': ")
+    assert quote.replace("\\", "\\\\") in line  # the user's words, as given (in Python's quoting)

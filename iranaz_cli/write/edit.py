@@ -117,22 +117,33 @@ def _paths_by_line(lines: dict[Path_, int]) -> dict[int, Path_]:
 
 
 def _remap(problems: list[str], display: str, offset: int, addition: str, where: Callable[[Path_], str]) -> list[str]:
-    """Name each problem in the appended part by where it came from (the input's file and line)."""
+    """Name each problem in the appended part by where it came from (the input's file and line).
+
+    Only the place a problem starts with (``FILE:LINE:``) and a closing ``(first at FILE:LINE)`` are
+    places; the rest of a message is the user's text (a quote may hold ``people.yaml:99``) and is kept.
+    """
     from bisect import bisect_right
 
     _, added_lines, _, _ = parse_yaml(addition, display, all_lines=True)
     by_line = _paths_by_line(added_lines)
     starts = sorted(by_line)  # looked up by bisection: linear in the problems, not their product with the lines
-    pattern = re.compile(re.escape(display) + r":(\d+)(?::\d+)?")
+    place = re.compile(re.escape(display) + r":(\d+)(?::\d+)?(?=: )")
+    first = re.compile(r"\(first at " + re.escape(display) + r":(\d+)\)\Z")
 
-    def name(match: re.Match[str]) -> str:
-        line = int(match.group(1))
-        if line <= offset:
-            return match.group(0)
-        at = bisect_right(starts, line - offset)
-        return where(by_line[starts[at - 1]]) if at else match.group(0)
+    def name(text: str, line: int) -> str:
+        at = bisect_right(starts, line - offset) if line > offset else 0
+        return where(by_line[starts[at - 1]]) if at else text
 
-    return [pattern.sub(name, p) for p in problems]
+    out = []
+    for problem in problems:
+        m = place.match(problem)
+        if m:
+            problem = name(m.group(0), int(m.group(1))) + problem[m.end() :]
+        m = first.search(problem)
+        if m:
+            problem = problem[: m.start()] + f"(first at {name(m.group(0)[10:-1], int(m.group(1)))})"
+        out.append(problem)
+    return out
 
 
 _ATTEMPTS = 3  # reads of a file that changed under the writer before it gives up (nothing changed)
@@ -222,7 +233,11 @@ def _suggest(problem: str, data_dir: Path, overrides: dict[str, str]) -> str:
         article = decode(source_file(data_dir, path).read_bytes(), path)
     except (OSError, ValueError, TypeError, KeyError, FactBaseError):
         return problem
-    near = closest({match.group(1): article}, ast.literal_eval(match.group(2)))
+    try:
+        quoted = ast.literal_eval(match.group(2))
+    except (ValueError, SyntaxError):  # not the repr it looks like: no suggestion rather than a crash
+        return problem
+    near = closest({match.group(1): article}, quoted) if isinstance(quoted, str) else None
     return problem + (f"; did you mean {near[1]!r}?" if near else "")
 
 

@@ -162,9 +162,11 @@ def test_source_add_with_a_bad_option_writes_nothing(new_base, tmp_path):
     article = tmp_path / "second.txt"
     article.write_text("Second Article\n\nWords.\n")
     before = snapshot(new_base.parent)
-    result = invoke("source", "add", str(article), "--id", "Bad Id", "--published", "2025-13", "--data", str(new_base))
+    result = invoke("source", "add", str(article), "--id", "bad id", "--data", str(new_base))
+    assert result.exit_code == 2  # an argument: a usage error (issue 22)
+    assert result.stderr == "Error: --id: id 'bad id' is not a lowercase slug (a-z, 0-9, -)\n"
+    result = invoke("source", "add", str(article), "--id", "second", "--published", "2025-13", "--data", str(new_base))
     assert result.exit_code == 3
-    assert "Error: --id: id 'Bad Id' is not a lowercase slug" in result.stderr
     assert "Error: --published:" in result.stderr
     assert snapshot(new_base.parent) == before  # the seed copied for the check is gone again
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+import test_edit
 from test_edit import invoke
+
+new_base = test_edit.new_base  # the fixture: a new base holding the test article
 
 
 def test_resolve_caps_its_input_as_add_does(monkeypatch, tmp_path):
@@ -34,3 +37,36 @@ def test_resolve_reads_lines_ended_by_cr_lf_or_crlf(newline):
     result = invoke("resolve", "--json", input=newline.join(["Rowhani", "", "banana"]) + newline)
     assert result.exit_code in (0, 1), result.stderr
     assert [row["query"] for row in json.loads(result.stdout)] == ["Rowhani", "", "banana"]
+
+
+def test_a_kind_file_linked_inside_the_base_is_appended_to_through_its_link(new_base):
+    """`validate` accepts a kind file that is a symlink inside the base; `add` writes the file it names."""
+    from test_edit import PERSON
+
+    shared = new_base.parent / "shared"
+    shared.mkdir()
+    (new_base / "people.yaml").rename(shared / "people.yaml")
+    (new_base / "people.yaml").symlink_to("../shared/people.yaml")
+    assert invoke("validate", str(new_base)).exit_code == 0
+    result = invoke("add", "people", "--data", str(new_base), input=PERSON)
+    assert result.exit_code == 0, result.stderr
+    assert (new_base / "people.yaml").is_symlink()
+    assert "- id: pezeshkian" in (shared / "people.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("wait", ["nan", "-5", "inf"])
+def test_wait_takes_a_finite_number_of_seconds_not_below_zero(new_base, wait):
+    from test_edit import PERSON
+
+    result = invoke("add", "people", "--wait", wait, "--data", str(new_base), input=PERSON)
+    assert result.exit_code == 2, result.stderr
+    assert "--wait" in result.stderr
+
+
+def test_source_add_with_a_bad_id_is_a_usage_error(new_base, tmp_path):
+    article = tmp_path / "second.txt"
+    article.write_text("A Second Article\n\nWords.\n", encoding="utf-8")
+    result = invoke("source", "add", str(article), "--id", "Bad_Id", "--data", str(new_base))
+    assert result.exit_code == 2, result.stderr
+    assert "--id" in result.stderr and "Bad_Id" in result.stderr
+    assert not (new_base.parent / "seeds" / "second.txt").exists()

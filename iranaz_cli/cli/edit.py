@@ -12,9 +12,24 @@ import typer
 from .app import app
 from .options import DataOpt
 
+
+def _seconds(value: float) -> float:
+    """Accept a finite number of seconds, not below zero (`nan` would wait forever, `-5` not at all)."""
+    import math
+
+    if not math.isfinite(value) or value < 0:
+        raise typer.BadParameter(f"{value:g} is not a number of seconds (0 or more)")
+    return value
+
+
 WaitOpt = Annotated[
     float,
-    typer.Option("--wait", metavar="SECONDS", help="How long to wait for another writer of the base to finish."),
+    typer.Option(
+        "--wait",
+        metavar="SECONDS",
+        help="How long to wait for another writer of the base to finish.",
+        callback=_seconds,
+    ),
 ]
 
 

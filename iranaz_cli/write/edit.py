@@ -362,6 +362,10 @@ def add_source(
     wait: float = 30.0,
 ) -> dict[str, Any]:
     """Copy an article into the base's seeds/ and describe it in sources.yaml; return the record."""
+    from ..model import ID_PATTERN
+
+    if not re.fullmatch(ID_PATTERN, source_id):  # an argument: a usage error, before anything is read
+        raise UsageError(f"--id: id {visible(source_id)!r} is not a lowercase slug (a-z, 0-9, -)")
     path = writable_data_dir(data_dir)
     raw, text = check_source_file(file)
     name = os.path.basename(file)

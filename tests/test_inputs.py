@@ -70,3 +70,34 @@ def test_source_add_with_a_bad_id_is_a_usage_error(new_base, tmp_path):
     assert result.exit_code == 2, result.stderr
     assert "--id" in result.stderr and "Bad_Id" in result.stderr
     assert not (new_base.parent / "seeds" / "second.txt").exists()
+
+
+@pytest.mark.installed
+@pytest.mark.parametrize("command", ["init", "source add", "add"])
+def test_a_change_made_is_reported_as_made_when_stdout_fails(tmp_path, command):
+    """74 means nothing changed: a writer whose change landed exits 0 even if its ids cannot be printed."""
+    import os
+    import subprocess
+
+    from test_edit import ARTICLE
+
+    from test_installed import IRANAZ
+
+    env = {k: v for k, v in os.environ.items() if k != "IRANAZ_DATA"}
+    data = tmp_path / "b" / "data"
+    if command != "init":
+        assert subprocess.run([str(IRANAZ), "init", str(tmp_path / "b")], capture_output=True).returncode == 0
+    (tmp_path / "border.txt").write_text(ARTICLE, encoding="utf-8")
+    args = {
+        "init": ["init", str(tmp_path / "b")],
+        "source add": ["source", "add", str(tmp_path / "border.txt"), "--id", "border-meeting", "--data", str(data)],
+        "add": ["add", "sources", "-", "--data", str(data)],
+    }[command]
+    stdin = "id: a-ref\ntitle: A reference\nkind: reference\n" if command == "add" else ""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [str(IRANAZ), *args], input=stdin, stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60
+        )
+    assert result.returncode == 0, result.stderr
+    assert "cannot print" in result.stderr and "Error" not in result.stderr
+    assert subprocess.run([str(IRANAZ), "validate", str(data)], capture_output=True).returncode == 0

@@ -45,6 +45,25 @@ def _shown(path: object) -> str:
     return visible(str(path))
 
 
+def _print_made(*lines: str) -> None:
+    """Print on stdout what a change made (ids, the line that selects a base).
+
+    The change is made by now: a stdout that fails is a warning, not exit 74 (which says nothing changed).
+    """
+    import sys
+
+    try:
+        for line in lines:
+            typer.echo(line)
+        sys.stdout.flush()
+    except OSError as e:
+        from .app import _silence_stdout
+
+        _silence_stdout()
+        if not isinstance(e, BrokenPipeError):  # a reader that stopped reading wants no message
+            typer.echo(f"Warning: the change was made, but cannot print its output ({e.strerror or e})", err=True)
+
+
 def _data(data: str | None, ctx: typer.Context) -> str | None:
     return data if data is not None else ctx.obj
 
@@ -71,7 +90,7 @@ def init(
 
     data_dir = init_base(directory, from_shipped)
     typer.echo(f"made a fact base in {_shown(directory)}; select it with:", err=True)
-    typer.echo(f"export IRANAZ_DATA={shlex.quote(str(data_dir))}")
+    _print_made(f"export IRANAZ_DATA={shlex.quote(str(data_dir))}")
 
 
 source_app = typer.Typer(help="Add a source (an article) to the base.", rich_markup_mode=None)
@@ -101,7 +120,7 @@ def source_add(
     record = add_source(
         _data(data, ctx), file, source_id, title=title, publisher=publisher, url=url, published=published, wait=wait
     )
-    typer.echo(record["id"])
+    _print_made(record["id"])
     typer.echo(f"added source {record['id']} ({_shown(record['path'])})", err=True)
 
 
@@ -194,8 +213,7 @@ def add(
         typer.echo(addition, nl=False)
         typer.echo(f"would add {len(ids)} record(s) to {_shown(target)} (nothing written)", err=True)
         return
-    for record_id in ids:
-        typer.echo(record_id)
+    _print_made(*ids)
     typer.echo(f"added {len(ids)} record(s) to {_shown(target)}", err=True)
 
 
@@ -236,7 +254,7 @@ def new(
     record = interview(kind, base, source_texts(base, str(path)), _ask_on_terminal)
     ids, addition, target = edit.add_parsed(str(path), kind, [record], lambda p: "the new record", wait=wait)
     typer.echo(addition, err=True)
-    typer.echo(ids[0])
+    _print_made(ids[0])
     typer.echo(f"added 1 record to {_shown(target)}", err=True)
 
 

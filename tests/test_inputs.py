@@ -101,3 +101,47 @@ def test_a_change_made_is_reported_as_made_when_stdout_fails(tmp_path, command):
     assert result.returncode == 0, result.stderr
     assert "cannot print" in result.stderr and "Error" not in result.stderr
     assert subprocess.run([str(IRANAZ), "validate", str(data)], capture_output=True).returncode == 0
+
+
+def test_init_on_a_full_disk_leaves_nothing_and_a_retry_works(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    real_fsync = os.fsync
+    calls = [0]
+
+    def fsync(fd):
+        import stat
+
+        calls[0] += stat.S_ISREG(os.fstat(fd).st_mode)
+        if calls[0] == 3:  # the third file: the disk fills part way through
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    result = invoke("init", str(tmp_path / "b"))
+    assert result.exit_code == 74, result.stderr
+    assert result.stderr == f"Error: cannot make {tmp_path / 'b'}: No space left on device\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no half-made base, no temporary folder
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert invoke("init", str(tmp_path / "b")).exit_code == 0
+    assert invoke("validate", str(tmp_path / "b" / "data")).exit_code == 0
+
+
+def test_init_into_an_empty_folder_keeps_it_and_its_permissions(tmp_path):
+    folder = tmp_path / "empty"
+    folder.mkdir(mode=0o750)
+    folder.chmod(0o750)
+    assert invoke("init", str(folder)).exit_code == 0
+    assert (folder / "data" / "people.yaml").is_file()
+    assert folder.stat().st_mode & 0o777 == 0o750
+
+
+def test_init_prints_an_absolute_export_line_and_points_only_at_files_that_exist(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("init", "news")
+    assert result.exit_code == 0
+    assert result.stdout == f"export IRANAZ_DATA={tmp_path / 'news' / 'data'}\n"
+    assert "README" not in (tmp_path / "news" / "data" / "people.yaml").read_text(encoding="utf-8")
+    assert invoke("init", "shipped", "--from-shipped").exit_code == 0
+    assert (tmp_path / "shipped" / "data" / "README.md").is_file()

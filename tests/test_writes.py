@@ -37,7 +37,7 @@ def base(tmp_path) -> Path:
 
 def test_the_whole_loop_end_to_end(tmp_path):
     init = run("init", "news", cwd=str(tmp_path))
-    assert (init.returncode, init.stdout) == (0, "export IRANAZ_DATA=news/data\n")
+    assert (init.returncode, init.stdout) == (0, f"export IRANAZ_DATA={tmp_path / 'news' / 'data'}\n")
     env = {"IRANAZ_DATA": "news/data"}
     (tmp_path / "border.txt").write_text(ARTICLE, encoding="utf-8")
     added = run("source", "add", "border.txt", "--id", "border-meeting", env=env, cwd=str(tmp_path))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +28,7 @@ from .append import dump, joined
 
 MAX_SOURCE_BYTES = MAX_FILE_BYTES
 SHIPPED_READ_ONLY = "the shipped base is read-only; make your own with `iranaz init DIR --from-shipped`"
-SCHEMA_HINT = "# {kind}: a list of records; `iranaz add {kind} --template` and data/README.md describe the fields."
+SCHEMA_HINT = "# {kind}: a list of records; `iranaz add {kind} --template` describes the fields."
 _SEED_NAME = re.compile(r"\w[\w.+-]*")
 
 
@@ -58,18 +59,47 @@ def check_kind(kind: str) -> str:
 
 
 def init_base(directory: str, from_shipped: bool = False) -> Path:
-    """Make a new base in ``directory`` (absent or empty): data/ with one file per kind, and seeds/."""
-    root = Path(directory)
+    """Make a new base in ``directory`` (absent or empty): data/ with one file per kind, and seeds/.
+
+    The base is made in a temporary folder beside ``directory`` and renamed into place, so a full disk
+    or a signal leaves no half-made base (which a retry would refuse). Return its data folder, absolute.
+    """
+    import shutil
+    import tempfile
+
+    root = Path(os.path.abspath(directory))
     if visible(directory) != directory:  # it is printed in the `export` line, which must stay plain
         raise UsageError(f"{_shown(directory)}: a folder name with control characters; choose another")
     try:
         if root.is_symlink() or (root.exists() and (not root.is_dir() or any(root.iterdir()))):
             raise UsageError(f"{_shown(directory)} exists and is not an empty folder; name a new one")
-        root.mkdir(parents=True, exist_ok=True)
-        (root / "data").mkdir()
-        (root / "seeds").mkdir()
+        mode = stat.S_IMODE(root.stat().st_mode) if root.exists() else 0o777 & ~_umask()
+        root.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(dir=root.parent, prefix=".iranaz-init-"))
     except OSError as e:
         raise IoError(f"cannot make {_shown(directory)}: {e.strerror}") from None
+    try:
+        _fill_base(building, from_shipped)
+        os.chmod(building, mode)
+        os.rename(building, root)  # replaces an empty folder; fails if one with files appeared meanwhile
+    except OSError as e:
+        raise IoError(f"cannot make {_shown(directory)}: {e.strerror}") from None
+    except IoError as e:  # a file could not be written: name the base, not the temporary folder
+        raise IoError(f"cannot make {_shown(directory)}: {str(e).rpartition(': ')[2]}") from None
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return root / "data"
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _fill_base(root: Path, from_shipped: bool) -> None:
+    (root / "data").mkdir()
+    (root / "seeds").mkdir()
     shipped = shipped_data_dir()
     for kind in KINDS:
         target = root / "data" / f"{kind}.yaml"
@@ -85,7 +115,6 @@ def init_base(directory: str, from_shipped: bool = False) -> Path:
         for seed in sorted((shipped.parent / "seeds").iterdir()):
             if seed.is_file() and not seed.name.startswith("."):
                 safewrite.write_bytes(str(root / "seeds" / seed.name), seed.read_bytes())
-    return root / "data"
 
 
 # --- writing under the lock -----------------------------------------------------------------------

@@ -145,3 +145,46 @@ def test_init_prints_an_absolute_export_line_and_points_only_at_files_that_exist
     assert "README" not in (tmp_path / "news" / "data" / "people.yaml").read_text(encoding="utf-8")
     assert invoke("init", "shipped", "--from-shipped").exit_code == 0
     assert (tmp_path / "shipped" / "data" / "README.md").is_file()
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "-5", "0", "1e20", "x"])
+def test_new_checks_a_number_as_it_is_typed(bad):
+    """A volume of nan, inf, -5, 0 or 1e20 is refused at its question, not at the end of the interview."""
+    import msgspec
+
+    from iranaz_cli.cli.interview import _Interview
+    from iranaz_cli.model import KINDS
+
+    [field] = [f for f in msgspec.inspect.type_info(KINDS["gas"]).fields if f.name == "volume_bcm_per_year"]
+    asked: list[str] = []
+
+    def ask(question, check, choices):
+        why = check(bad)
+        asked.append(why)
+        assert check("55.1234567") is None
+        return "55.1234567"
+
+    interview = _Interview.__new__(_Interview)
+    interview.ask = ask
+    assert interview.value("volume_bcm_per_year", field) == 55.1234567
+    assert asked[0] is not None, bad
+
+
+@pytest.mark.parametrize("stop", [EOFError, KeyboardInterrupt], ids=["ctrl-d", "ctrl-c"])
+def test_new_cancelled_at_a_question_is_a_clean_cancel(new_base, monkeypatch, stop):
+    import builtins
+
+    from iranaz_cli.cli import edit as cli_edit
+
+    monkeypatch.setattr(cli_edit, "_on_terminal", lambda: True)
+
+    def interrupted(prompt=""):
+        raise stop
+
+    monkeypatch.setattr(builtins, "input", interrupted)
+    before = test_edit.snapshot(new_base.parent)
+    result = invoke("new", "people", "--data", str(new_base))
+    assert result.exit_code == 130, result.output
+    assert result.stderr.endswith("cancelled; nothing was added\n")
+    assert "Aborted" not in result.output
+    assert test_edit.snapshot(new_base.parent) == before

@@ -238,8 +238,6 @@ def new(
     Example:
       iranaz new visits
     """
-    import sys
-
     from ..errors import UsageError
     from ..write import edit
     from ..write.locate import source_texts
@@ -247,15 +245,30 @@ def new(
     from .interview import interview
 
     edit.check_kind(kind)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not _on_terminal():
         raise UsageError(f"`iranaz new` asks its questions on a terminal; elsewhere use `iranaz add {kind} FILE`")
     path = edit.writable_data_dir(_data(data, ctx))
     base = load_base(str(path))
-    record = interview(kind, base, source_texts(base, str(path)), _ask_on_terminal)
+    try:
+        record = interview(kind, base, source_texts(base, str(path)), _ask_on_terminal)
+        from ..text import visible
+        from ..write.append import dump
+
+        typer.echo(visible(dump([record]), lines=True), err=True)
+        if _ask_on_terminal("add this record? [y/n]", lambda a: None if a in ("y", "n") else "y or n", []) != "y":
+            raise EOFError
+    except (EOFError, KeyboardInterrupt):  # Ctrl-D, Ctrl-C or "n": nothing was written, and says so
+        typer.echo("\ncancelled; nothing was added", err=True)
+        raise typer.Exit(130) from None
     ids, addition, target = edit.add_parsed(str(path), kind, [record], lambda p: "the new record", wait=wait)
-    typer.echo(addition, err=True)
     _print_made(ids[0])
     typer.echo(f"added 1 record to {_shown(target)}", err=True)
+
+
+def _on_terminal() -> bool:
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _ask_on_terminal(question: str, check: Callable[[str], str | None], choices: list[str]) -> str:
@@ -264,14 +277,12 @@ def _ask_on_terminal(question: str, check: Callable[[str], str | None], choices:
         import readline
 
         readline.set_completer(lambda text, i: ([c for c in choices if c.startswith(text)] + [None])[i])
+        readline.set_completer_delims(" \t\n,")  # an id is one word, hyphens and all
         readline.parse_and_bind("tab: complete")
     except ImportError:
         pass
     while True:
-        try:
-            answer = input(f"{question}: ").strip()
-        except EOFError:
-            raise typer.Abort() from None
+        answer = input(f"{question}: ").strip()  # EOFError (Ctrl-D) and KeyboardInterrupt cancel: see `new`
         why = check(answer)
         if why is None:
             return answer

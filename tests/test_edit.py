@@ -163,9 +163,11 @@ def test_source_add_with_a_bad_option_writes_nothing(new_base, tmp_path):
     article = tmp_path / "second.txt"
     article.write_text("Second Article\n\nWords.\n")
     before = snapshot(new_base.parent)
-    result = invoke("source", "add", str(article), "--id", "Bad Id", "--published", "2025-13", "--data", str(new_base))
+    result = invoke("source", "add", str(article), "--id", "bad id", "--data", str(new_base))
+    assert result.exit_code == 2  # an argument: a usage error (issue 22)
+    assert result.stderr == "Error: --id: id 'bad id' is not a lowercase slug (a-z, 0-9, -)\n"
+    result = invoke("source", "add", str(article), "--id", "second", "--published", "2025-13", "--data", str(new_base))
     assert result.exit_code == 3
-    assert "Error: --id: id 'Bad Id' is not a lowercase slug" in result.stderr
     assert "Error: --published:" in result.stderr
     assert snapshot(new_base.parent) == before  # the seed copied for the check is gone again
 
@@ -474,9 +476,9 @@ def test_add_keeps_the_file_permissions(new_base):
     ],
 )
 def test_appending_keeps_comments_and_replaces_only_an_empty_list_line(existing, expected):
-    from iranaz_cli.write.edit import _joined
+    from iranaz_cli.write.append import joined
 
-    assert _joined(existing, "- id: x\n", "f.yaml")[0] == expected
+    assert joined(existing, "- id: x\n", [{"id": "x"}], "f.yaml")[0] == expected
 
 
 def test_two_new_records_with_one_id_are_named_at_their_input_lines(new_base):

@@ -37,7 +37,7 @@ def base(tmp_path) -> Path:
 
 def test_the_whole_loop_end_to_end(tmp_path):
     init = run("init", "news", cwd=str(tmp_path))
-    assert (init.returncode, init.stdout) == (0, "export IRANAZ_DATA=news/data\n")
+    assert (init.returncode, init.stdout) == (0, f"export IRANAZ_DATA={tmp_path / 'news' / 'data'}\n")
     env = {"IRANAZ_DATA": "news/data"}
     (tmp_path / "border.txt").write_text(ARTICLE, encoding="utf-8")
     added = run("source", "add", "border.txt", "--id", "border-meeting", env=env, cwd=str(tmp_path))
@@ -80,6 +80,7 @@ def test_the_whole_loop_end_to_end(tmp_path):
 def test_sigkill_at_any_moment_leaves_each_file_as_it_was_or_as_it_should_be(base):
     from iranaz_cli import load_fact_base
     from iranaz_cli.write import edit
+    from iranaz_cli.write.append import dump, joined
 
     people = base / "people.yaml"
     env = {k: v for k, v in os.environ.items() if k != "IRANAZ_DATA"}
@@ -96,7 +97,8 @@ def test_sigkill_at_any_moment_leaves_each_file_as_it_was_or_as_it_should_be(bas
         others = {p: p.read_bytes() for p in base.parent.rglob("*") if p.is_file() and p != people}
         before = people.read_text(encoding="utf-8")
         record = person(i)
-        after, _ = edit._joined(before, edit._dump([edit.read_records(record, "-", "people")[0][0]]), "people.yaml")
+        records = edit.read_records(record, "-", "people")[0]
+        after, _ = joined(before, dump(records), records, "people.yaml")
         proc = subprocess.Popen(
             [str(IRANAZ), "add", "people", "-", "--data", str(base)],
             stdin=subprocess.PIPE,

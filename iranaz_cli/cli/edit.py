@@ -12,9 +12,24 @@ import typer
 from .app import app
 from .options import DataOpt
 
+
+def _seconds(value: float) -> float:
+    """Accept a finite number of seconds, not below zero (`nan` would wait forever, `-5` not at all)."""
+    import math
+
+    if not math.isfinite(value) or value < 0:
+        raise typer.BadParameter(f"{value:g} is not a number of seconds (0 or more)")
+    return value
+
+
 WaitOpt = Annotated[
     float,
-    typer.Option("--wait", metavar="SECONDS", help="How long to wait for another writer of the base to finish."),
+    typer.Option(
+        "--wait",
+        metavar="SECONDS",
+        help="How long to wait for another writer of the base to finish.",
+        callback=_seconds,
+    ),
 ]
 
 
@@ -28,6 +43,25 @@ def _shown(path: object) -> str:
     from ..text import visible
 
     return visible(str(path))
+
+
+def _print_made(*lines: str) -> None:
+    """Print on stdout what a change made (ids, the line that selects a base).
+
+    The change is made by now: a stdout that fails is a warning, not exit 74 (which says nothing changed).
+    """
+    import sys
+
+    try:
+        for line in lines:
+            typer.echo(line)
+        sys.stdout.flush()
+    except OSError as e:
+        from .app import _silence_stdout
+
+        _silence_stdout()
+        if not isinstance(e, BrokenPipeError):  # a reader that stopped reading wants no message
+            typer.echo(f"Warning: the change was made, but cannot print its output ({e.strerror or e})", err=True)
 
 
 def _data(data: str | None, ctx: typer.Context) -> str | None:
@@ -56,7 +90,7 @@ def init(
 
     data_dir = init_base(directory, from_shipped)
     typer.echo(f"made a fact base in {_shown(directory)}; select it with:", err=True)
-    typer.echo(f"export IRANAZ_DATA={shlex.quote(str(data_dir))}")
+    _print_made(f"export IRANAZ_DATA={shlex.quote(str(data_dir))}")
 
 
 source_app = typer.Typer(help="Add a source (an article) to the base.", rich_markup_mode=None)
@@ -86,7 +120,7 @@ def source_add(
     record = add_source(
         _data(data, ctx), file, source_id, title=title, publisher=publisher, url=url, published=published, wait=wait
     )
-    typer.echo(record["id"])
+    _print_made(record["id"])
     typer.echo(f"added source {record['id']} ({_shown(record['path'])})", err=True)
 
 
@@ -179,8 +213,7 @@ def add(
         typer.echo(addition, nl=False)
         typer.echo(f"would add {len(ids)} record(s) to {_shown(target)} (nothing written)", err=True)
         return
-    for record_id in ids:
-        typer.echo(record_id)
+    _print_made(*ids)
     typer.echo(f"added {len(ids)} record(s) to {_shown(target)}", err=True)
 
 
@@ -205,8 +238,6 @@ def new(
     Example:
       iranaz new visits
     """
-    import sys
-
     from ..errors import UsageError
     from ..write import edit
     from ..write.locate import source_texts
@@ -214,15 +245,30 @@ def new(
     from .interview import interview
 
     edit.check_kind(kind)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not _on_terminal():
         raise UsageError(f"`iranaz new` asks its questions on a terminal; elsewhere use `iranaz add {kind} FILE`")
     path = edit.writable_data_dir(_data(data, ctx))
     base = load_base(str(path))
-    record = interview(kind, base, source_texts(base, str(path)), _ask_on_terminal)
+    try:
+        record = interview(kind, base, source_texts(base, str(path)), _ask_on_terminal)
+        from ..text import visible
+        from ..write.append import dump
+
+        typer.echo(visible(dump([record]), lines=True), err=True)
+        if _ask_on_terminal("add this record? [y/n]", lambda a: None if a in ("y", "n") else "y or n", []) != "y":
+            raise EOFError
+    except (EOFError, KeyboardInterrupt):  # Ctrl-D, Ctrl-C or "n": nothing was written, and says so
+        typer.echo("\ncancelled; nothing was added", err=True)
+        raise typer.Exit(130) from None
     ids, addition, target = edit.add_parsed(str(path), kind, [record], lambda p: "the new record", wait=wait)
-    typer.echo(addition, err=True)
-    typer.echo(ids[0])
+    _print_made(ids[0])
     typer.echo(f"added 1 record to {_shown(target)}", err=True)
+
+
+def _on_terminal() -> bool:
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _ask_on_terminal(question: str, check: Callable[[str], str | None], choices: list[str]) -> str:
@@ -231,14 +277,12 @@ def _ask_on_terminal(question: str, check: Callable[[str], str | None], choices:
         import readline
 
         readline.set_completer(lambda text, i: ([c for c in choices if c.startswith(text)] + [None])[i])
+        readline.set_completer_delims(" \t\n,")  # an id is one word, hyphens and all
         readline.parse_and_bind("tab: complete")
     except ImportError:
         pass
     while True:
-        try:
-            answer = input(f"{question}: ").strip()
-        except EOFError:
-            raise typer.Abort() from None
+        answer = input(f"{question}: ").strip()  # EOFError (Ctrl-D) and KeyboardInterrupt cancel: see `new`
         why = check(answer)
         if why is None:
             return answer

@@ -119,9 +119,7 @@ class _Interview:
             )
             return answer or None
         if isinstance(t, mi.IntType | mi.FloatType):
-            answer = self.ask(
-                question, lambda a: None if _number(a) is not None or (optional and not a) else "a number", []
-            )
+            answer = self.ask(question, lambda a: None if optional and not a else _number_problem(a, field.type), [])
             return _number(answer)
 
         def check(answer: str) -> str | None:
@@ -226,6 +224,45 @@ def _one_of(choices: list[str], answer: str) -> str | None:
 
 def _split(answer: str) -> list[str]:
     return [part.strip() for part in answer.split(",") if part.strip()]
+
+
+def _number_problem(answer: str, kind: Any) -> str | None:
+    """Say what is wrong with a number as the base would refuse it (finite, exact, in range), or None."""
+    import math
+
+    import msgspec
+
+    value = _number(answer)
+    if value is None:
+        return "a number"
+    if not math.isfinite(value):
+        return "a finite number"
+    if isinstance(value, int) and abs(value) > 2**53:
+        return "too large a number (at most 2**53)"
+    try:
+        msgspec.convert(value, _annotation(kind))
+    except msgspec.ValidationError as e:
+        return (
+            str(e)
+            .split(" - at ", 1)[0]
+            .replace("Expected `float`", "a number")
+            .replace("Expected `int`", "a whole number")
+        )
+    return None
+
+
+def _annotation(kind: Any) -> Any:
+    """Return the Python type (constraints included) that an inspected msgspec type describes."""
+    import msgspec
+
+    mi = msgspec.inspect
+    if isinstance(kind, mi.UnionType):
+        kind = next(x for x in kind.types if not isinstance(x, mi.NoneType))
+    meta = {k: getattr(kind, k) for k in ("gt", "ge", "lt", "le") if getattr(kind, k, None) is not None}
+    base = int if isinstance(kind, mi.IntType) else float
+    from typing import Annotated
+
+    return Annotated[base, msgspec.Meta(**meta)] if meta else base
 
 
 def _number(answer: str) -> float | int | None:

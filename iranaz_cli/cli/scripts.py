@@ -104,27 +104,32 @@ def resolve(
 
 
 def _read_lines(file: str) -> list[str]:
-    """Return the lines of FILE (or stdin) as text, without their line endings."""
+    """Return the lines of FILE (or stdin) as text, without their line endings (LF, CRLF or CR)."""
+    import re
     import sys
 
     from ..errors import UsageError
     from ..text import visible
+    from ..write import edit
 
     if file == "-" and sys.stdin.isatty():  # not a hang: the user is being asked for names
         typer.echo("reading names from the terminal, one per line; end with Ctrl-D", err=True)
+    cap = edit.MAX_FILE_BYTES  # as `add` caps its input: /dev/zero is refused, not read until memory runs out
     try:
         if file == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(cap + 1)
         else:
             with open(file, "rb") as f:
-                data = f.read()
+                data = f.read(cap + 1)
     except OSError as e:
         raise UsageError(f"cannot read {visible(file)}: {e.strerror}") from None
+    if len(data) > cap:
+        raise UsageError(f"{'stdin' if file == '-' else visible(file)}: over the {edit.limit_text(cap)} limit")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise UsageError(f"{'stdin' if file == '-' else visible(file)}: not UTF-8 (byte {e.start})") from None
-    lines = text.split("\n")
+    lines = re.split(r"\r\n|\r|\n", text)
     if lines[-1] == "":
         lines.pop()
-    return [line.removesuffix("\r") for line in lines]
+    return lines

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,11 +24,11 @@ from ..store.paths import resolve_data_dir, shipped_data_dir
 from ..store.yamlread import MAX_FILE_BYTES, Path_, decode, parse_yaml, read_file
 from ..text import visible
 from . import safewrite
+from .append import dump, joined
 
 MAX_SOURCE_BYTES = MAX_FILE_BYTES
 SHIPPED_READ_ONLY = "the shipped base is read-only; make your own with `iranaz init DIR --from-shipped`"
-SCHEMA_HINT = "# {kind}: a list of records; `iranaz add {kind} --template` and data/README.md describe the fields."
-_EMPTY_LIST = re.compile(r"^[ \t]*\[[ \t]*\][ \t]*(#.*)?$", re.M)
+SCHEMA_HINT = "# {kind}: a list of records; `iranaz add {kind} --template` describes the fields."
 _SEED_NAME = re.compile(r"\w[\w.+-]*")
 
 
@@ -58,18 +59,47 @@ def check_kind(kind: str) -> str:
 
 
 def init_base(directory: str, from_shipped: bool = False) -> Path:
-    """Make a new base in ``directory`` (absent or empty): data/ with one file per kind, and seeds/."""
-    root = Path(directory)
+    """Make a new base in ``directory`` (absent or empty): data/ with one file per kind, and seeds/.
+
+    The base is made in a temporary folder beside ``directory`` and renamed into place, so a full disk
+    or a signal leaves no half-made base (which a retry would refuse). Return its data folder, absolute.
+    """
+    import shutil
+    import tempfile
+
+    root = Path(os.path.abspath(directory))
     if visible(directory) != directory:  # it is printed in the `export` line, which must stay plain
         raise UsageError(f"{_shown(directory)}: a folder name with control characters; choose another")
     try:
         if root.is_symlink() or (root.exists() and (not root.is_dir() or any(root.iterdir()))):
             raise UsageError(f"{_shown(directory)} exists and is not an empty folder; name a new one")
-        root.mkdir(parents=True, exist_ok=True)
-        (root / "data").mkdir()
-        (root / "seeds").mkdir()
+        mode = stat.S_IMODE(root.stat().st_mode) if root.exists() else 0o777 & ~_umask()
+        root.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(dir=root.parent, prefix=".iranaz-init-"))
     except OSError as e:
         raise IoError(f"cannot make {_shown(directory)}: {e.strerror}") from None
+    try:
+        _fill_base(building, from_shipped)
+        os.chmod(building, mode)
+        os.rename(building, root)  # replaces an empty folder; fails if one with files appeared meanwhile
+    except OSError as e:
+        raise IoError(f"cannot make {_shown(directory)}: {e.strerror}") from None
+    except IoError as e:  # a file could not be written: name the base, not the temporary folder
+        raise IoError(f"cannot make {_shown(directory)}: {str(e).rpartition(': ')[2]}") from None
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return root / "data"
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _fill_base(root: Path, from_shipped: bool) -> None:
+    (root / "data").mkdir()
+    (root / "seeds").mkdir()
     shipped = shipped_data_dir()
     for kind in KINDS:
         target = root / "data" / f"{kind}.yaml"
@@ -85,7 +115,6 @@ def init_base(directory: str, from_shipped: bool = False) -> Path:
         for seed in sorted((shipped.parent / "seeds").iterdir()):
             if seed.is_file() and not seed.name.startswith("."):
                 safewrite.write_bytes(str(root / "seeds" / seed.name), seed.read_bytes())
-    return root / "data"
 
 
 # --- writing under the lock -----------------------------------------------------------------------
@@ -99,46 +128,6 @@ def _writing(data_dir: Path, wait: float) -> Iterator[safewrite.Lock]:
             for stale in folder.glob(".iranaz-*.tmp"):
                 stale.unlink(missing_ok=True)  # every writer holds the lock: no one else's file
         yield lock
-
-
-def _dump(records: list[dict[str, Any]]) -> str:
-    """Return ``records`` as block YAML in the base's style (lists indented, one blank line between)."""
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-            return super().increase_indent(flow, False)
-
-    parts = [
-        yaml.dump([r], Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1 << 30, default_flow_style=False)
-        for r in records
-    ]
-    return "\n".join(parts)
-
-
-def _joined(existing: str, addition: str, display: str) -> tuple[str, int]:
-    """Return the file's text with ``addition`` appended, and how many lines precede the addition.
-
-    A file holding only an empty list (``[]``, as ``init`` writes it) loses that line; its comments stay.
-    """
-    value, _, problems, _ = parse_yaml(existing, display) if existing.strip() else ([], {}, [], set())
-    if problems:
-        raise FactBaseError(problems)
-    if value == []:
-        lines = [m for m in _EMPTY_LIST.finditer(existing)]
-        if len(lines) != 1 and existing.strip():
-            raise UsageError(f"{display}: cannot append to an empty list not written as one line `[]`")
-        if lines:
-            m = lines[0]
-            end = m.end() + (0 if m.group(1) else int(existing[m.end() : m.end() + 1] == "\n"))
-            existing = existing[: m.start()] + (m.group(1) or "") + existing[end:]
-            if not existing.strip():
-                existing = ""
-    if existing and not existing.endswith("\n"):
-        existing += "\n"
-    if existing and not existing.endswith("\n\n") and value:
-        existing += "\n"
-    return existing + addition, existing.count("\n")
 
 
 def _line_of(lines: dict[Path_, int], path: Path_) -> int:
@@ -157,19 +146,33 @@ def _paths_by_line(lines: dict[Path_, int]) -> dict[int, Path_]:
 
 
 def _remap(problems: list[str], display: str, offset: int, addition: str, where: Callable[[Path_], str]) -> list[str]:
-    """Name each problem in the appended part by where it came from (the input's file and line)."""
+    """Name each problem in the appended part by where it came from (the input's file and line).
+
+    Only the place a problem starts with (``FILE:LINE:``) and a closing ``(first at FILE:LINE)`` are
+    places; the rest of a message is the user's text (a quote may hold ``people.yaml:99``) and is kept.
+    """
+    from bisect import bisect_right
+
     _, added_lines, _, _ = parse_yaml(addition, display, all_lines=True)
     by_line = _paths_by_line(added_lines)
-    pattern = re.compile(re.escape(display) + r":(\d+)(?::\d+)?")
+    starts = sorted(by_line)  # looked up by bisection: linear in the problems, not their product with the lines
+    place = re.compile(re.escape(display) + r":(\d+)(?::\d+)?(?=: )")
+    first = re.compile(r"\(first at " + re.escape(display) + r":(\d+)\)\Z")
 
-    def name(match: re.Match[str]) -> str:
-        line = int(match.group(1))
-        if line <= offset:
-            return match.group(0)
-        near = [n for n in by_line if n <= line - offset]
-        return where(by_line[max(near)]) if near else match.group(0)
+    def name(text: str, line: int) -> str:
+        at = bisect_right(starts, line - offset) if line > offset else 0
+        return where(by_line[starts[at - 1]]) if at else text
 
-    return [pattern.sub(name, p) for p in problems]
+    out = []
+    for problem in problems:
+        m = place.match(problem)
+        if m:
+            problem = name(m.group(0), int(m.group(1))) + problem[m.end() :]
+        m = first.search(problem)
+        if m:
+            problem = problem[: m.start()] + f"(first at {name(m.group(0)[10:-1], int(m.group(1)))})"
+        out.append(problem)
+    return out
 
 
 _ATTEMPTS = 3  # reads of a file that changed under the writer before it gives up (nothing changed)
@@ -195,13 +198,13 @@ def _append(
 
     target = data_dir / f"{kind}.yaml"
     display = f"{_display_dir(data_dir)}/{target.name}"
-    addition = _dump(records)
+    addition = dump(records)
     again, _, _, _ = parse_yaml(addition, display)
     if again != records:  # the YAML written must read back as the records given
         raise UsageError("these records cannot be written back as the same YAML; simplify their values")
     for _ in range(_ATTEMPTS):
         raw, stamp = read_file(target, display, base_root(data_dir))  # contained, regular, size-capped
-        text, offset = _joined(decode(raw, display), addition, display)
+        text, offset = joined(decode(raw, display), addition, records, display)
         _check_with_base(data_dir, target.name, text, display, offset, addition, where)
         if dry_run:
             return addition
@@ -219,6 +222,9 @@ def _append(
     raise IoError(f"{display} kept changing while being written (a writer ignoring the lock?); nothing was changed")
 
 
+_MORE = "fix these and try again (`iranaz add --dry-run` checks without writing)"
+
+
 def _check_with_base(
     data_dir: Path, name: str, text: str, display: str, offset: int, addition: str, where: Callable[[Path_], str]
 ) -> None:
@@ -228,8 +234,11 @@ def _check_with_base(
     try:
         validate(data_dir, overrides={name: text})
     except FactBaseError as e:
+        from ..store.loader import SHOWN_PROBLEMS
+
         problems = _remap(e.problems, display, offset, addition, where)
-        raise FactBaseError([_suggest(p, data_dir, overrides={name: text}) for p in problems]) from None
+        shown = [_suggest(p, data_dir, overrides={name: text}) for p in problems[:SHOWN_PROBLEMS]]  # a suggestion costs
+        raise FactBaseError([*shown, *problems[SHOWN_PROBLEMS:]], limit=SHOWN_PROBLEMS, more=_MORE) from None
 
 
 _NOT_FOUND = re.compile(r"quote not found in source '([^']+)': ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")$")
@@ -253,7 +262,11 @@ def _suggest(problem: str, data_dir: Path, overrides: dict[str, str]) -> str:
         article = decode(source_file(data_dir, path).read_bytes(), path)
     except (OSError, ValueError, TypeError, KeyError, FactBaseError):
         return problem
-    near = closest({match.group(1): article}, ast.literal_eval(match.group(2)))
+    try:
+        quoted = ast.literal_eval(match.group(2))
+    except (ValueError, SyntaxError):  # not the repr it looks like: no suggestion rather than a crash
+        return problem
+    near = closest({match.group(1): article}, quoted) if isinstance(quoted, str) else None
     return problem + (f"; did you mean {near[1]!r}?" if near else "")
 
 
@@ -324,7 +337,7 @@ def read_input(file: str | None) -> tuple[str, str]:
     except OSError as e:
         raise UsageError(f"{display}: cannot be read ({e.strerror})") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise UsageError(f"{display}: over the {_limit(MAX_FILE_BYTES)} limit")
+        raise UsageError(f"{display}: over the {limit_text(MAX_FILE_BYTES)} limit")
     try:
         return raw.decode("utf-8-sig"), display
     except UnicodeDecodeError as e:
@@ -332,7 +345,8 @@ def read_input(file: str | None) -> tuple[str, str]:
         raise UsageError(f"{display}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
 
 
-def _limit(size: int) -> str:
+def limit_text(size: int) -> str:
+    """Name a size limit as people read it: `16 MiB`, or `1000-byte`."""
     return f"{size // 2**20} MiB" if size % 2**20 == 0 else f"{size}-byte"
 
 
@@ -347,7 +361,7 @@ def check_source_file(file: str) -> tuple[bytes, str]:
         if not Path(file).is_file():
             raise UsageError(f"{shown}: not a regular file")
         if size > MAX_SOURCE_BYTES:
-            raise UsageError(f"{shown}: {size} bytes is over the {_limit(MAX_SOURCE_BYTES)} limit for a source")
+            raise UsageError(f"{shown}: {size} bytes is over the {limit_text(MAX_SOURCE_BYTES)} limit for a source")
         raw = Path(file).read_bytes()
     except OSError as e:
         raise UsageError(f"{shown}: cannot be read ({e.strerror})") from None
@@ -377,6 +391,10 @@ def add_source(
     wait: float = 30.0,
 ) -> dict[str, Any]:
     """Copy an article into the base's seeds/ and describe it in sources.yaml; return the record."""
+    from ..model import ID_PATTERN
+
+    if not re.fullmatch(ID_PATTERN, source_id):  # an argument: a usage error, before anything is read
+        raise UsageError(f"--id: id {visible(source_id)!r} is not a lowercase slug (a-z, 0-9, -)")
     path = writable_data_dir(data_dir)
     raw, text = check_source_file(file)
     name = os.path.basename(file)

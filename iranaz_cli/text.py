@@ -54,3 +54,15 @@ def _json_escape(match: re.Match[bytes]) -> bytes:
 def json_visible(data: bytes) -> bytes:
     """Return UTF-8 JSON with every control or bidi character inside its strings as a \\u escape."""
     return _JSON_UNSAFE.sub(_json_escape, data)
+
+
+# What a word may hold to mean itself to bash, zsh and fish (once its spaces are escaped): letters,
+# marks, digits and a few characters no shell treats specially anywhere in a word.
+_SHELL_INERT = frozenset("-_.,+@/ ")
+
+
+def shell_safe(word: str) -> bool:
+    """Say whether ``word`` means itself on a shell's command line: no quote, `$`, glob, `;` or the like."""
+    import unicodedata
+
+    return all(c in _SHELL_INERT or unicodedata.category(c)[0] in "LMN" for c in word)

@@ -7,13 +7,15 @@ and nothing on stdout (or `[]` where JSON was asked for and nothing was found).
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from test_installed import run
+from test_installed import IRANAZ, run
 
 pytestmark = pytest.mark.installed
 
@@ -226,3 +228,50 @@ def test_a_record_that_fails_without_its_id_is_reported_once(base_dir, file, mut
     assert len(lines) == len(expected), lines
     for line, pattern in zip(lines, expected, strict=True):
         assert re.fullmatch(rf"Error: {re.escape(str(base_dir))}/{pattern}", line), line
+
+
+# --- writers read the base as every reader does ---------------------------------------------------------
+
+QUOTE = '{"id": "x-1", "speaker": "sanaei", "quote": "said so", "sources": [{"source": "nope", "quote": "q"}]}'
+OUTSIDE_MARK = "outside-secret-7c1"
+
+
+def _kind_file_as(how: str, target: Path, tmp_path: Path) -> None:
+    """Make a kind file of the base something a writer must not read as one."""
+    target.unlink()
+    if how == "symlink-outside":
+        outside = tmp_path / "outside.yaml"
+        outside.write_text(f"- id: {OUTSIDE_MARK}\n  quote: {OUTSIDE_MARK}\n", encoding="utf-8")
+        target.symlink_to(outside)
+    elif how == "fifo":
+        os.mkfifo(target)
+    elif how == "dev-zero":
+        target.symlink_to("/dev/zero")
+    else:  # a 1 GiB sparse file
+        with open(target, "wb") as f:
+            f.truncate(2**30)
+
+
+WHYS = {"symlink-outside": "leads outside the base", "fifo": "is not a regular file", "dev-zero": "leads outside the base",
+        "sparse": "over the 16 MiB limit"}  # fmt: skip
+
+
+@pytest.mark.parametrize("how", list(WHYS))
+@pytest.mark.parametrize("command", ["add", "source add"])
+@pytest.mark.parametrize("kind", ["quotes", "sources"])
+def test_a_writer_refuses_a_kind_file_that_is_no_regular_file_of_the_base_at_once(base_dir, tmp_path, how, command,
+                                                                                 kind):  # fmt: skip
+    from iranaz_cli.write import safewrite
+
+    _kind_file_as(how, base_dir / f"{kind}.yaml", tmp_path)
+    article = tmp_path / "article.txt"
+    article.write_text("A title\n\nThe text of an article.\n", encoding="utf-8")
+    args = ["add", "quotes", "-"] if command == "add" else ["source", "add", str(article), "--id", "an-article"]
+    with safewrite.locked(base_dir):  # another writer holds the lock: the bad file is told at once, not after 30 s
+        started = time.monotonic()
+        result = subprocess.run([str(IRANAZ), *args, "--data", str(base_dir), "--wait", "20"], input=QUOTE,
+                                capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert time.monotonic() - started < 15, result.stderr
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.count("Error:") == 1 and f"{kind}.yaml: {WHYS[how]}" in result.stderr, result.stderr
+    assert OUTSIDE_MARK not in result.stderr + result.stdout and "Traceback" not in result.stderr

@@ -189,7 +189,7 @@ def test_overview_counts_equal_the_base(cli, base):
     ("words", "expected"),
     [
         ("iranaz show rouhani-20", {"rouhani-2016", "rouhani-2019"}),
-        ("iranaz who Moh", {"Mohsen Paknejad", "Mohammad Khatami", "Mohammad Mokhber"}),
+        ("iranaz who Moh", {"Mohsen\\ Paknejad", "Mohammad\\ Khatami", "Mohammad\\ Mokhber"}),  # one word to bash
     ],
 )
 def test_completion_of_ids_and_names(words, expected):

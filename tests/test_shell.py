@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import re
 import shutil
 import subprocess
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -43,7 +47,7 @@ def renamed(base_dir):
 )
 def test_who_completes_names_from_the_base_named(renamed, words):
     env = {"IRANAZ_DATA": str(renamed)} if "{d}" not in words else None
-    assert complete(words.format(d=renamed), env) == {"Zed Sanaei"}
+    assert complete(words.format(d=renamed), env) == {"Zed\\ Sanaei"}  # one word to bash
     assert complete("iranaz who Ze") == set()  # the shipped base has no Zed
 
 
@@ -55,10 +59,10 @@ def test_show_completes_ids_from_the_base_named(renamed):
 
 @installed
 def test_president_and_speaker_complete_the_people_who_are_ones():
-    # one word each (bash inserts it unquoted), which the options accept like any spelling
+    # each person once: the full name, else the word of it typed (bash inserts a completion as given)
     assert complete("iranaz visits --president R") == {"Rafsanjani", "Rouhani"}
     assert complete("iranaz visits --president rou") == {"rouhani"}
-    assert complete("iranaz quotes --speaker M") == {"Mehdi", "Masoud", "Mohsen"}
+    assert complete("iranaz quotes --speaker M") == {"Mehdi\\ Sanaei", "Masoud\\ Pezeshkian", "Mohsen\\ Paknejad"}
     assert complete("iranaz visits -p Mehdi") == set()  # Sanaei visited no one as president
     env = {"_IRANAZ_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "iranaz visits --president Rouh"}
     out = subprocess.run([str(IRANAZ)], capture_output=True, text=True, env={**os.environ, **env}, timeout=60)
@@ -68,7 +72,7 @@ def test_president_and_speaker_complete_the_people_who_are_ones():
 @installed
 def test_who_completes_a_surname_to_the_full_name():
     assert complete("iranaz who Rouh") == {"Rouhani"}
-    assert complete("iranaz who mohs") == {"mohsen Paknejad"}  # the typed part kept as typed
+    assert complete("iranaz who mohs") == {"mohsen\\ Paknejad"}  # the typed part kept as typed
 
 
 @installed
@@ -88,8 +92,8 @@ def test_completion_never_prints_control_characters_from_the_base(base_dir):
     # (called directly: through a pipe Click strips escape sequences, on a terminal it would not)
     ctx: Any = SimpleNamespace(params={"data": str(base_dir)}, parent=None)
     assert complete_name(ctx, "Meh") == [] and complete_name(ctx, "San") == []
-    assert complete_speaker(ctx, "sana") == [("sanaei", "Mehdi \\x1b[2JSanaei")]  # the id, help made visible
-    assert complete(f"iranaz --data {base_dir} who Mohs") == {"Mohsen Paknejad"}
+    assert complete_speaker(ctx, "sana") == []  # a name that would not mean itself to a shell: not offered
+    assert complete(f"iranaz --data {base_dir} who Mohs") == {"Mohsen\\ Paknejad"}
 
 
 @installed
@@ -179,3 +183,117 @@ def test_no_completion_prints_a_control_character_or_splits_a_line(base_dir, she
         assert out.returncode == 0 and out.stderr == "", out.stderr
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out.stdout), (words, out.stdout)
         assert not [line for line in out.stdout.splitlines() if line.startswith(("W", "V", "Z"))], (words, out.stdout)
+
+
+# --- completion never runs shell code: real interactive shells (through tmux) ---------------------------
+
+TMUX = shutil.which("tmux")
+SHELLS = {
+    "bash": (["bash", "--norc", "--noprofile", "-i"], "source <(iranaz --show-completion bash)"),
+    "zsh": (["zsh", "-f", "-i"], "autoload -Uz compinit && compinit -u && source <(iranaz --show-completion zsh)"),
+    "fish": (["fish", "--no-config", "-i"], "iranaz --show-completion fish | source"),
+}
+
+
+_SOCKETS = itertools.count()
+
+
+def _typed(shell: str, keys: list[str], cwd, data) -> str:
+    """Type ``keys`` (a list of literal text and tmux key names) into an interactive ``shell`` with
+    iranaz's completion sourced; return the screen once what was typed has run."""
+    argv, setup = SHELLS[shell]
+    tmux = [str(TMUX), "-S", str(cwd / f"tmux{next(_SOCKETS)}.sock")]  # a server of its own each time
+    env = {"HOME": str(cwd), "TERM": "xterm", "PATH": f"{IRANAZ.parent}{os.pathsep}{os.environ['PATH']}",
+           "IRANAZ_DATA": str(data), "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}  # fmt: skip
+    start = [*tmux, "new-session", "-d", "-x", "220", "-y", "60", "env", "-i", *(f"{k}={v}" for k, v in env.items())]
+    subprocess.run([*start, *argv], cwd=cwd, check=True, timeout=60)
+
+    def screen() -> str:
+        return subprocess.run([*tmux, "capture-pane", "-p", "-S", "-500"], capture_output=True, text=True).stdout
+
+    def until(shown: Callable[[str], bool], what: str) -> str:
+        for _ in range(300):
+            now = screen()
+            if shown(now):
+                return now
+            time.sleep(0.1)
+        raise AssertionError(f"{shell}: no {what} on screen:\n{now}")
+
+    def done(mark: str) -> str:  # type a command that prints ``mark``, and wait for it
+        subprocess.run([*tmux, "send-keys", "-l", f"echo {mark[:3]}''{mark[3:]}\n"], check=True, timeout=60)
+        return until(lambda s: re.search(rf"^{mark}\s*$", s, re.M) is not None, mark)
+
+    try:
+        subprocess.run([*tmux, "send-keys", "-l", setup + "\n"], check=True, timeout=60)
+        done("READY")
+        for key in keys:
+            before = screen()
+            literal = key not in ("Tab", "Enter")
+            subprocess.run([*tmux, "send-keys", *(["-l"] if literal else []), key], check=True, timeout=60)
+            if key == "Tab":  # completing runs iranaz: wait until the line changes (or give up after a while)
+                with contextlib.suppress(AssertionError):
+                    until(lambda s, before=before: s != before, "completion")
+        subprocess.run([*tmux, "send-keys", "Enter"], check=True, timeout=60)
+        return done("ENDMARK")
+    finally:
+        subprocess.run([*tmux, "kill-server"], timeout=60)
+
+
+# In bash a base's name reached the command line raw; in zsh a backslash defeated Typer's escaping of
+# the description beside a candidate, which _arguments evaluates.
+HOSTILE_NAME = "Mehdi Sanaei$(:>PWNED)\\$(:>PWNED)"
+
+
+@installed
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+@pytest.mark.parametrize("shell", list(SHELLS))
+def test_completing_a_hostile_name_in_an_interactive_shell_runs_nothing(base_dir, tmp_path, shell):
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    people = base_dir / "people.yaml"
+    hostile = "'" + HOSTILE_NAME + "'"
+    people.write_text(people.read_text(encoding="utf-8").replace("name: Mehdi Sanaei", f"name: {hostile}"))
+    work = tmp_path / "work"
+    work.mkdir()
+    screen = _typed(shell, ["iranaz who Sana", "Tab", "Enter", "iranaz quotes --speaker sana", "Tab"], work, base_dir)
+    assert not (work / "PWNED").exists(), screen
+    # and completion works in that shell: a president by full name, once, inserted as one word
+    screen = _typed(shell, ["iranaz visits --president Hass", "Tab", " --json"], work, base_dir)
+    assert re.search(r"--president Hassan\\ Rouhani +--json", screen), screen  # (the shell adds a space)
+    assert '"president_id": "rouhani"' in screen, screen
+
+
+@installed
+def test_the_bash_script_inserts_each_candidate_as_printed_without_globbing(tmp_path):
+    script = subprocess.run([str(IRANAZ), "--show-completion", "bash"], capture_output=True, text=True).stdout
+    stub = tmp_path / "bin" / "iranaz"
+    stub.parent.mkdir()
+    stub.write_text("#!/bin/sh\nprintf '%s\\n' 'a*' 'b?c' '[ab]'\n")
+    stub.chmod(0o755)
+    for name in ("a1", "a2", "bxc", "a", "b"):
+        (tmp_path / name).write_text("")
+    call = "COMP_WORDS=(iranaz who x); COMP_CWORD=2; _iranaz_completion iranaz; printf '%s|' \"${COMPREPLY[@]}\""
+    program = f"{script}\n{call}"
+    env = {**os.environ, "PATH": f"{stub.parent}{os.pathsep}{os.environ['PATH']}"}
+    out = subprocess.run(["bash", "--norc", "-c", program], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.stdout == "a*|b?c|[ab]|", out.stderr
+
+
+@installed
+def test_president_completion_offers_each_person_once_by_name():
+    offered = complete("iranaz visits --president ")
+    assert offered == {"Masoud\\ Pezeshkian", "Akbar\\ Hashemi\\ Rafsanjani", "Mohammad\\ Khatami",
+                       "Mahmoud\\ Ahmadinejad", "Hassan\\ Rouhani"}  # fmt: skip
+    assert complete("iranaz visits --president rou") == {"rouhani"}  # a surname, kept as typed
+    assert complete("iranaz quotes --speaker Me") == {"Mehdi\\ Sanaei"}
+
+
+def test_validate_warns_about_a_name_completion_will_not_offer(base_dir, cli):
+    people = base_dir / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("name: Mehdi Sanaei", "name: 'Mehdi Sanaei$(x)*'"))
+    result = cli("validate", str(base_dir))
+    assert result.exit_code == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "Sanaei" in line]
+    assert len(warned) == 1 and "people.yaml:53:" in warned[0], result.stderr
+    said = "'sanaei': name 'Mehdi Sanaei$(x)*' holds characters a shell acts on ($ ( ) *); Tab completion does not"
+    assert said in warned[0]

@@ -116,6 +116,14 @@ class _Group(typer.core.TyperGroup):
         with _reported():
             return super().invoke(ctx)
 
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+        variable = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        if os.environ.get(variable):  # answering a shell: only words that mean themselves to it
+            from .complete import use_safe_shells
+
+            use_safe_shells()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
 
 @contextlib.contextmanager
 def _reported() -> Iterator[None]:

@@ -158,6 +158,9 @@ def _completion_for_named_shell(args: list[str]) -> None:
     at = next((i for i, a in enumerate(args) if a.partition("=")[0] in COMPLETION_OPTIONS), None)
     if at is None:
         return
+    from .complete import use_safe_shells
+
+    use_safe_shells()  # the scripts printed or installed are iranaz's
     option, _, shell = args[at].partition("=")
     if not shell:
         if at + 1 >= len(args) or args[at + 1].startswith("-"):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import KINDS, FactBase, mentions_index
+from ..text import shell_safe
 from .yamlread import read_yaml
 
 _MONTH = (
@@ -84,6 +85,8 @@ def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
             terms = any(role.office for role in getattr(record, "roles", ()))  # `offices` names its holders
             if kind == "people" and record.id not in mentioned and not terms:
                 found.append(f"person '{record.id}' is named by no record (visits, quotes, events, ...)")
+            if kind == "people" and not shell_safe(record.name):
+                found.append(_shell_warning(record))
             if found:
                 if lines is None:
                     lines = read_yaml(data_dir / f"{kind}.yaml", display)[1]
@@ -99,6 +102,16 @@ def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
         lines = read_yaml(data_dir / "sources.yaml", display)[1]
         out.extend(f"{display}:{lines.get((i,), 1)}: {message}" for i, message in sorted(problems))
     return out
+
+
+def _shell_warning(person: Any) -> str:
+    """Say which characters of a person's name a shell would act on (completion does not offer it)."""
+    acting = "".join(dict.fromkeys(c for c in person.name if not shell_safe(c)))
+    shown = " ".join("space" if c.isspace() else c for c in acting)
+    return (
+        f"'{person.id}': name {person.name!r} holds characters a shell acts on ({shown});"
+        " Tab completion does not offer it"
+    )
 
 
 def _change_warnings(record: Any, publishers: dict[str, str]) -> list[str]:

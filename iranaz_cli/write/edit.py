@@ -37,7 +37,8 @@ def _shown(path: str | os.PathLike[str]) -> str:
 
 
 def writable_data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
-    """Return the data folder to change, refusing the base shipped inside the package."""
+    """Return the data folder to change, refusing the base shipped inside the package and a base with
+    a kind file that no reader would read (checked before the lock is taken, so one never waits for it)."""
     path = resolve_data_dir(data_dir)
     try:
         shipped = path.samefile(shipped_data_dir())
@@ -45,7 +46,27 @@ def writable_data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
         shipped = False
     if shipped:
         raise UsageError(SHIPPED_READ_ONLY)
+    _check_readable(path)
     return path
+
+
+def _check_readable(data_dir: Path) -> None:
+    """Read each kind file as ``validate`` does (inside the base, regular, size-capped); raise FactBaseError
+    naming each that is not (a link out of the base, a FIFO, a device, a file over the cap)."""
+    from ..store.paths import base_root
+    from ..store.validate import _display_dir
+
+    display, problems = _display_dir(data_dir), []
+    for kind in KINDS:
+        target = data_dir / f"{kind}.yaml"
+        if not os.path.lexists(target):
+            continue  # validate names every missing file at once
+        try:
+            read_file(target, f"{display}/{target.name}", base_root(data_dir))
+        except FactBaseError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise FactBaseError(problems)
 
 
 def check_kind(kind: str) -> str:
@@ -251,16 +272,18 @@ def _suggest(problem: str, data_dir: Path, overrides: dict[str, str]) -> str:
     match = _NOT_FOUND.search(problem)
     if not match:
         return problem
-    from ..store.paths import source_file
+    from ..store.paths import Unreadable, base_root, read_regular, source_file
     from ..store.yamlread import decode
     from .locate import closest
 
     try:
-        text = overrides.get("sources.yaml") or (data_dir / "sources.yaml").read_text(encoding="utf-8")
+        text = overrides.get("sources.yaml") or decode(
+            read_file(data_dir / "sources.yaml", "sources.yaml", base_root(data_dir))[0], "sources.yaml"
+        )
         sources, _, _, _ = parse_yaml(text, "sources.yaml")
         [path] = [s["path"] for s in sources if isinstance(s, dict) and s.get("id") == match.group(1)]
-        article = decode(source_file(data_dir, path).read_bytes(), path)
-    except (OSError, ValueError, TypeError, KeyError, FactBaseError):
+        article = decode(read_regular(source_file(data_dir, path), MAX_SOURCE_BYTES)[0], path)
+    except (OSError, ValueError, TypeError, KeyError, FactBaseError, Unreadable):
         return problem
     try:
         quoted = ast.literal_eval(match.group(2))

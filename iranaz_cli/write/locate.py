@@ -152,14 +152,15 @@ def source_texts(base: Any, data_dir: Any, source_id: str | None = None) -> dict
     """Return the text of each article of a loaded base (or of the one named), by source id."""
     from ..errors import NotFound
     from ..store.paths import resolve_data_dir, source_file
-    from ..store.yamlread import decode
+    from ..store.yamlread import decode, read_file
 
     folder = resolve_data_dir(data_dir)
     articles = [s for s in base.sources if s.path and (source_id is None or s.id == source_id)]
     if source_id is not None and not articles:
         known = ", ".join(s.id for s in base.sources if s.path) or "none"
         raise NotFound(f"no article with id {source_id!r} (articles: {known})")
-    return {s.id: decode(source_file(folder, s.path).read_bytes(), s.path) for s in articles}
+    # read as the loader reads them: a regular file in seeds/, within the size cap
+    return {s.id: decode(read_file(source_file(folder, s.path), s.path)[0], s.path) for s in articles}
 
 
 def find_in_base(base: Any, data_dir: Any, needle: str, source_id: str | None = None) -> tuple[list[dict], str]:

@@ -55,3 +55,43 @@ def _sql_json(cli, *args: str):
 def test_sql_renamed_duplicate_columns_never_collide_with_real_names(cli):
     assert _sql_json(cli, "SELECT 1 AS id, 2 AS id_2, 3 AS id") == [{"id": 1, "id_2": 2, "id_3": 3}]
     assert _sql_json(cli, "SELECT 1 AS a, 2 AS a, 3 AS a_2, 4 AS a") == [{"a": 1, "a_3": 2, "a_2": 3, "a_4": 4}]
+
+
+COUNT = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n{stop}) "
+
+
+def test_sql_values_are_capped_in_size(cli):
+    result = cli("sql", "SELECT zeroblob(999999999) AS a, zeroblob(999999999) AS b")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("Error: sql: ") and "too large" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_sql_fetches_only_up_to_the_limit(cli):
+    endless = COUNT.format(stop="") + "SELECT i FROM n"
+    result = cli("sql", endless, "--format", "csv", "--limit", "3")
+    assert (result.exit_code, result.stdout) == (0, "i\n1\n2\n3\n")
+
+
+def test_sql_result_too_large_is_a_usage_error(base, monkeypatch):
+    from iranaz_cli.ask import sql as sqlquery
+    from iranaz_cli.errors import UsageError
+
+    monkeypatch.setattr(sqlquery, "SQL_MAX_ROWS", 100)
+    with pytest.raises(UsageError, match="result too large"):
+        sqlquery.run_sql(base, COUNT.format(stop=" WHERE i < 1000") + "SELECT i FROM n")
+    assert len(sqlquery.run_sql(base, COUNT.format(stop=" WHERE i < 1000") + "SELECT i FROM n", limit=100)[1]) == 100
+    monkeypatch.setattr(sqlquery, "SQL_MAX_ROWS", 10**6)
+    monkeypatch.setattr(sqlquery, "SQL_MAX_BYTES", 50_000)  # rows of nothing still cost memory
+    with pytest.raises(UsageError, match="result too large"):
+        sqlquery.run_sql(base, COUNT.format(stop=" WHERE i < 2000") + "SELECT NULL AS a, '' AS b FROM n")
+
+
+def test_sql_memory_is_bounded(base, monkeypatch):
+    from iranaz_cli.ask import sql as sqlquery
+    from iranaz_cli.errors import UsageError
+
+    monkeypatch.setattr(sqlquery, "SQL_MEMORY", 32 << 20)
+    sorted_blobs = "SELECT length(b) FROM (SELECT i, randomblob(100000) AS b FROM n ORDER BY random()) LIMIT 1"
+    with pytest.raises(UsageError, match="too large"):
+        sqlquery.run_sql(base, COUNT.format(stop=" WHERE i < 2000") + sorted_blobs)
+    assert sqlquery.run_sql(base, "SELECT 1 AS one") == (["one"], [{"one": 1}])  # the next query runs

@@ -53,6 +53,7 @@ def memory_db(base: FactBase) -> sqlite3.Connection:
     # tables (a query's authorizer would refuse that), so they are connected before it is set.
     for (table,) in db.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'").fetchall():
         db.execute(f'SELECT * FROM "{table}" WHERE 0').fetchall()
+    _bound(db)
     db.execute("PRAGMA query_only = ON")
     db.set_authorizer(_authorize)
     return db
@@ -97,8 +98,53 @@ def _watchdog(db: sqlite3.Connection, seconds: float) -> Any:
     return stop
 
 
-def run_sql(base: FactBase, query: str) -> tuple[list[str], list[dict]]:
-    """Run one read-only SQL statement over the base; return its column names and its rows."""
+# What one query may use, so that no query can exhaust the machine: a value (string or blob) of at
+# most SQL_MAX_VALUE bytes, SQLite memory of at most SQL_MEMORY bytes beyond the database itself, and
+# a result of at most SQL_MAX_ROWS rows and SQL_MAX_BYTES bytes as Python holds them (each row and
+# each cell costs its overhead too, so a million rows of NULL are counted). Past them: "result too large".
+SQL_MAX_VALUE = 16 << 20
+SQL_MEMORY = 512 << 20
+SQL_MAX_ROWS = 500_000
+SQL_MAX_BYTES = 256 << 20
+_ROW_COST = 120  # a tuple and a dict of the row, roughly
+_CELL_COST = 40  # an int, a float or an empty str
+
+
+def _cost(row: tuple) -> int:
+    return _ROW_COST + sum(_CELL_COST + (len(v) if isinstance(v, str | bytes) else 0) for v in row)
+
+
+def _bound(db: sqlite3.Connection) -> None:
+    """Cap the size of a value and the memory SQLite may use (sorting spills to memory, never to disk)."""
+    db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQL_MAX_VALUE)
+    pages = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
+    db.execute("PRAGMA temp_store = MEMORY")
+    db.execute(f"PRAGMA hard_heap_limit = {2 * pages + SQL_MEMORY}")  # (for the process: reset after the query)
+
+
+def _fetch(cursor: sqlite3.Cursor, limit: int | None) -> list[tuple]:
+    """Return the rows of a query, fetched a batch at a time: at most ``limit``, else the whole result
+    if it is within SQL_MAX_ROWS and SQL_MAX_BYTES."""
+    rows: list[tuple] = []
+    size = 0
+    wanted = limit if limit is not None else SQL_MAX_ROWS + 1
+    while len(rows) < wanted:
+        batch = cursor.fetchmany(min(1000, wanted - len(rows)))
+        if not batch:
+            break
+        rows += batch
+        size += sum(_cost(row) for row in batch)
+        if size > SQL_MAX_BYTES or (limit is None and len(rows) > SQL_MAX_ROWS):
+            raise UsageError(
+                f"sql: result too large (more than {SQL_MAX_ROWS:,} rows or {SQL_MAX_BYTES >> 20} MB);"
+                " narrow the query or use --limit"
+            )
+    return rows
+
+
+def run_sql(base: FactBase, query: str, limit: int | None = None) -> tuple[list[str], list[dict]]:
+    """Run one read-only SQL statement over the base; return its column names and its rows (at most
+    ``limit``: the rest are never fetched)."""
     db = memory_db(base)
     try:
         if not sqlite3.complete_statement(query.rstrip().rstrip(";") + ";"):
@@ -109,14 +155,17 @@ def run_sql(base: FactBase, query: str) -> tuple[list[str], list[dict]]:
             if cursor.description is None:
                 raise UsageError("sql: only SELECT statements are allowed")
             columns = _unique([d[0] for d in cursor.description])
-            rows = cursor.fetchall()
+            rows = _fetch(cursor, limit)
         finally:
             stop()
         return columns, [dict(zip(columns, row, strict=True)) for row in rows]
     except sqlite3.Error as e:
         raise UsageError(f"sql: {_reason(e)}") from None
+    except MemoryError:  # SQLite's heap limit (SQLITE_NOMEM)
+        raise UsageError(f"sql: result too large (the query needs more than {SQL_MEMORY >> 20} MB)") from None
     finally:
         db.close()
+        sqlite3.connect(":memory:").execute("PRAGMA hard_heap_limit = 0").connection.close()
 
 
 def _reason(error: sqlite3.Error) -> str:
@@ -127,6 +176,8 @@ def _reason(error: sqlite3.Error) -> str:
         return "only SELECT statements are allowed (the database is read-only)"
     if text == "interrupted":
         return f"the query ran longer than {SQL_TIME_LIMIT:g} s and was stopped"
+    if text == "string or blob too big":
+        return f"a value is too large (more than {SQL_MAX_VALUE >> 20} MB)"
     if "one statement at a time" in text:
         return "one statement at a time"
     return text

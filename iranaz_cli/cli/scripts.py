@@ -42,7 +42,7 @@ def sql(
     if query is None:
         columns, rows = ["table", "columns"], sqlquery.sql_tables(base)
     else:
-        columns, rows = sqlquery.run_sql(base, query)
+        columns, rows = sqlquery.run_sql(base, query, limit)
     chosen = pick_fields(fields, columns)
     emit(
         lambda: rows,

@@ -95,3 +95,11 @@ def test_sql_memory_is_bounded(base, monkeypatch):
     with pytest.raises(UsageError, match="too large"):
         sqlquery.run_sql(base, COUNT.format(stop=" WHERE i < 2000") + sorted_blobs)
     assert sqlquery.run_sql(base, "SELECT 1 AS one") == (["one"], [{"one": 1}])  # the next query runs
+
+
+def test_sql_a_trailing_comment_is_complete_and_an_empty_query_says_so(cli):
+    assert _sql_json(cli, "SELECT 1 AS one -- the first") == [{"one": 1}]
+    assert _sql_json(cli, "SELECT 1 AS one; -- the first") == [{"one": 1}]
+    for empty in ("", "  \n", ";"):
+        result = cli("sql", empty)
+        assert result.exit_code == 2 and "empty" in result.stderr and "only SELECT" not in result.stderr

@@ -145,9 +145,11 @@ def _fetch(cursor: sqlite3.Cursor, limit: int | None) -> list[tuple]:
 def run_sql(base: FactBase, query: str, limit: int | None = None) -> tuple[list[str], list[dict]]:
     """Run one read-only SQL statement over the base; return its column names and its rows (at most
     ``limit``: the rest are never fetched)."""
+    if not query.strip().strip(";").strip():
+        raise UsageError("sql: the query is empty; give one SELECT statement")
     db = memory_db(base)
     try:
-        if not sqlite3.complete_statement(query.rstrip().rstrip(";") + ";"):
+        if not sqlite3.complete_statement(query.rstrip().rstrip(";") + "\n;"):  # (a trailing -- comment)
             raise UsageError("sql: the statement is incomplete")
         stop = _watchdog(db, SQL_TIME_LIMIT)
         try:

@@ -103,3 +103,15 @@ def test_sql_a_trailing_comment_is_complete_and_an_empty_query_says_so(cli):
     for empty in ("", "  \n", ";"):
         result = cli("sql", empty)
         assert result.exit_code == 2 and "empty" in result.stderr and "only SELECT" not in result.stderr
+
+
+def test_sql_reads_json_lists_with_table_valued_functions(cli):
+    visits = _sql_json(cli, "SELECT id, agenda FROM visits WHERE agenda != '[]' ORDER BY id LIMIT 1")
+    items = _sql_json(
+        cli, f"SELECT j.value FROM visits, json_each(visits.agenda) AS j WHERE visits.id = '{visits[0]['id']}'"
+    )
+    assert [row["value"] for row in items] == json.loads(visits[0]["agenda"]) != []
+    tree = _sql_json(cli, """SELECT key FROM json_tree('{"a": [1]}') WHERE type = 'integer'""")
+    assert tree == [{"key": 0}]
+    refused = cli("sql", "SELECT * FROM pragma_table_info('visits')")  # a table-valued pragma is still refused
+    assert refused.exit_code == 2

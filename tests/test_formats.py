@@ -115,3 +115,9 @@ def test_sql_reads_json_lists_with_table_valued_functions(cli):
     assert tree == [{"key": 0}]
     refused = cli("sql", "SELECT * FROM pragma_table_info('visits')")  # a table-valued pragma is still refused
     assert refused.exit_code == 2
+
+
+def test_sql_tables_lists_what_a_query_reads_and_hides_full_text_shadow_tables(cli):
+    tables = [row["table"] for row in _sql_json(cli, "--tables")]
+    assert {"visits", "records", "records_fts", "quotes_fts"} <= set(tables)
+    assert not [t for t in tables if t.endswith(("_data", "_idx", "_docsize", "_config", "_content"))]

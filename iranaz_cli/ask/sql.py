@@ -210,10 +210,13 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def sql_tables(base: FactBase) -> list[dict]:
-    """Return each table of the `sql` database with its columns, in the order they were created."""
+    """Return each table of the `sql` database with its columns, in the order they were created: the
+    full-text tables too, not the shadow tables that hold their index."""
     db = _database(base)
     try:
-        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
+        shadow = {t for (t,) in db.execute("SELECT name FROM pragma_table_list WHERE type = 'shadow'")}
+        listed = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")
+        tables = [t for (t,) in listed if t not in shadow]
         return [{"table": t, "columns": [c[1] for c in db.execute(f'PRAGMA table_info("{t}")')]} for t in tables]
     finally:
         db.close()

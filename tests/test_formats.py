@@ -121,3 +121,12 @@ def test_sql_tables_lists_what_a_query_reads_and_hides_full_text_shadow_tables(c
     tables = [row["table"] for row in _sql_json(cli, "--tables")]
     assert {"visits", "records", "records_fts", "quotes_fts"} <= set(tables)
     assert not [t for t in tables if t.endswith(("_data", "_idx", "_docsize", "_config", "_content"))]
+
+
+def test_sql_booleans_are_true_and_false_as_in_every_other_output(cli):
+    rows = _sql_json(cli, "SELECT direct FROM quotes ORDER BY direct")
+    assert {json.dumps(row["direct"]) for row in rows} == {"true", "false"}  # (1 == True in Python)
+    assert json.dumps(_sql_json(cli, "SELECT acting FROM roles WHERE acting")[0]) == '{"acting": true}'
+    assert _sql_json(cli, "SELECT count(*) AS n FROM quotes WHERE direct")[0]["n"] >= 1  # still 1/0 to SQL
+    csv_out = cli("sql", "SELECT direct FROM quotes ORDER BY direct LIMIT 1", "--format", "csv")
+    assert csv_out.stdout == "direct\nfalse\n"

@@ -18,7 +18,10 @@ def _database(base: FactBase) -> sqlite3.Connection:
     """Return the base in a new in-memory database: from the cached image, else built (and cached)."""
     from ..store import cache
 
-    db = sqlite3.connect(":memory:")
+    # A column declared BOOLEAN (stored as 1 and 0) comes out as true and false, as every other output
+    # writes a boolean; an expression over it (direct + 0) is a number, as SQL computes it.
+    sqlite3.register_converter("BOOLEAN", lambda value: value not in (b"0", b""))
+    db = sqlite3.connect(":memory:", detect_types=sqlite3.PARSE_DECLTYPES)
     image = cache.read_image(base)
     if image is not None:
         db.deserialize(image)

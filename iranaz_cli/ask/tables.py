@@ -20,6 +20,8 @@ from .rows import KIND, Lookup, kind_of, record_columns, record_fields, summary
 
 def _column_type(values: list[Any]) -> str:
     present = [v for v in values if v is not None]
+    if present and all(isinstance(v, bool) for v in present):
+        return "BOOLEAN"  # stored as 1 and 0; `sql` gives true and false (ask/sql.py)
     if present and all(isinstance(v, bool | int) for v in present):
         return "INTEGER"
     if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
@@ -254,7 +256,7 @@ def _roles(db: sqlite3.Connection, base: FactBase) -> int:
     with its dates as an interval: from the start's first day to the end's last, or the as_of date's."""
     db.execute(
         "CREATE TABLE roles (id INTEGER PRIMARY KEY, person_id TEXT NOT NULL REFERENCES people(id),"
-        ' title TEXT NOT NULL, office TEXT, start TEXT, "end" TEXT, as_of TEXT, acting INTEGER, end_reason TEXT,'
+        ' title TEXT NOT NULL, office TEXT, start TEXT, "end" TEXT, as_of TEXT, acting BOOLEAN, end_reason TEXT,'
         " sources TEXT, year INTEGER, date_start TEXT, date_end TEXT, label TEXT)"
     )
     rows = []

@@ -130,3 +130,9 @@ def test_sql_booleans_are_true_and_false_as_in_every_other_output(cli):
     assert _sql_json(cli, "SELECT count(*) AS n FROM quotes WHERE direct")[0]["n"] >= 1  # still 1/0 to SQL
     csv_out = cli("sql", "SELECT direct FROM quotes ORDER BY direct LIMIT 1", "--format", "csv")
     assert csv_out.stdout == "direct\nfalse\n"
+
+
+@pytest.mark.parametrize("command", [("sql", "SELECT 1 AS one"), ("resolve",)])
+def test_sql_and_resolve_take_no_pager_as_every_listing_does(cli, command):
+    result = cli(*command, "--no-pager", "--format", "table", input="Rouhani\n")
+    assert result.exit_code == 0, result.stderr

@@ -136,3 +136,29 @@ def test_sql_booleans_are_true_and_false_as_in_every_other_output(cli):
 def test_sql_and_resolve_take_no_pager_as_every_listing_does(cli, command):
     result = cli(*command, "--no-pager", "--format", "table", input="Rouhani\n")
     assert result.exit_code == 0, result.stderr
+
+
+# --- numbers as recorded ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table", "md"])
+def test_numbers_are_printed_as_recorded(cli, fmt):
+    result = cli("sql", "SELECT 1234567.5 AS a, 0.1 AS b, 55.0 AS c, 123456789012 AS d", "--format", fmt)
+    assert result.exit_code == 0
+    for text in ("1234567.5", "0.1", "55", "123456789012"):
+        assert text in result.stdout
+    assert "e+" not in result.stdout
+
+
+def test_a_recorded_volume_keeps_its_digits_and_a_conversion_its_approximation(cli, base_dir):
+    gas = base_dir / "gas.yaml"
+    gas.write_text(gas.read_text().replace("volume_bcm_per_year: 55\n", "volume_bcm_per_year: 55.1234567\n", 1))
+    data = ("--data", str(base_dir))
+    rows = list(csv.DictReader(io.StringIO(cli("gas", "--format", "csv", *data).stdout)))
+    assert (rows[0]["volume_bcm_per_year"], rows[0]["volume_value"]) == ("55.1234567", "55.1234567")
+    table = cli("gas", "--format", "md", *data).stdout
+    assert "55.1234567 bcm/y" in table and "≈55" not in table
+    shown = json.loads(cli("show", "russia-iran-gas-via-azerbaijan", "--json", *data).stdout)
+    assert "55.1234567 bcm/y" in shown["summary"]
+    converted = cli("gas", "--unit", "mcm/d", "--format", "md", *data).stdout
+    assert "≈151 mcm/d" in converted

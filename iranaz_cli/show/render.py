@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from ..text import json_visible, visible
+from ..text import json_visible, number, visible
 
 
 class View:
@@ -60,7 +60,7 @@ def cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:g}"
+        return number(value)
     if isinstance(value, list):
         return "; ".join(cell(v) for v in value)
     if isinstance(value, dict):

@@ -162,3 +162,37 @@ def test_a_recorded_volume_keeps_its_digits_and_a_conversion_its_approximation(c
     assert "55.1234567 bcm/y" in shown["summary"]
     converted = cli("gas", "--unit", "mcm/d", "--format", "md", *data).stdout
     assert "≈151 mcm/d" in converted
+
+
+# --- sentences in linear time ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "article",
+    ["x" + "." * 40_000 + " y", "x" + "." * 40_000 + "x", "A. " * 200_000, ". " * 200_000 + "a", "x?" * 100_000],
+    ids=["dots-then-lowercase", "dots-then-letter", "initials", "dot-space", "questions"],
+)
+def test_sentence_splitting_of_hostile_text_is_linear(article):
+    import time
+
+    from iranaz_cli.store.anchors import split_sentences
+
+    started = time.monotonic()
+    split_sentences(article)
+    small = time.monotonic() - started
+    started = time.monotonic()
+    split_sentences(article * 4)
+    assert time.monotonic() - started < max(1.0, 10 * small)  # 4x the text: about 4x the time, not 16x
+
+
+def test_sentence_splitting_keeps_its_rules():
+    from iranaz_cli.store.anchors import split_sentences
+
+    text = "Mr. Aliyev met Gen. Bagheri... Then they left?! “It is over.” He said so. e.g. this one. A. B. Smith came."
+    assert [s.text for s in split_sentences(text)] == [
+        "Mr. Aliyev met Gen. Bagheri...",
+        "Then they left?!",
+        "“It is over.”",
+        "He said so. e.g. this one.",
+        "A. B. Smith came.",
+    ]

@@ -203,13 +203,13 @@ def test_markup_and_escapes_in_data_are_shown_literally(cli, base_dir):
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help_an_example_and_a_readme_section(cli, command):
+def test_every_command_has_help_an_example_and_a_docs_section(cli, command):
     result = cli(command, "--help")
     assert result.exit_code == 0
     assert "Example" in result.stdout
     assert f"iranaz {command}" in result.stdout
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert re.search(rf"^### `iranaz {command}\b", readme, re.M), f"README has no section for {command}"
+    commands = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    assert re.search(rf"^### `iranaz {command}\b", commands, re.M), f"docs/commands.md has no section for {command}"
 
 
 def test_every_registered_command_is_tested_here():
@@ -222,6 +222,26 @@ def test_top_level_help_documents_exit_codes(cli):
     out = cli("--help").stdout
     for line in ("0  results printed", "1  nothing found", "2  usage error", "3  fact base missing or invalid"):
         assert line in out
+
+
+def test_top_level_help_lists_questions_first_then_scripts_then_curating(cli):
+    out = cli("--help").stdout
+    sections = [line for line in out.splitlines() if line in ("Ask questions:", "For scripts:", "Curate a base:")]
+    assert sections == ["Ask questions:", "For scripts:", "Curate a base:"]
+    body = out.split("Ask questions:")[1]
+    questions, rest = body.split("For scripts:")
+    scripts, curating = rest.split("Curate a base:")
+    assert "  who " in questions and "  visits " in questions and "  validate " not in questions
+    assert "  sql " in scripts and "  resolve " in scripts
+    for command in ("validate", "schema", "export", "init", "add", "new", "source"):
+        assert f"  {command} " in curating
+
+
+def test_a_missing_choice_lists_the_choices_on_one_line(cli):
+    result = cli("schema")
+    assert result.exit_code == 2
+    assert "Choose from: visits, who, gas," in result.stderr
+    assert "\\n" not in result.stderr and "\\t" not in result.stderr
 
 
 def test_version(cli):
@@ -281,4 +301,6 @@ def test_a_query_imports_only_the_module_of_its_command(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     imported = result.stderr.strip().splitlines()[-1]
-    assert imported == str([f"iranaz_cli.cli.{m}" for m in ("app", "complete", "listing", "main", "options", "query")])
+    assert imported == str(
+        [f"iranaz_cli.cli.{m}" for m in ("app", "complete", "listing", "main", "options", "progress", "query")]
+    )

@@ -109,6 +109,25 @@ def test_every_table_has_a_label_column(exported):
     )
 
 
+def test_labels_name_a_source_by_publisher_or_title_never_by_id(exported):
+    db, _ = exported
+    labels = [label for (label,) in db.execute("SELECT label FROM records UNION ALL SELECT label FROM according_to")]
+    by_source = [label for label in labels if "according to Iran’s President Pezeshkian" in label]
+    assert by_source  # the article's own analysis, named by its title (it has no publisher on record)
+    assert not [label for label in labels if "baku-visit-article" in label]
+
+
+def test_datasette_lists_dated_rows_before_undated_ones(exported):
+    db, meta = exported
+    for name, entry in meta["databases"]["facts"]["tables"].items():
+        if entry.get("hidden") or "sort_desc" not in entry:
+            continue
+        column = entry["sort_desc"]
+        rows = [r[0] for r in db.execute(f'SELECT "{column}" FROM "{name}" ORDER BY "{column}" DESC')]
+        dated = [r is not None for r in rows]
+        assert dated == sorted(dated, reverse=True), name  # no undated row before a dated one
+
+
 def test_metadata_describes_every_table_and_column(exported):
     db, meta = exported
     assert meta["title"] and meta["license"] == "MIT"
@@ -123,7 +142,7 @@ def test_metadata_describes_every_table_and_column(exported):
             continue
         columns = [row[1] for row in db.execute(f"PRAGMA table_info({name})")]
         assert set(entry["columns"]) == set(columns) and all(entry["columns"].values()), name
-        assert entry["sort"] in columns
+        assert (entry["sort_desc"] if "date_start" in columns else entry["sort"]) in columns
     assert tables["records"]["fts_table"] == "records_fts"
     generic = [(t, c) for t, e in tables.items() for c, d in e.get("columns", {}).items() if "data/README.md" in d]
     assert generic == []  # every column of today's schema is described in its own words

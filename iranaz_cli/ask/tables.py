@@ -140,12 +140,17 @@ class _Unattributed(Lookup):
         return text
 
 
-def _label(kind: str, record: Any, year: int | None, plain: _Unattributed, sources: set[str]) -> str:
+def source_names(base: FactBase) -> dict[str, str]:
+    """Return how a label names each source: its publisher, else the start of its title (never its bare id)."""
+    return {s.id: s.publisher or _shorten(s.title, 30) for s in base.sources}
+
+
+def _label(kind: str, record: Any, year: int | None, plain: _Unattributed, sources: dict[str, str]) -> str:
     """Return a row's label: its summary, shortened, then whom it is according to and its year, kept whole.
 
     `according to` stays in every label of an attributed record: a claim is shown as its author's."""
     text = summary(kind, record, plain)
-    by = [ref if ref in sources else plain.name(ref) for ref in getattr(record, "according_to", None) or []]
+    by = [sources[ref] if ref in sources else plain.name(ref) for ref in getattr(record, "according_to", None) or []]
     tail = (f" (according to {' and '.join(by)})" if by else "") + (
         f" ({year})" if year is not None and kind not in OWN_LABEL else ""
     )
@@ -167,7 +172,7 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
             db.execute(f'ALTER TABLE "{table}" ADD COLUMN {column} {kind_of_column}')
     db.execute("ALTER TABLE records ADD COLUMN notes TEXT")
 
-    plain, sources = _Unattributed(base), {s.id for s in base.sources}
+    plain, sources = _Unattributed(base), source_names(base)
     labels: dict[str, str] = {}
     for kind in KINDS:
         for record in getattr(base, kind):
@@ -228,7 +233,7 @@ def _according_to(db: sqlite3.Connection, base: FactBase, plain: _Unattributed) 
 
     Such a reference names a person or a source (model.SOURCE_OR_PERSON), so the row keys one of
     `person_id` and `source_id`, each a foreign key, and the record's id."""
-    sources = {s.id for s in base.sources}
+    sources = source_names(base)
     db.execute(
         "CREATE TABLE according_to (record_id TEXT NOT NULL REFERENCES records(id),"
         " person_id TEXT REFERENCES people(id), source_id TEXT REFERENCES sources(id), note TEXT, label TEXT,"
@@ -242,7 +247,7 @@ def _according_to(db: sqlite3.Connection, base: FactBase, plain: _Unattributed) 
             for note in getattr(record, "notes", ()):
                 refs += [(ref, note.text) for ref in getattr(note, "according_to", ())]
             for ref, note_text in refs:
-                who = ref if ref in sources else plain.name(ref)
+                who = sources[ref] if ref in sources else plain.name(ref)
                 person, source = (None, ref) if ref in sources else (ref, None)
                 label = _shorten(f"{who}: {note_text or summary(kind, record, plain)}")
                 rows.append((record.id, person, source, note_text, label))

@@ -64,8 +64,8 @@ def _shown_visibly(e: Any) -> Any:
     """Make a Click usage error show the argument it echoes as text, on one line."""
     message = e.format_message
 
-    def escaped() -> str:
-        return visible(message(), lines=False)
+    def escaped() -> str:  # Click lists choices one per line ("Choose from:\n\ta,\n\tb"): one line
+        return visible(message().replace(":\n\t", ": ").replace(",\n\t", ", "), lines=False)
 
     e.format_message = escaped
     show = e.show
@@ -80,8 +80,33 @@ def _shown_visibly(e: Any) -> Any:
     return e
 
 
+# The sections of `iranaz --help`, in order, by the module that defines a command: questions first.
+HELP_SECTIONS = {"query": "Ask questions", "scripts": "For scripts", "base": "Curate a base", "edit": "Curate a base"}
+
+
+def _section(command: Any) -> str:
+    """Name the help section of a command (a group: that of its first subcommand)."""
+    while getattr(command, "commands", None):
+        command = next(iter(command.commands.values()))
+    module = getattr(getattr(command, "callback", None), "__module__", "") or ""
+    return HELP_SECTIONS.get(module.rpartition(".")[2], "Commands")
+
+
 class _Group(typer.core.TyperGroup):
     """Turn iranaz's errors into `Error: ...` lines and exit codes; end quietly on a closed pipe."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """List the commands in sections: asking questions, then scripts, then curating."""
+        commands = [(n, c) for n in self.list_commands(ctx) if (c := self.get_command(ctx, n)) and not c.hidden]
+        if not commands:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+        order = [*dict.fromkeys(HELP_SECTIONS.values()), "Commands"]
+        for section in order:
+            rows = [(n, c.get_short_help_str(limit)) for n, c in commands if _section(c) == section]
+            if rows:
+                with formatter.section(section):
+                    formatter.write_dl(rows)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         with _reported():  # eager options (--version, --help) print while the context is made
@@ -133,8 +158,10 @@ app = typer.Typer(
 def load_base(data: str | None, ctx: typer.Context | None = None) -> Any:
     """Load the base named by --data here, else by --data before the command, else the default."""
     from ..store.loader import load_fact_base
+    from .progress import working
 
-    return load_fact_base(data if data is not None or ctx is None else ctx.obj)
+    with working("reading the fact base…"):  # a cold load of a large base takes seconds
+        return load_fact_base(data if data is not None or ctx is None else ctx.obj)
 
 
 # The options every listing command shares, declared once: (name, annotated type, default).

@@ -28,8 +28,10 @@ def validate(
       iranaz validate data/ --strict
     """
     from ..store import loader
+    from .progress import working
 
-    base, _ = loader.validate(directory if directory is not None else ctx.obj)
+    with working("validating the fact base…"):
+        base, _ = loader.validate(directory if directory is not None else ctx.obj)
     from ..model import KINDS
     from ..store.lint import report_warnings
 
@@ -88,7 +90,10 @@ def export(
         if os.path.abspath(metadata) == os.path.abspath(sqlite):
             raise UsageError("--metadata and --sqlite name the same file")
         check_target(metadata, force=force, protect=protect)  # refuse before writing anything
-    counts = export_sqlite(base, sqlite, force=force, protect=protect)
+    from .progress import working
+
+    with working("exporting the fact base…"):
+        counts = export_sqlite(base, sqlite, force=force, protect=protect)
     typer.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {visible(sqlite, lines=False)}", err=True)
     if metadata is not None:
         from ..show.datasette import write_metadata

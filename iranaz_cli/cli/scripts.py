@@ -88,8 +88,14 @@ def resolve(
     chosen = pick_fields(fields, valid)
     queries = _read_lines(file)
     base = load_base(data, ctx)
+    from .progress import working
+
+    def resolved() -> list[dict]:
+        with working(f"resolving {len(queries):,} name{'' if len(queries) == 1 else 's'}…"):
+            return people.resolve(base, queries)
+
     emit(
-        lambda: people.resolve(base, queries),
+        resolved,
         "resolve",
         Format.json if as_json else fmt,
         "no names to resolve",

@@ -196,3 +196,26 @@ def test_sentence_splitting_keeps_its_rules():
         "He said so. e.g. this one.",
         "A. B. Smith came.",
     ]
+
+
+# --- CSV that scripts can split back ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["visits"], ["corridor"], ["quotes"], ["who", "sanaei"], ["gas"]], ids=str)
+def test_csv_list_cells_are_json_text_that_round_trips(cli, command):
+    records = json.loads(cli(*command, "--json").stdout)
+    rows = list(csv.DictReader(io.StringIO(cli(*command, "--format", "csv").stdout)))
+    assert len(rows) == len(records)
+    lists = 0
+    for record, row in zip(records, rows, strict=True):
+        for field, value in record.items():
+            if isinstance(value, list):
+                assert json.loads(row[field]) == value, (field, row[field])
+                lists += 1
+    assert lists
+
+
+def test_notes_are_one_json_array_in_every_table_of_the_export(cli):
+    visits = _sql_json(cli, "SELECT v.notes AS kind_table, r.notes AS records FROM visits v JOIN records r USING (id)")
+    assert all(row["kind_table"] == row["records"] for row in visits)
+    assert any(json.loads(row["records"]) for row in visits)

@@ -179,10 +179,9 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
             year, first, last = _dates(record, kind)
             label = _label(kind, record, year, plain, sources)
             labels[record.id] = label
-            notes = "\n".join(n if isinstance(n, str) else n.text for n in getattr(record, "notes", []))
             db.execute(
-                "UPDATE records SET label = ?, year = ?, date_start = ?, date_end = ?, notes = ? WHERE id = ?",
-                (label, year, first, last, notes or None, record.id),
+                "UPDATE records SET label = ?, year = ?, date_start = ?, date_end = ? WHERE id = ?",
+                (label, year, first, last, record.id),
             )
             sets = [] if kind in OWN_LABEL else ["label = :label"]
             if _DATE_FIELD.get(kind, "date"):
@@ -193,6 +192,11 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
                     {"label": label, "year": year, "first": first, "last": last, "id": record.id},
                 )
     db.execute("UPDATE citations SET label = record_id || ' cites ' || source_id")
+    # A record's notes as its own table holds them (one JSON array), so notes read alike in every table.
+    for kind in KINDS:
+        if kind in KIND and "notes" in table_columns(db, kind):
+            db.execute(f'UPDATE records SET notes = (SELECT k.notes FROM "{kind}" AS k WHERE k.id = records.id)'
+                       f' WHERE id IN (SELECT id FROM "{kind}")')  # fmt: skip
 
     counts = {}
     for kind in KINDS:

@@ -149,9 +149,15 @@ def flat_row(row: dict) -> dict:
 
 
 def csv_cell(value: Any) -> str:
-    """Return one CSV cell: booleans as true/false, as JSON writes them; the rest as tables show them."""
+    """Return one CSV cell: booleans as true/false, as JSON writes them; a list (or an object inside an
+    object) as JSON text, which splits back whatever its items hold (as Datasette and sqlite-utils
+    write lists); the rest as tables show them."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list | dict):
+        import msgspec
+
+        return json_visible(msgspec.json.encode(value)).decode("utf-8")
     return cell(value)
 
 
@@ -176,7 +182,7 @@ def neutralised(text: str) -> str:
 def write_csv(
     rows: list[dict], header: list[str] | None = None, out: IO[str] | None = None, bom: bool = False, raw: bool = False
 ) -> None:
-    """Write a header row of every field, then one row per record; lists joined with '; ', an object
+    """Write a header row of every field, then one row per record; a list as JSON text, an object
     (a volume) as one column per key. With no rows, ``header`` names the fields. A cell that a
     spreadsheet would run as a formula starts with ``'`` unless ``raw``."""
     import csv

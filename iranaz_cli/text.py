@@ -15,6 +15,13 @@ def fold_quote(text: str) -> str:
     return " ".join(text.split())  # the same whitespace as `\s+` (str.isspace), several times faster
 
 
+def number(value: float) -> str:
+    """Return a number as recorded: the shortest text that reads back as the same float (1234567.5, not
+    %g's 1.23457e+06), without a trailing '.0'."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
 # Control characters (C0, DEL, C1), the line and paragraph separators (U+2028, U+2029: a terminal
 # or Rich may break the line there) and bidirectional overrides could move the cursor, recolour or
 # hide text in a terminal, and lone surrogates (bytes of a file name that are not UTF-8, as

@@ -279,7 +279,9 @@ def summary(kind: str, record: Any, lookup: Lookup) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    from ..text import number
+
+    return number(value)
 
 
 def brief(kind: str, record: Any, lookup: Lookup) -> dict:

@@ -18,7 +18,10 @@ def _database(base: FactBase) -> sqlite3.Connection:
     """Return the base in a new in-memory database: from the cached image, else built (and cached)."""
     from ..store import cache
 
-    db = sqlite3.connect(":memory:")
+    # A column declared BOOLEAN (stored as 1 and 0) comes out as true and false, as every other output
+    # writes a boolean; an expression over it (direct + 0) is a number, as SQL computes it.
+    sqlite3.register_converter("BOOLEAN", lambda value: value not in (b"0", b""))
+    db = sqlite3.connect(":memory:", detect_types=sqlite3.PARSE_DECLTYPES)
     image = cache.read_image(base)
     if image is not None:
         db.deserialize(image)
@@ -42,6 +45,9 @@ def _authorize(action: int, name: Any, *_: Any) -> int:
     return sqlite3.SQLITE_DENY
 
 
+# Table-valued functions a query may use: they only read the JSON text they are given.
+TABLE_FUNCTIONS = ("json_each", "json_tree")
+
 # A query still running after this many seconds is stopped (WITH RECURSIVE can loop for ever).
 SQL_TIME_LIMIT = 10.0
 
@@ -53,6 +59,10 @@ def memory_db(base: FactBase) -> sqlite3.Connection:
     # tables (a query's authorizer would refuse that), so they are connected before it is set.
     for (table,) in db.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'").fetchall():
         db.execute(f'SELECT * FROM "{table}" WHERE 0').fetchall()
+    # The read-only table-valued functions (json_each over a list column) are connected the same way.
+    for function in TABLE_FUNCTIONS:
+        db.execute(f"SELECT * FROM {function}('[]') WHERE 0").fetchall()
+    _bound(db)
     db.execute("PRAGMA query_only = ON")
     db.set_authorizer(_authorize)
     return db
@@ -97,11 +107,58 @@ def _watchdog(db: sqlite3.Connection, seconds: float) -> Any:
     return stop
 
 
-def run_sql(base: FactBase, query: str) -> tuple[list[str], list[dict]]:
-    """Run one read-only SQL statement over the base; return its column names and its rows."""
+# What one query may use, so that no query can exhaust the machine: a value (string or blob) of at
+# most SQL_MAX_VALUE bytes, SQLite memory of at most SQL_MEMORY bytes beyond the database itself, and
+# a result of at most SQL_MAX_ROWS rows and SQL_MAX_BYTES bytes as Python holds them (each row and
+# each cell costs its overhead too, so a million rows of NULL are counted). Past them: "result too large".
+SQL_MAX_VALUE = 16 << 20
+SQL_MEMORY = 512 << 20
+SQL_MAX_ROWS = 500_000
+SQL_MAX_BYTES = 256 << 20
+_ROW_COST = 120  # a tuple and a dict of the row, roughly
+_CELL_COST = 40  # an int, a float or an empty str
+
+
+def _cost(row: tuple) -> int:
+    return _ROW_COST + sum(_CELL_COST + (len(v) if isinstance(v, str | bytes) else 0) for v in row)
+
+
+def _bound(db: sqlite3.Connection) -> None:
+    """Cap the size of a value and the memory SQLite may use (sorting spills to memory, never to disk)."""
+    db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQL_MAX_VALUE)
+    pages = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
+    db.execute("PRAGMA temp_store = MEMORY")
+    db.execute(f"PRAGMA hard_heap_limit = {2 * pages + SQL_MEMORY}")  # (for the process: reset after the query)
+
+
+def _fetch(cursor: sqlite3.Cursor, limit: int | None) -> list[tuple]:
+    """Return the rows of a query, fetched a batch at a time: at most ``limit``, else the whole result
+    if it is within SQL_MAX_ROWS and SQL_MAX_BYTES."""
+    rows: list[tuple] = []
+    size = 0
+    wanted = limit if limit is not None else SQL_MAX_ROWS + 1
+    while len(rows) < wanted:
+        batch = cursor.fetchmany(min(1000, wanted - len(rows)))
+        if not batch:
+            break
+        rows += batch
+        size += sum(_cost(row) for row in batch)
+        if size > SQL_MAX_BYTES or (limit is None and len(rows) > SQL_MAX_ROWS):
+            raise UsageError(
+                f"sql: result too large (more than {SQL_MAX_ROWS:,} rows or {SQL_MAX_BYTES >> 20} MB);"
+                " narrow the query or use --limit"
+            )
+    return rows
+
+
+def run_sql(base: FactBase, query: str, limit: int | None = None) -> tuple[list[str], list[dict]]:
+    """Run one read-only SQL statement over the base; return its column names and its rows (at most
+    ``limit``: the rest are never fetched)."""
+    if not query.strip().strip(";").strip():
+        raise UsageError("sql: the query is empty; give one SELECT statement")
     db = memory_db(base)
     try:
-        if not sqlite3.complete_statement(query.rstrip().rstrip(";") + ";"):
+        if not sqlite3.complete_statement(query.rstrip().rstrip(";") + "\n;"):  # (a trailing -- comment)
             raise UsageError("sql: the statement is incomplete")
         stop = _watchdog(db, SQL_TIME_LIMIT)
         try:
@@ -109,14 +166,17 @@ def run_sql(base: FactBase, query: str) -> tuple[list[str], list[dict]]:
             if cursor.description is None:
                 raise UsageError("sql: only SELECT statements are allowed")
             columns = _unique([d[0] for d in cursor.description])
-            rows = cursor.fetchall()
+            rows = _fetch(cursor, limit)
         finally:
             stop()
         return columns, [dict(zip(columns, row, strict=True)) for row in rows]
     except sqlite3.Error as e:
         raise UsageError(f"sql: {_reason(e)}") from None
+    except MemoryError:  # SQLite's heap limit (SQLITE_NOMEM)
+        raise UsageError(f"sql: result too large (the query needs more than {SQL_MEMORY >> 20} MB)") from None
     finally:
         db.close()
+        sqlite3.connect(":memory:").execute("PRAGMA hard_heap_limit = 0").connection.close()
 
 
 def _reason(error: sqlite3.Error) -> str:
@@ -127,6 +187,8 @@ def _reason(error: sqlite3.Error) -> str:
         return "only SELECT statements are allowed (the database is read-only)"
     if text == "interrupted":
         return f"the query ran longer than {SQL_TIME_LIMIT:g} s and was stopped"
+    if text == "string or blob too big":
+        return f"a value is too large (more than {SQL_MAX_VALUE >> 20} MB)"
     if "one statement at a time" in text:
         return "one statement at a time"
     return text
@@ -151,10 +213,13 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def sql_tables(base: FactBase) -> list[dict]:
-    """Return each table of the `sql` database with its columns, in the order they were created."""
+    """Return each table of the `sql` database with its columns, in the order they were created: the
+    full-text tables too, not the shadow tables that hold their index."""
     db = _database(base)
     try:
-        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
+        shadow = {t for (t,) in db.execute("SELECT name FROM pragma_table_list WHERE type = 'shadow'")}
+        listed = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")
+        tables = [t for (t,) in listed if t not in shadow]
         return [{"table": t, "columns": [c[1] for c in db.execute(f'PRAGMA table_info("{t}")')]} for t in tables]
     finally:
         db.close()

@@ -20,6 +20,8 @@ from .rows import KIND, Lookup, kind_of, record_columns, record_fields, summary
 
 def _column_type(values: list[Any]) -> str:
     present = [v for v in values if v is not None]
+    if present and all(isinstance(v, bool) for v in present):
+        return "BOOLEAN"  # stored as 1 and 0; `sql` gives true and false (ask/sql.py)
     if present and all(isinstance(v, bool | int) for v in present):
         return "INTEGER"
     if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
@@ -182,10 +184,9 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
             year, first, last = _dates(record, kind)
             label = _label(kind, record, year, plain, sources)
             labels[record.id] = label
-            notes = "\n".join(n if isinstance(n, str) else n.text for n in getattr(record, "notes", []))
             db.execute(
-                "UPDATE records SET label = ?, year = ?, date_start = ?, date_end = ?, notes = ? WHERE id = ?",
-                (label, year, first, last, notes or None, record.id),
+                "UPDATE records SET label = ?, year = ?, date_start = ?, date_end = ? WHERE id = ?",
+                (label, year, first, last, record.id),
             )
             sets = [] if kind in OWN_LABEL else ["label = :label"]
             if _DATE_FIELD.get(kind, "date"):
@@ -205,6 +206,11 @@ def enrich(db: sqlite3.Connection, base: FactBase) -> dict[str, int]:
         db.executemany(
             f'UPDATE "{kind}" SET kind = ? WHERE id = ?', [(kind_of(kind, r), r.id) for r in getattr(base, kind)]
         )
+    # A record's notes as its own table holds them (one JSON array), so notes read alike in every table.
+    for kind in KINDS:
+        if kind in KIND and "notes" in table_columns(db, kind):
+            db.execute(f'UPDATE records SET notes = (SELECT k.notes FROM "{kind}" AS k WHERE k.id = records.id)'
+                       f' WHERE id IN (SELECT id FROM "{kind}")')  # fmt: skip
 
     counts = {}
     for kind in KINDS:
@@ -331,7 +337,7 @@ def _roles(db: sqlite3.Connection, base: FactBase) -> int:
     with its dates as an interval: from the start's first day to the end's last, or the as_of date's."""
     db.execute(
         "CREATE TABLE roles (id INTEGER PRIMARY KEY, person_id TEXT NOT NULL REFERENCES people(id),"
-        ' title TEXT NOT NULL, office TEXT, start TEXT, "end" TEXT, as_of TEXT, acting INTEGER, end_reason TEXT,'
+        ' title TEXT NOT NULL, office TEXT, start TEXT, "end" TEXT, as_of TEXT, acting BOOLEAN, end_reason TEXT,'
         " sources TEXT, year INTEGER, date_start TEXT, date_end TEXT, label TEXT)"
     )
     rows = []

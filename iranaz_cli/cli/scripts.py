@@ -6,7 +6,7 @@ import typer
 
 from .app import app, load_base
 from .listing import emit, pick_fields
-from .options import BomOpt, DataOpt, FieldsOpt, Format, FormatOpt, JsonOpt, LimitOpt, RawCsvOpt
+from .options import BomOpt, DataOpt, FieldsOpt, Format, FormatOpt, JsonOpt, LimitOpt, PagerOpt, RawCsvOpt
 
 
 @app.command()
@@ -22,6 +22,7 @@ def sql(
     limit: LimitOpt = None,
     bom: BomOpt = False,
     raw_csv: RawCsvOpt = False,
+    pager: PagerOpt = True,
     data: DataOpt = None,
 ) -> None:
     """Run a read-only SQL query over the base (the tables of `export --sqlite`, in memory).
@@ -42,7 +43,7 @@ def sql(
     if query is None:
         columns, rows = ["table", "columns"], sqlquery.sql_tables(base)
     else:
-        columns, rows = sqlquery.run_sql(base, query)
+        columns, rows = sqlquery.run_sql(base, query, limit)
     chosen = pick_fields(fields, columns)
     emit(
         lambda: rows,
@@ -53,6 +54,7 @@ def sql(
         limit=limit,
         bom=bom,
         raw_csv=raw_csv,
+        pager=pager,
         header=lambda: chosen or columns,
     )
 
@@ -66,6 +68,7 @@ def resolve(
     fields: FieldsOpt = None,
     bom: BomOpt = False,
     raw_csv: RawCsvOpt = False,
+    pager: PagerOpt = True,
     data: DataOpt = None,
 ) -> None:
     """Resolve many names to people at once: one JSON line per input line, in input order.
@@ -99,6 +102,7 @@ def resolve(
         fields=chosen,
         bom=bom,
         raw_csv=raw_csv,
+        pager=pager,
         header=lambda: csv_header("resolve", chosen or valid),
     )
 

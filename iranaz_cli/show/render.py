@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from ..text import json_visible, visible
+from ..text import json_visible, number, visible
 
 
 class View:
@@ -60,7 +60,7 @@ def cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:g}"
+        return number(value)
     if isinstance(value, list):
         return "; ".join(cell(v) for v in value)
     if isinstance(value, dict):
@@ -156,9 +156,15 @@ def flat_row(row: dict) -> dict:
 
 
 def csv_cell(value: Any) -> str:
-    """Return one CSV cell: booleans as true/false, as JSON writes them; the rest as tables show them."""
+    """Return one CSV cell: booleans as true/false, as JSON writes them; a list (or an object inside an
+    object) as JSON text, which splits back whatever its items hold (as Datasette and sqlite-utils
+    write lists); the rest as tables show them."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list | dict):
+        import msgspec
+
+        return json_visible(msgspec.json.encode(value)).decode("utf-8")
     return cell(value)
 
 
@@ -183,7 +189,7 @@ def neutralised(text: str) -> str:
 def write_csv(
     rows: list[dict], header: list[str] | None = None, out: IO[str] | None = None, bom: bool = False, raw: bool = False
 ) -> None:
-    """Write a header row of every field, then one row per record; lists joined with '; ', an object
+    """Write a header row of every field, then one row per record; a list as JSON text, an object
     (a volume) as one column per key. With no rows, ``header`` names the fields. A cell that a
     spreadsheet would run as a formula starts with ``'`` unless ``raw``."""
     import csv

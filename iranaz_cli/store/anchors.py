@@ -70,19 +70,25 @@ class FoldedText:
 
 
 # A sentence ends at . ! or ? (and any closing quotes or brackets after it) followed by whitespace
-# and then something other than a lowercase letter; a line break always ends one.
-_END = re.compile(r"[.!?]+[”’\"')\]]*(?=\s+(?![a-z])|$)")
+# and then something other than a lowercase letter; a line break always ends one. The pattern is
+# linear on any text: a match starts only where a run of . ! ? starts (the look-behind), and the
+# possessive quantifiers never give back what they took, so no run is scanned twice.
+_END = re.compile(r"(?<![.!?])[.!?]++[”’\"')\]]*+(?=\s++(?![a-z])|$)")
 # Words whose final period is not a sentence's end.
 _ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "col", "no", "vs", "etc", "e.g", "i.e"})
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)?[A-Za-z]")  # an initial, or two (U.S): at most 3 characters
+# How far back an abbreviation is looked for: longer than any abbreviation, so the look-back is bounded.
+_LOOK_BACK = 16
 
 
 def _abbreviation(paragraph: str, period: int) -> bool:
     """Whether the period at ``period`` closes an abbreviation (``U.S.``, ``Dr.``, an initial)."""
-    word = paragraph[:period].rsplit(None, 1)[-1] if paragraph[:period].strip() else ""
+    before = paragraph[max(0, period - _LOOK_BACK) : period]
+    word = before.rsplit(None, 1)[-1] if before.strip() else ""
     word = word.lstrip("“\"‘'(")
     if word.casefold() in _ABBREVIATIONS:
         return True
-    return bool(re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word)) and len(word) <= 3 and word[:1].isupper()
+    return len(word) <= 3 and word[:1].isupper() and bool(_INITIALS.fullmatch(word))
 
 
 def split_sentences(raw: str) -> list[Sentence]:

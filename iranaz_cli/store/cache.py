@@ -108,7 +108,8 @@ def _code() -> str:
     """
     parts = [__version__]
     here = Path(__file__).parent
-    for folder in (here.parent, here, here / "checks"):  # the model and dates, the storage layer, its checks
+    # the model and dates, the storage layer, its checks, and the tables of the sql image (ask/tables.py)
+    for folder in (here.parent, here, here / "checks", here.parent / "ask"):
         with os.scandir(folder) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
                 if entry.name.endswith(".py"):

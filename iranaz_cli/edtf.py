@@ -97,20 +97,22 @@ def sort_key(text: str | None) -> tuple[int, date, date]:
 
 
 # --- terms of office -------------------------------------------------------------------------------
-# A term runs from its ``start`` (in office) to its ``end`` (not in office: a handover day has one
-# holder, the incoming one); ``end`` is None while in office. Each bound is an EDTF date and keeps
-# its precision: a term starting in ``1993`` may have begun on any day of 1993, so it *possibly*
-# covers all of 1993 but *certainly* covers only the days from 1993-12-31.
+# A term runs from its ``start`` to its ``end``, both days in office: ``end`` is the last day in
+# office, so on a handover day (one term's end, the next one's start) both held the office. ``end``
+# is None while in office. Each bound is an EDTF date and keeps its precision: a term starting in
+# ``1993`` may have begun on any day of 1993, so it *possibly* covers all of 1993 but *certainly*
+# covers only the days from 1993-12-31. Spans below are [first, stop): ``stop`` is the day after the
+# last day, None while in office.
 
 
 def possible_days(start: str, end: str | None) -> tuple[date, date | None]:
-    """Return the widest [first, end) a term may cover: from its start's first day to its end's first day."""
-    return parse(start).first, parse(end).first if end else None
+    """Return the widest [first, stop) a term may cover: from its start's first day to its end's last day."""
+    return parse(start).first, day_after(parse(end).last) if end else None
 
 
 def certain_days(start: str, end: str | None) -> tuple[date, date | None]:
-    """Return the [first, end) a term certainly covers: from its start's last day to its end's first day."""
-    return parse(start).last, parse(end).first if end else None
+    """Return the [first, stop) a term certainly covers: from its start's last day to its end's first day."""
+    return parse(start).last, day_after(parse(end).first) if end else None
 
 
 def in_term(at: Interval, start: str, end: str | None) -> bool:
@@ -124,15 +126,23 @@ def throughout_term(at: Interval, start: str, end: str | None) -> bool:
 
 
 def terms_overlap(a: tuple[str, str | None], b: tuple[str, str | None]) -> bool:
-    """Whether two terms (start, end) certainly share a day."""
-    (a_first, a_end), (b_first, b_end) = certain_days(*a), certain_days(*b)
-    ends = [e for e in (a_end, b_end) if e is not None]
-    return not ends or max(a_first, b_first) < min(ends)
+    """Whether two terms (start, end) certainly share a day other than a handover day (the day one
+    ends and the other starts, which both hold)."""
+    (a_first, a_stop), (b_first, b_stop) = certain_days(*a), certain_days(*b)
+    first = max(a_first, b_first)
+    stops = [s for s in (a_stop, b_stop) if s is not None]
+    stop = min(stops) if stops else None
+    if stop is not None and first >= stop:
+        return False  # no day shared
+    if stop is None or day_after(first) != stop:
+        return True  # more than one day
+    handover = (a_stop == stop and b_first == first) or (b_stop == stop and a_first == first)
+    return not handover
 
 
 def ends_after_start(start: str, end: str) -> bool:
-    """Whether a term's end can come after its start (``1993`` to ``1993`` can; a day to itself cannot)."""
-    return parse(end).last > parse(start).first
+    """Whether a term's end can be on or after its start (its end is its last day: a one-day term ends as it starts)."""
+    return parse(end).last >= parse(start).first
 
 
 def covered(at: Interval, terms: list[tuple[str, str | None]]) -> bool:
@@ -141,8 +151,8 @@ def covered(at: Interval, terms: list[tuple[str, str | None]]) -> bool:
     if not spans or spans[0][0] > at.first:
         return False
     reach: date | None = spans[0][1]
-    for first, end in spans[1:]:
+    for first, stop in spans[1:]:
         if reach is None or first > reach:
             break
-        reach = None if end is None else max(reach, end)
+        reach = None if stop is None else max(reach, stop)
     return reach is None or at.last < reach

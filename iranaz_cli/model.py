@@ -55,7 +55,7 @@ class Source(_Record):
 
 
 class Role(_Record):
-    """A title a person held: a term of an ``office`` (``start`` in office, ``end`` not), or one ``as_of`` a date.
+    """A title a person held: a term of an ``office`` (``start`` to ``end``, both in office), or one ``as_of`` a date.
 
     A term (a role with an ``office``) cites its own ``sources``; ``acting`` terms may overlap others.
     """

@@ -203,13 +203,13 @@ def test_markup_and_escapes_in_data_are_shown_literally(cli, base_dir):
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help_an_example_and_a_readme_section(cli, command):
+def test_every_command_has_help_an_example_and_a_docs_section(cli, command):
     result = cli(command, "--help")
     assert result.exit_code == 0
     assert "Example" in result.stdout
     assert f"iranaz {command}" in result.stdout
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert re.search(rf"^### `iranaz {command}\b", readme, re.M), f"README has no section for {command}"
+    commands = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    assert re.search(rf"^### `iranaz {command}\b", commands, re.M), f"docs/commands.md has no section for {command}"
 
 
 def test_every_registered_command_is_tested_here():

@@ -318,7 +318,10 @@ def test_add_waits_for_the_lock_then_gives_up_with_one_line(new_base):
     with locked(new_base):
         result = invoke("add", "people", "--wait", "0.2", "--data", str(new_base), input=PERSON)
     assert result.exit_code == 74
-    assert result.stderr == f"Error: {new_base} is locked by another writer (waited 0.2 s); try again\n"
+    assert result.stderr == (
+        f"Error: {new_base} is locked by another writer (waited 0.2 s); try again"
+        " (do not delete .iranaz.lock: it is not a stale lock, only a running writer holds it)\n"
+    )
     assert snapshot(new_base.parent) == before
 
 

@@ -17,42 +17,48 @@ IRAN, AZERBAIJAN, LEADER = "president of iran", "president of azerbaijan", "supr
 # (office as a reader names it, a date, the ids of everyone who held the office at some day of that
 # date, the current or latest first) -- or None: no recorded holder, exit 1.
 DATE_QUESTIONS = [
-    # exact days on both sides of each handover: the end day belongs to the incoming holder
+    # exact days on both sides of each handover: a term's end is its last day in office, so on a
+    # handover day both held the office, the outgoing holder first
     (AZERBAIJAN, "2003-10-30", ["heydar-aliyev"]),
-    (AZERBAIJAN, "2003-10-31", ["aliyev"]),
+    (AZERBAIJAN, "2003-10-31", ["heydar-aliyev", "aliyev"]),
     (AZERBAIJAN, "2003-11-01", ["aliyev"]),
     (AZERBAIJAN, "1993-10-09", ["heydar-aliyev"]),
     (AZERBAIJAN, "1993-10-10", ["heydar-aliyev"]),
-    (AZERBAIJAN, "1993-08-31", ["heydar-aliyev", "elchibey"]),  # acting terms may overlap
-    (AZERBAIJAN, "1993-09-01", ["heydar-aliyev"]),
+    (AZERBAIJAN, "1993-08-31", ["elchibey", "heydar-aliyev"]),  # acting terms may overlap
+    (AZERBAIJAN, "1993-09-01", ["elchibey", "heydar-aliyev"]),
+    (AZERBAIJAN, "1993-09-02", ["heydar-aliyev"]),
     (AZERBAIJAN, "1993-06-23", ["elchibey"]),
-    (AZERBAIJAN, "1993-06-24", ["heydar-aliyev", "elchibey"]),
+    (AZERBAIJAN, "1993-06-24", ["elchibey", "heydar-aliyev"]),
     (IRAN, "2024-05-18", ["raisi"]),
-    (IRAN, "2024-05-19", ["mokhber"]),
+    (IRAN, "2024-05-19", ["raisi", "mokhber"]),
+    (IRAN, "2024-05-20", ["mokhber"]),
     (IRAN, "2024-07-27", ["mokhber"]),
-    (IRAN, "2024-07-28", ["pezeshkian"]),
+    (IRAN, "2024-07-28", ["mokhber", "pezeshkian"]),
+    (IRAN, "2024-07-29", ["pezeshkian"]),
     (IRAN, "2005-08-02", ["khatami"]),
-    (IRAN, "2005-08-03", ["ahmadinejad"]),
+    (IRAN, "2005-08-03", ["khatami", "ahmadinejad"]),
+    (IRAN, "2005-08-04", ["ahmadinejad"]),
+    (IRAN, "1997-08-03", ["rafsanjani", "khatami"]),
     (IRAN, "1989-08-03", ["rafsanjani"]),
     (LEADER, "1989-06-04", ["khamenei"]),
-    # years and months that span a handover name every holder
-    (AZERBAIJAN, "1993", ["heydar-aliyev", "elchibey"]),
-    (AZERBAIJAN, "2003-10", ["aliyev", "heydar-aliyev"]),
-    (AZERBAIJAN, "2003", ["aliyev", "heydar-aliyev"]),
-    (IRAN, "2024-05", ["mokhber", "raisi"]),
-    (IRAN, "2024-07", ["pezeshkian", "mokhber"]),
-    (IRAN, "2024", ["pezeshkian", "mokhber", "raisi"]),
-    (IRAN, "1997", ["khatami", "rafsanjani"]),
+    # years and months that span a handover name every holder, in the order they held the office
+    (AZERBAIJAN, "1993", ["elchibey", "heydar-aliyev"]),
+    (AZERBAIJAN, "2003-10", ["heydar-aliyev", "aliyev"]),
+    (AZERBAIJAN, "2003", ["heydar-aliyev", "aliyev"]),
+    (IRAN, "2024-05", ["raisi", "mokhber"]),
+    (IRAN, "2024-07", ["mokhber", "pezeshkian"]),
+    (IRAN, "2024", ["raisi", "mokhber", "pezeshkian"]),
+    (IRAN, "1997", ["rafsanjani", "khatami"]),
     # years and months inside one term
     (IRAN, "2000", ["khatami"]),
     (IRAN, "2024-06", ["mokhber"]),
     (AZERBAIJAN, "1992", ["elchibey"]),  # from 1992-06-16; before that no holder is recorded
     (LEADER, "2024-05", ["khamenei"]),
     # approximate (~) and uncertain (?) dates denote the same days, marked
-    (IRAN, "2005-08-03~", ["ahmadinejad"]),
+    (IRAN, "2005-08-03~", ["khatami", "ahmadinejad"]),
     (IRAN, "2004~", ["khatami"]),
-    (IRAN, "2013?", ["rouhani", "ahmadinejad"]),
-    (AZERBAIJAN, "1993-06%", ["heydar-aliyev", "elchibey"]),
+    (IRAN, "2013?", ["ahmadinejad", "rouhani"]),
+    (AZERBAIJAN, "1993-06%", ["elchibey", "heydar-aliyev"]),
     # after the last recorded handover: the holder in office
     (IRAN, "2026", ["pezeshkian"]),
     (AZERBAIJAN, "2025-04-28", ["aliyev"]),
@@ -89,7 +95,61 @@ def test_offices_at_a_date_agrees_with_who(cli, office, date, holders):
     if holders is None:
         assert result.exit_code == 1 and result.stderr.startswith(f"Error: no recorded holder of {key} at {date}")
         return
-    assert sorted({r["id"] for r in json.loads(result.stdout)}) == sorted(holders)
+    assert list(dict.fromkeys(r["id"] for r in json.loads(result.stdout))) == holders
+
+
+@pytest.mark.parametrize(("office", "date", "holders"), DATE_QUESTIONS, ids=[f"{o}@{d}" for o, d, _ in DATE_QUESTIONS])
+def test_the_export_answers_a_date_question_as_the_cli_does(exported, office, date, holders):
+    """`between date_start and date_end` on the roles table gives the holders `who --at` gives."""
+    when = edtf.parse(date)
+    rows = exported.execute(
+        "SELECT DISTINCT person_id FROM roles WHERE office = ? AND date_start <= ? AND date_end >= ?"
+        " ORDER BY date_start",
+        (office.replace(" ", "-"), when.last.isoformat(), when.first.isoformat()),
+    ).fetchall()
+    open_ended = exported.execute(
+        "SELECT DISTINCT person_id FROM roles WHERE office = ? AND date_start <= ? AND date_end IS NULL",
+        (office.replace(" ", "-"), when.last.isoformat()),
+    ).fetchall()
+    assert [r[0] for r in rows + open_ended] == (holders or [])
+
+
+def test_a_handover_day_is_a_day_of_both_terms_in_the_export(exported):
+    """The question `between` asks of one day: roles and records use the same inclusive convention."""
+    held = exported.execute(
+        "SELECT person_id FROM roles WHERE office = 'president-of-iran'"
+        " AND '2024-05-19' BETWEEN date_start AND date_end ORDER BY date_start"
+    ).fetchall()
+    assert [r[0] for r in held] == ["raisi", "mokhber"]
+    [(start, end)] = exported.execute(
+        "SELECT date_start, date_end FROM records WHERE id = 'raisi-death-2024'"
+    ).fetchall()
+    assert start == end == "2024-05-19"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from iranaz_cli.cli.main import app
+
+    path = tmp_path_factory.mktemp("export") / "base.db"
+    result = CliRunner().invoke(app, ["export", "--sqlite", str(path)])
+    assert result.exit_code == 0, result.stderr
+    db = sqlite3.connect(path)
+    yield db
+    db.close()
+
+
+def test_who_and_offices_name_both_holders_of_a_handover_day(cli):
+    out = cli("offices", "president-of-iran", "--at", "2024-05-19", env={"COLUMNS": "200"}).stdout
+    assert out.index("Ebrahim Raisi") < out.index("Mohammad Mokhber")
+    assert "a handover day is in both terms" in out
+    who = cli("who", "--at", "2024-05-19", "president of iran", env={"COLUMNS": "200"}).stdout
+    assert who.index("Person: Ebrahim Raisi") < who.index("Person: Mohammad Mokhber")
+    assert "President of Iran, 2021-08-03 to 2024-05-19 (died in office)" in who
 
 
 def test_the_role_query_answers_with_the_holder_and_only_them(cli):
@@ -209,6 +269,8 @@ def test_the_visits_table_says_when_the_date_cannot_decide_the_host(cli):
         ("1993", "1993-07-01", "Abulfaz Elchibey or Heydar Aliyev (both held the office on 1993-07-01)", False),
         ("1993", "1993-11", "Heydar Aliyev", True),
         ("1993", "1993-10", "Heydar Aliyev", True),  # acting, then president: one person throughout
+        ("2004", "2003-10-31", "Heydar Aliyev or Ilham Aliyev (both held the office on 2003-10-31)", False),
+        ("2004", "2003-11-01", "Ilham Aliyev", True),
         ("1993", "1992", "Abulfaz Elchibey (no holder is recorded for part of 1992)", False),
         ("1993", "1991", "none recorded", False),
     ],
@@ -276,8 +338,8 @@ def _problems(base_dir: Path) -> list[str]:
         ("people.yaml", 'start: "1992-06-16"\n      end: "1993-09-01"', 'start: "1992-06-16"\n      end: "1993-10-11"',
          'start: "1993-10-10"', "id: heydar-aliyev",
          "this term of 'president-of-azerbaijan' overlaps elchibey's (1992-06-16 to 1993-10-11)"),
-        ("people.yaml", 'start: "2013-08-03"\n      end: "2021-08-03"', 'start: "2013-08-03"\n      end: "2013-08-03"',
-         'end: "2013-08-03"', "id: rouhani", "the term ends (2013-08-03) before it starts (2013-08-03)"),
+        ("people.yaml", 'start: "2013-08-03"\n      end: "2021-08-03"', 'start: "2013-08-03"\n      end: "2013-08-02"',
+         'end: "2013-08-02"', "id: rouhani", "the term ends (2013-08-02) before it starts (2013-08-03)"),
         ("people.yaml", 'start: "1989-06-04"\n', 'start: "1989-06-04"\n      end_reason: retired\n', "end_reason",
          "", "'end_reason' needs an 'end'"),
         ("people.yaml", "    - office: supreme-leader-of-iran\n", "    - office: Supreme Leader\n", "office: Supreme",
@@ -362,6 +424,9 @@ def test_raisi_holds_his_term_not_a_former_title(cli):
     ("a", "b", "overlap"),
     [
         (("1989-08-03", "1997-08-03"), ("1997-08-03", None), False),  # a handover day
+        (("1989-08-03", "1997-08-03"), ("1997-08-04", None), False),  # the next day
+        (("2000-01-01", "2000-01-10"), ("2000-01-05", "2000-01-05"), True),  # one day, but no handover
+        (("2000-01-01", "2000-01-10"), ("2000-01-10", "2000-01-10"), False),  # a one-day term on the handover day
         (("1989-08-03", "1997-08-04"), ("1997-08-03", None), True),
         (("1993", "1995"), ("1994", None), True),  # certainly shares 1994-12-31
         (("1993", "1994"), ("1993-06", "1993-09"), False),  # may not: the first may begin in December
@@ -401,7 +466,8 @@ def test_the_installed_command_answers_at_a_date():
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == "Error: no recorded holder of any office at 1980 (the records begin 1989-06-04)\n"
     result = run("who", "--at", "2024-05-19", "president of iran", "--format", "csv")
-    assert result.returncode == 0 and result.stdout.splitlines()[1].startswith("mokhber,Mohammad Mokhber,")
+    assert result.returncode == 0 and result.stdout.splitlines()[1].startswith("raisi,Ebrahim Raisi,")
+    assert result.stdout.splitlines()[2].startswith("mokhber,Mohammad Mokhber,")
     assert run("who", "--at", "2024-00", "x").returncode == 2
 
 
@@ -409,8 +475,8 @@ def test_the_installed_command_answers_at_a_date():
     ("old", "new", "message"),
     [
         ('start: "1997-08-03"', 'start: "1997-08-3"', "bad date '1997-08-3'"),
-        ('start: "1997-08-03"\n      end: "2005-08-03"', 'start: "1997-08-03"\n      end: "1997-08-03"',
-         "the term ends (1997-08-03) before it starts (1997-08-03)"),
+        ('start: "1997-08-03"\n      end: "2005-08-03"', 'start: "1997-08-03"\n      end: "1997-08-02"',
+         "the term ends (1997-08-02) before it starts (1997-08-03)"),
         ("  country: Iran\n  roles:\n    - office: president-of-iran\n      title: President of Iran\n"
          '      start: "1997-08-03"', "  country: Iran\n  born: 1943\n  roles:\n    - office: president-of-iran\n"
          '      title: President of Iran\n      start: "1997-08-03"', "unknown field 'born'"),

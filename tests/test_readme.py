@@ -1,4 +1,4 @@
-"""The README's examples are real: each `$ iranaz ...` in its code blocks prints what it shows."""
+"""The README's and docs/' examples are real: each `$ iranaz ...` in their code blocks prints what it shows."""
 
 from __future__ import annotations
 
@@ -15,9 +15,16 @@ from test_installed import IRANAZ
 pytestmark = pytest.mark.installed
 
 
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
 def _blocks(tag: str | None) -> list[str]:
-    """Return the README's code blocks marked ``tag`` (None: every block but the walk-throughs)."""
-    blocks = re.findall(r"^```([a-z]*)\n(.*?)^```$", (ROOT / "README.md").read_text(encoding="utf-8"), re.M | re.S)
+    """Return the pages' code blocks marked ``tag`` (None: every block but the walk-throughs)."""
+    blocks = [
+        block
+        for page in PAGES
+        for block in re.findall(r"^```([a-z]*)\n(.*?)^```$", page.read_text(encoding="utf-8"), re.M | re.S)
+    ]
     return [text for mark, text in blocks if (mark == tag if tag else mark != WALK_THROUGH)]
 
 
@@ -97,3 +104,24 @@ def test_readme_walk_through_runs_in_order(tmp_path, block):
 
 def test_the_readme_has_a_walk_through():
     assert _blocks(WALK_THROUGH)
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_the_first_command_leaves_iranaz_on_the_path(tmp_path, shell):
+    """The README's install-and-run command, as a reader pastes it, leaves an `iranaz` to type next."""
+    if not shutil.which(shell):
+        pytest.skip(f"{shell} is not installed")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first = re.search(r"^```sh\n(.*?)\n```", readme, re.M | re.S).group(1)
+    assert first.startswith("python3 -m venv .venv") and first.endswith("iranaz visits")
+    # the install itself is the slow part and is tested elsewhere: stand in for it with an `iranaz`
+    # that the install would have put in .venv/bin
+    command = first.replace(
+        "pip install .", "printf '#!/bin/sh\\necho ran\\n' > .venv/bin/iranaz && chmod +x .venv/bin/iranaz"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    result = subprocess.run(
+        [shell, "-c", f"{command} && command -v iranaz"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["ran", str(tmp_path / ".venv" / "bin" / "iranaz")]

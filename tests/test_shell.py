@@ -141,9 +141,9 @@ def _help_texts() -> str:
     return "\n".join([group.help or "", *(c.help or "" for c in group.commands.values())])  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("where", ["README.md", "--help"])
+@pytest.mark.parametrize("where", ["README.md", "docs/commands.md", "--help"])
 def test_every_jq_filter_is_quoted(where):
-    text = (ROOT / "README.md").read_text(encoding="utf-8") if where == "README.md" else _help_texts()
+    text = (ROOT / where).read_text(encoding="utf-8") if where != "--help" else _help_texts()
     filters = _jq_filters(text)
     assert filters, f"no jq examples found in {where}"
     unquoted = [f for f in filters if not (f.startswith("'") or BARE.fullmatch(f))]

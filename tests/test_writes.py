@@ -143,3 +143,43 @@ def test_concurrent_writers_all_land(base):
         f"- id: person-{i}" for i in range(10)
     )
     assert run("validate", str(base)).returncode == 0
+
+
+def test_concurrent_writers_all_land_while_the_lock_file_is_deleted_again_and_again(base):
+    """`rm data/.iranaz.lock` (or `git clean -fdx`) under running writers loses no record (issue 19.6)."""
+    import threading
+
+    from iranaz_cli.write.safewrite import LOCK_NAME
+
+    env = {k: v for k, v in os.environ.items() if k != "IRANAZ_DATA"}
+    stop = threading.Event()
+
+    def delete_the_lock() -> None:
+        while not stop.is_set():
+            (base / LOCK_NAME).unlink(missing_ok=True)
+            time.sleep(0.001)
+
+    deleter = threading.Thread(target=delete_the_lock)
+    deleter.start()
+    try:
+        procs = [
+            subprocess.Popen(
+                [str(IRANAZ), "add", "people", "-", "--data", str(base)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
+            for _ in range(8)
+        ]
+        for i, proc in enumerate(procs):
+            proc.stdin.write(person(i).encode())
+            proc.stdin.close()
+        results = [(p.wait(timeout=60), p.stdout.read().decode(), p.stderr.read().decode()) for p in procs]
+    finally:
+        stop.set()
+        deleter.join()
+    assert [(code, out) for code, out, _ in results] == [(0, f"person-{i}\n") for i in range(8)], results
+    text = (base / "people.yaml").read_text(encoding="utf-8")
+    assert {line[6:] for line in text.splitlines() if line.startswith("- id: ")} == {f"person-{i}" for i in range(8)}
+    assert run("validate", str(base)).returncode == 0

@@ -77,6 +77,8 @@ def people(base: FactBase, query: str, limit: int | None = None, at: str | None 
         found = [(p, roles, score) for p, roles, score in holders if when is None or _held_any(roles, when)]
         if not found:
             raise NotFound(_no_holder(f"'{query}'", [r for _, roles, _ in holders for r in roles], at))
+        if when is not None:  # at a date, in the order they held the role then (a handover day: outgoing first)
+            found.sort(key=lambda f: min(_started(r) for r in f[1] if _held_at(r, when)))
     else:
         matches, near = _match_people(base, query)
         if not matches:
@@ -180,6 +182,16 @@ def _recency(r: Role) -> tuple[bool, Any]:
 
     day = r.start or r.as_of
     return (r.start is not None and r.end is None, parse(day).first if day else date.min)
+
+
+def _started(r: Role) -> Any:
+    """Return the first day a role may have been held (its start, or its as_of date)."""
+    from datetime import date
+
+    from ..edtf import parse
+
+    day = r.start or r.as_of
+    return parse(day).first if day else date.min
 
 
 def _held_at(r: Role, when: Interval) -> bool:

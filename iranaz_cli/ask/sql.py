@@ -133,12 +133,20 @@ def _reason(error: sqlite3.Error) -> str:
 
 
 def _unique(names: list[str]) -> list[str]:
-    """Return column names made unique (a second `id` becomes `id_2`), so no value is lost in a row."""
-    seen: dict[str, int] = {}
+    """Return column names made unique, so no value is lost in a row: a second `id` becomes `id_2`, or
+    `id_3` if the query names a column `id_2` itself (a renamed column never takes a real name)."""
+    taken = set(names)
+    seen: set[str] = set()
     out = []
     for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+        if name in seen:
+            n = 2
+            while f"{name}_{n}" in taken:
+                n += 1
+            name = f"{name}_{n}"
+            taken.add(name)
+        seen.add(name)
+        out.append(name)
     return out
 
 

@@ -161,7 +161,9 @@ def add(
     from ..write import edit
 
     if show_template:
-        typer.echo(edit.template(kind), nl=False)
+        from ..write.template import template
+
+        typer.echo(template(kind), nl=False)
         return
     edit.check_kind(kind)
     if file is None:

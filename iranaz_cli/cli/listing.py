@@ -23,6 +23,7 @@ from .options import (
     JsonOpt,
     LimitOpt,
     PagerOpt,
+    RawCsvOpt,
     SvgOpt,
 )
 
@@ -32,6 +33,7 @@ OUTPUT_OPTIONS = (
     ("fields", FieldsOpt, None),
     ("limit", LimitOpt, None),
     ("bom", BomOpt, False),
+    ("raw_csv", RawCsvOpt, False),
     ("data", DataOpt, None),
     ("save_svg", SvgOpt, None),
     ("save_html", HtmlOpt, None),
@@ -76,7 +78,16 @@ def listing(
                     return write_json({f: row[f] for f in fields} if fields else row)
                 kind = str(row.get("kind", "")).capitalize()
                 return emit(
-                    lambda: [row], view, fmt, "", saves, out["pager"], fields=fields, bom=out["bom"], title=kind
+                    lambda: [row],
+                    view,
+                    fmt,
+                    "",
+                    saves,
+                    out["pager"],
+                    fields=fields,
+                    bom=out["bom"],
+                    raw_csv=out["raw_csv"],
+                    title=kind,
                 )
             emit(
                 lambda: query(base, **options),
@@ -88,6 +99,7 @@ def listing(
                 fields=fields,
                 limit=out["limit"],
                 bom=out["bom"],
+                raw_csv=out["raw_csv"],
                 header=lambda: _csv_header(query, fields),
             )
 
@@ -183,15 +195,16 @@ def emit(
     fields: list[str] | None = None,
     limit: int | None = None,
     bom: bool = False,
+    raw_csv: bool = False,
     header: Callable[[], list[str]] | None = None,
     title: str | None = None,
 ) -> None:
     """Run a query and print its rows (at most ``limit``, only ``fields``); when nothing is found,
     print `[]` for JSON (the CSV header, given a ``header``) and exit 1."""
-    if bom and fmt is not Format.csv:
+    if (bom or raw_csv) and fmt is not Format.csv:
         from ..errors import UsageError
 
-        raise UsageError("--bom marks CSV: use it with --format csv")
+        raise UsageError(f"{'--bom' if bom else '--raw-csv'} is about CSV: use it with --format csv")
     try:
         rows = query()
         if not rows:
@@ -204,13 +217,13 @@ def emit(
         elif fmt is Format.csv and header is not None and (columns := header()):
             from ..show.render import write_csv
 
-            write_csv([], columns, bom=bom)
+            write_csv([], columns, bom=bom, raw=raw_csv)
         raise
     if limit is not None:
         rows = rows[:limit]
     if fields:
         rows = [{f: row.get(f) for f in fields} for row in rows]
-    _render(rows, view, fmt, saves, pager, fields, bom, title)
+    _render(rows, view, fmt, saves, pager, fields, bom, raw_csv, title)
 
 
 def _render(
@@ -221,6 +234,7 @@ def _render(
     pager: bool,
     fields: list[str] | None = None,
     bom: bool = False,
+    raw_csv: bool = False,
     title: str | None = None,
 ) -> None:
     from ..show import render
@@ -230,7 +244,7 @@ def _render(
     if fmt is Format.jsonl:
         return render.write_jsonl(rows)
     if fmt is Format.csv:
-        return render.write_csv(rows, bom=bom)
+        return render.write_csv(rows, bom=bom, raw=raw_csv)
     from ..show.views import VIEWS, record_view
 
     if isinstance(view, render.View):

@@ -77,6 +77,13 @@ FieldsOpt = Annotated[
 ]
 LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, metavar="N", help="At most N results.")]
 BomOpt = Annotated[bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark (for spreadsheets).")]
+RawCsvOpt = Annotated[
+    bool,
+    typer.Option(
+        "--raw-csv",
+        help="Write CSV cells as they are; by default a cell starting with = + - @ (a formula) gets a leading '.",
+    ),
+]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --save-svg/--save-html file.")]
 PagerOpt = Annotated[
     bool,

@@ -6,7 +6,7 @@ import typer
 
 from .app import app, load_base
 from .listing import emit, pick_fields
-from .options import BomOpt, DataOpt, FieldsOpt, Format, FormatOpt, JsonOpt, LimitOpt
+from .options import BomOpt, DataOpt, FieldsOpt, Format, FormatOpt, JsonOpt, LimitOpt, RawCsvOpt
 
 
 @app.command()
@@ -21,6 +21,7 @@ def sql(
     fields: FieldsOpt = None,
     limit: LimitOpt = None,
     bom: BomOpt = False,
+    raw_csv: RawCsvOpt = False,
     data: DataOpt = None,
 ) -> None:
     """Run a read-only SQL query over the base (the tables of `export --sqlite`, in memory).
@@ -51,6 +52,7 @@ def sql(
         fields=chosen,
         limit=limit,
         bom=bom,
+        raw_csv=raw_csv,
         header=lambda: chosen or columns,
     )
 
@@ -63,6 +65,7 @@ def resolve(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     bom: BomOpt = False,
+    raw_csv: RawCsvOpt = False,
     data: DataOpt = None,
 ) -> None:
     """Resolve many names to people at once: one JSON line per input line, in input order.
@@ -95,6 +98,7 @@ def resolve(
         "no names to resolve",
         fields=chosen,
         bom=bom,
+        raw_csv=raw_csv,
         header=lambda: csv_header("resolve", chosen or valid),
     )
 

@@ -30,7 +30,8 @@ Notes = list[str | AttributedNote]
 
 
 class Role(TypedDict):
-    """A title a person held: a term of an office (start in office, end not), or a title as of a date."""
+    """A title a person held: a term of an office (``start`` and ``end`` both days in office: on a handover
+    day both holders held it), or a title as of a date."""
 
     title: str
     office: str | None
@@ -321,7 +322,7 @@ SHOWN = (ShownSource, ShownPerson, ShownVisit, ShownGas, ShownEvent, ShownQuote)
 
 
 class OfficeRow(TypedDict):
-    """One term of office: ``end`` is null while in office, and its day is not in the term."""
+    """One term of office: ``end`` is its last day in office (a handover day is in both terms), null while in office."""
 
     id: str  # the holder's (so that `show ID` works on a row)
     office: str

@@ -127,7 +127,8 @@ _SORT = {
 # Where a column means something else in one table.
 _COLUMNS_OF = {
     ("roles", "end"): "The last day in office (EDTF); empty when the base gives no end.",
-    ("roles", "date_end"): "The last day of the term (ISO 8601); empty when the base gives no end.",
+    ("roles", "date_end"): "The last day of the term, in office (ISO 8601), as in records: a day is in a term when it"
+    " is BETWEEN date_start AND date_end; empty when the base gives no end.",
     ("roles", "year"): "The year the term starts, or of the as_of date.",
     ("citations", "start"): "Where the quote starts in the article (character offset; W3C TextPositionSelector).",
     ("citations", "end"): "Where the quote ends in the article (character offset; W3C TextPositionSelector).",

@@ -6,6 +6,8 @@ format (table, CSV, Markdown) shows. JSON carries every field, encoded by msgspe
 
 from __future__ import annotations
 
+import functools
+import re
 import sys
 from collections.abc import Callable
 from typing import IO, Any
@@ -153,20 +155,42 @@ def csv_cell(value: Any) -> str:
     return cell(value)
 
 
-def write_csv(rows: list[dict], header: list[str] | None = None, out: IO[str] | None = None, bom: bool = False) -> None:
+# A cell a spreadsheet would run as a formula (OWASP, CSV injection): one starting with = + - @, a tab
+# or a CR. Unless --raw-csv, it is written after a single quote, which spreadsheets take as "text";
+# a plain number (-5, +1.5e3) is data, not a formula, and stays as it is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@functools.cache
+def _plain_number() -> re.Pattern[str]:
+    return re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralised(text: str) -> str:
+    """Return a CSV cell's text that no spreadsheet runs as a formula: ``'=1+2`` for ``=1+2``."""
+    if text.startswith(_FORMULA_START) and not _plain_number().fullmatch(text):
+        return "'" + text
+    return text
+
+
+def write_csv(
+    rows: list[dict], header: list[str] | None = None, out: IO[str] | None = None, bom: bool = False, raw: bool = False
+) -> None:
     """Write a header row of every field, then one row per record; lists joined with '; ', an object
-    (a volume) as one column per key. With no rows, ``header`` names the fields."""
+    (a volume) as one column per key. With no rows, ``header`` names the fields. A cell that a
+    spreadsheet would run as a formula starts with ``'`` unless ``raw``."""
     import csv
 
     out = out or sys.stdout
     flat = [flat_row(r) for r in rows]
     columns = flat_columns(flat) if flat else list(header or [])
+    safe = (lambda text: text) if raw else neutralised
     if bom:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([cell(c) for c in columns])  # (`sql` columns are named by the query: shown, not obeyed)
+    writer.writerow([safe(cell(c)) for c in columns])  # (`sql` columns are named by the query: shown, not obeyed)
     for row in flat:
-        writer.writerow([csv_cell(row.get(c)) for c in columns])
+        writer.writerow([safe(csv_cell(row.get(c))) for c in columns])
 
 
 # What Markdown or HTML would interpret in a table cell: backslash-escaped, or an HTML entity.

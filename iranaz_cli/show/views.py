@@ -104,7 +104,7 @@ def _offices_caption(rows: list[dict]) -> str:
     people = len({r["id"] for r in rows})
     holders = f"{people} {'person' if people == 1 else 'people'}"
     terms = f"{_plural(len(rows), 'term')} of {_plural(offices, 'office')}"
-    return f"{terms} by {holders}; a handover day is the incoming holder's"
+    return f"{terms} by {holders}; a handover day is in both terms"
 
 
 def _end(row: dict) -> str:

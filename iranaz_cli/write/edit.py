@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import FactBaseError, IoError, UsageError
 from ..model import KINDS
 from ..store.paths import resolve_data_dir, shipped_data_dir
-from ..store.yamlread import MAX_FILE_BYTES, Path_, parse_yaml
+from ..store.yamlread import MAX_FILE_BYTES, Path_, decode, parse_yaml, read_file
 from ..text import visible
 from . import safewrite
 
@@ -92,13 +92,13 @@ def init_base(directory: str, from_shipped: bool = False) -> Path:
 
 
 @contextmanager
-def _writing(data_dir: Path, wait: float) -> Iterator[None]:
+def _writing(data_dir: Path, wait: float) -> Iterator[safewrite.Lock]:
     """Hold the base's writers' lock; remove temporary files that a killed writer left behind."""
-    with safewrite.locked(data_dir, timeout=wait):
+    with safewrite.locked(data_dir, timeout=wait) as lock:
         for folder in (data_dir, data_dir.parent / "seeds"):
             for stale in folder.glob(".iranaz-*.tmp"):
                 stale.unlink(missing_ok=True)  # every writer holds the lock: no one else's file
-        yield
+        yield lock
 
 
 def _dump(records: list[dict[str, Any]]) -> str:
@@ -172,14 +172,26 @@ def _remap(problems: list[str], display: str, offset: int, addition: str, where:
     return [pattern.sub(name, p) for p in problems]
 
 
+_ATTEMPTS = 3  # reads of a file that changed under the writer before it gives up (nothing changed)
+
+
 def _append(
-    data_dir: Path, kind: str, records: list[dict[str, Any]], where: Callable[[Path_], str], dry_run: bool = False
+    data_dir: Path,
+    kind: str,
+    records: list[dict[str, Any]],
+    where: Callable[[Path_], str],
+    lock: safewrite.Lock,
+    dry_run: bool = False,
 ) -> str:
     """Validate ``records`` with the whole base and append them to ``data/KIND.yaml``; return the text appended.
 
-    Call with the writers' lock held.
+    Call with the writers' ``lock`` held. The file is replaced only if it is still the file that was
+    read and the lock file is still the one held (compare-and-swap, as ``git update-ref`` moves a
+    ref only from the value it read): a writer that ignored the lock, or came in after the lock file
+    was deleted, makes this one read the file again and re-apply its records, never lose theirs.
     """
-    from ..store.validate import _display_dir, validate
+    from ..store.paths import base_root
+    from ..store.validate import _display_dir
 
     target = data_dir / f"{kind}.yaml"
     display = f"{_display_dir(data_dir)}/{target.name}"
@@ -187,19 +199,37 @@ def _append(
     again, _, _, _ = parse_yaml(addition, display)
     if again != records:  # the YAML written must read back as the records given
         raise UsageError("these records cannot be written back as the same YAML; simplify their values")
+    for _ in range(_ATTEMPTS):
+        raw, stamp = read_file(target, display, base_root(data_dir))  # contained, regular, size-capped
+        text, offset = _joined(decode(raw, display), addition, display)
+        _check_with_base(data_dir, target.name, text, display, offset, addition, where)
+        if dry_run:
+            return addition
+        real = Path(os.fsdecode(stamp[0]))  # the file itself (a kind file may be a link inside the base)
+
+        def compare(real: Path = real, stamp: Any = stamp) -> None:
+            lock.check()
+            safewrite.unchanged(real, stamp, MAX_FILE_BYTES)
+
+        try:
+            safewrite.write_bytes(str(real), text.encode("utf-8"), force=True, before_commit=compare)
+        except safewrite.Changed:
+            continue  # read it again: the other writer's records stay, this one's are re-applied
+        return addition
+    raise IoError(f"{display} kept changing while being written (a writer ignoring the lock?); nothing was changed")
+
+
+def _check_with_base(
+    data_dir: Path, name: str, text: str, display: str, offset: int, addition: str, where: Callable[[Path_], str]
+) -> None:
+    """Validate the base with ``name`` read as ``text``; name each problem where the user gave it."""
+    from ..store.validate import validate
+
     try:
-        existing = target.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise FactBaseError([f"{display}: cannot be read ({getattr(e, 'strerror', None) or e})"]) from None
-    text, offset = _joined(existing, addition, display)
-    try:
-        validate(data_dir, overrides={target.name: text})
+        validate(data_dir, overrides={name: text})
     except FactBaseError as e:
         problems = _remap(e.problems, display, offset, addition, where)
-        raise FactBaseError([_suggest(p, data_dir, overrides={target.name: text}) for p in problems]) from None
-    if not dry_run:
-        safewrite.write_bytes(str(target), text.encode("utf-8"), force=True)
-    return addition
+        raise FactBaseError([_suggest(p, data_dir, overrides={name: text}) for p in problems]) from None
 
 
 _NOT_FOUND = re.compile(r"quote not found in source '([^']+)': ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")$")
@@ -275,8 +305,8 @@ def add_parsed(
     from ..store.validate import _display_dir
 
     path = writable_data_dir(data_dir)
-    with _writing(path, wait):
-        addition = _append(path, kind, records, where, dry_run)
+    with _writing(path, wait) as lock:
+        addition = _append(path, kind, records, where, lock, dry_run)
     return [str(r.get("id")) for r in records], addition, Path(_display_dir(path)) / f"{kind}.yaml"
 
 
@@ -375,7 +405,7 @@ def add_source(
 
     seeds = path.parent / "seeds"
     seed = seeds / name
-    with _writing(path, wait):
+    with _writing(path, wait) as lock:
         created = False
         try:
             if seed.exists() or seed.is_symlink():
@@ -388,87 +418,9 @@ def add_source(
         except OSError as e:
             raise IoError(f"cannot write seeds/{_shown(name)}: {e.strerror}") from None
         try:
-            _append(path, "sources", [record], where)
+            _append(path, "sources", [record], where, lock)
         except BaseException:
             if created:
                 seed.unlink(missing_ok=True)
             raise
     return record
-
-
-# --- template -------------------------------------------------------------------------------------
-
-_HINTS = {
-    "id": "a lowercase slug (a-z, 0-9, -), unique in the base",
-    "source": "a source id (sources.yaml; `iranaz sources`)",
-    "quote": "the source's exact words (`iranaz locate TEXT` finds them)",
-    "note": "for a reference: the fact, in words",
-    "sha256": "`sha256sum FILE` (`iranaz source add` fills it in)",
-    "path": "seeds/FILE, relative to the folder that holds data/",
-    "occurrence": "which one (1: the first) when the quote is found more than once in the article",
-}
-
-
-def template(kind: str) -> str:
-    """Return a commented YAML template of one record of ``kind``, derived from the model."""
-    import msgspec
-
-    from ..model import DATE_FIELDS, PERSON_REFERENCES, SOURCE_OR_PERSON
-
-    check_kind(kind)
-    out = [
-        f"# A record for data/{kind}.yaml. Fill in the values, delete the optional lines you do not",
-        f"# need, then: iranaz add {kind} FILE (or pipe it: ... | iranaz add {kind} -)",
-    ]
-
-    def fields(cls: Any, indent: str, first_prefix: str) -> None:
-        info = msgspec.inspect.type_info(cls)
-        prefix = first_prefix
-        for field in info.fields:  # type: ignore[attr-defined]
-            hint = _HINTS.get(field.name, "")
-            if field.name in DATE_FIELDS:
-                hint = 'a date as text: "2025", "2025-04" or "2025-04-28" (only as precise as the source)'
-            if field.name in PERSON_REFERENCES.get(kind, {}) and not indent:
-                hint = "person id" + ("s" if isinstance(field.type, msgspec.inspect.ListType) else "")
-                hint += " (people.yaml; `iranaz who NAME`)"
-                if field.name in SOURCE_OR_PERSON:
-                    hint += ", or a source id for the source's own analysis"
-            value, nested = _example(field.type)
-            if isinstance(field.type, msgspec.inspect.LiteralType):
-                hint = f"one of: {', '.join(map(str, field.type.values))}"
-                if isinstance(field.default, str):
-                    value = field.default
-            need = "required" if field.required else "optional"
-            comment = f"  # {need}" + (f": {hint}" if hint else "")
-            if nested is not None:
-                out.append(f"{indent}{prefix}{field.name}:{comment}")
-                fields(nested, indent + "    ", "- ")
-            else:
-                out.append(f"{indent}{prefix}{field.name}: {value}{comment}")
-            prefix = "  "
-
-    fields(KINDS[kind], "", "- ")
-    return "\n".join(out) + "\n"
-
-
-def _example(t: Any) -> tuple[str, Any]:
-    """Return a placeholder for a field of type ``t``, or the record type of a nested list."""
-    import msgspec
-
-    mi = msgspec.inspect
-    if isinstance(t, mi.UnionType):
-        kinds = [x for x in t.types if not isinstance(x, mi.NoneType)]
-        if not kinds or not isinstance(kinds[0], mi.StrType):
-            return "null", None
-        return '""', None
-    if isinstance(t, mi.ListType):
-        if isinstance(t.item_type, mi.StructType):
-            return "", t.item_type.cls
-        return "[]", None
-    if isinstance(t, mi.LiteralType):
-        return str(t.values[0]), None
-    if isinstance(t, mi.BoolType):
-        return "false", None
-    if isinstance(t, mi.IntType | mi.FloatType):
-        return "0", None
-    return '""', None

@@ -5,7 +5,9 @@ writes is first written in full to a uniquely named temporary file beside its ta
 over it. A crash, a full disk or a signal at any moment leaves the target either as it was or as it
 should be; the temporary file is removed on any failure, SIGTERM included. An existing target is
 replaced only when the caller says so (``--force``), and never when it is a link, a folder, a device
-or a FIFO, or one of the files being read (``protect``). Writers of one folder queue on a lock.
+or a FIFO, or one of the files being read (``protect``). Writers of one folder queue on a lock (the
+lock file and the folder itself), and replace a file only if it is still the file they read
+(compare-and-swap, ``unchanged``), so no interleaving of writers loses a record.
 """
 
 from __future__ import annotations
@@ -105,8 +107,13 @@ def _signals_unwind() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def atomic_path(path: str, *, force: bool = False, protect: Iterable[Path] = ()) -> Iterator[Path]:
+def atomic_path(
+    path: str, *, force: bool = False, protect: Iterable[Path] = (), before_commit: Callable[[], None] | None = None
+) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` to fill; on success it replaces ``path`` atomically.
+
+    ``before_commit`` runs once the temporary file is filled, right before it replaces ``path``: it
+    raises to leave ``path`` as it is (compare-and-swap: ``unchanged`` and ``Lock.check``).
 
     Without ``force`` an existing file is refused, also one that appears while writing (the
     temporary file is linked into place, which fails if the name is taken). The old file's
@@ -120,6 +127,8 @@ def atomic_path(path: str, *, force: bool = False, protect: Iterable[Path] = ())
             tmp = Path(tmp_name)
             os.close(fd)
             yield tmp
+            if before_commit is not None:
+                before_commit()
             _commit(tmp, target, force)
         except OSError as e:
             raise IoError(f"cannot write {_shown(path)}: {e.strerror or e}") from None
@@ -173,9 +182,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def write_bytes(path: str, data: bytes | Callable[[Path], None], *, force: bool = False,
-                protect: Iterable[Path] = ()) -> None:  # fmt: skip
+                protect: Iterable[Path] = (), before_commit: Callable[[], None] | None = None) -> None:  # fmt: skip
     """Write ``data`` (bytes, or a function that fills a path) to ``path`` atomically."""
-    with atomic_path(path, force=force, protect=protect) as tmp:
+    with atomic_path(path, force=force, protect=protect, before_commit=before_commit) as tmp:
         if callable(data):
             data(tmp)
         else:
@@ -184,27 +193,94 @@ def write_bytes(path: str, data: bytes | Callable[[Path], None], *, force: bool 
                 f.flush()
 
 
-@contextlib.contextmanager
-def locked(folder: Path, timeout: float = 30.0) -> Iterator[None]:
-    """Hold the writers' lock of ``folder`` (``fcntl.flock`` on its lock file); wait up to ``timeout`` s."""
-    import fcntl
+LOCK_HINT = f"do not delete {LOCK_NAME}: it is not a stale lock, only a running writer holds it"
+
+
+class Changed(IoError):
+    """The file to replace changed since it was read (a writer that ignored the lock): read it again."""
+
+
+class Lock:
+    """The writers' lock of a folder, held: ``fcntl.flock`` on its lock file and on the folder itself.
+
+    The lock file is what users see (and may delete: ``rm``, ``git clean -fdx``); the folder cannot be
+    deleted while it holds the base, so a second writer waits on it even when the lock file is gone.
+    ``check`` tells whether the lock is still this writer's (compare-and-swap).
+    """
+
+    def __init__(self, folder: Path, fd: int, folder_locked: bool):
+        self.folder = folder
+        self.fd = fd
+        self.folder_locked = folder_locked
+
+    def check(self) -> None:
+        """Raise IoError (nothing changed) unless this writer still holds the lock: the folder's, or
+        (where a folder cannot be locked) the lock file that is at the path now."""
+        if self.folder_locked:  # no other writer can hold it, whatever became of the lock file
+            return
+        held = os.fstat(self.fd)
+        try:
+            now = os.lstat(self.folder / LOCK_NAME)
+            same = (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)
+        except OSError:
+            same = False
+        if not same:
+            raise IoError(
+                f"{_shown(self.folder / LOCK_NAME)} was deleted or replaced while this writer held it; "
+                f"nothing was changed; try again ({LOCK_HINT})"
+            )
+
+
+def unchanged(path: Path, stamp: tuple[bytes, int, int, int, int, str], cap: int) -> None:
+    """Raise Changed unless ``path`` is the file ``stamp`` describes: size, mtime_ns, inode and content."""
+    from ..store.paths import Unreadable, read_regular
 
     try:
-        fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
-    except OSError as e:
-        raise IoError(f"cannot lock {_shown(folder)}: {e.strerror}") from None
+        st = os.stat(path)
+        same = (st.st_size, st.st_mtime_ns, st.st_ino) == (stamp[1], stamp[2], stamp[4])
+        same = same and read_regular(path, cap)[1][5] == stamp[5]
+    except (OSError, Unreadable):
+        same = False
+    if not same:
+        raise Changed(f"{_shown(path)} changed while it was being written (another writer?); nothing was changed")
+
+
+def _flock(fd: int, deadline: float, folder: Path, timeout: float) -> None:
+    import fcntl
+
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise IoError(
+                    f"{_shown(folder)} is locked by another writer (waited {timeout:g} s); try again ({LOCK_HINT})"
+                ) from None
+            time.sleep(0.02)
+
+
+@contextlib.contextmanager
+def locked(folder: Path, timeout: float = 30.0) -> Iterator[Lock]:
+    """Hold the writers' lock of ``folder`` (its lock file and the folder); wait up to ``timeout`` s."""
+    fds: list[int] = []
     try:
+        try:
+            fds.append(os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666))
+        except OSError as e:
+            raise IoError(f"cannot lock {_shown(folder)}: {e.strerror}") from None
         deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IoError(
-                        f"{_shown(folder)} is locked by another writer (waited {timeout:g} s); try again"
-                    ) from None
-                time.sleep(0.02)
-        yield
+        _flock(fds[0], deadline, folder, timeout)
+        try:
+            fds.append(os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
+        except OSError as e:
+            raise IoError(f"cannot lock {_shown(folder)}: {e.strerror}") from None
+        try:
+            _flock(fds[1], deadline, folder, timeout)
+            folder_locked = True
+        except OSError:  # a file system that cannot lock a folder: the lock file and the checks remain
+            folder_locked = False
+        yield Lock(folder, fds[0], folder_locked)
     finally:
-        os.close(fd)  # closing releases the lock
+        for fd in reversed(fds):
+            os.close(fd)  # closing releases the lock

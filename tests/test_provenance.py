@@ -58,7 +58,10 @@ def test_sources_file_records_the_seed():
     # the events it reports as news is recorded, marked uncertain
     assert article["kind"] == "article" and article["publisher"] == "National Iranian American Council (NIAC)"
     assert article["published"] == "2025-04-28?"
-    assert article["url"] == "https://niacouncil.org/irans-president-pezeshkian-visits-azerbaijan-amid-efforts-to-revive-ties/"
+    assert (
+        article["url"]
+        == "https://niacouncil.org/irans-president-pezeshkian-visits-azerbaijan-amid-efforts-to-revive-ties/"
+    )
     assert "background" not in sources and {s["kind"] for s in sources.values()} <= {"article", "report", "reference"}
 
 

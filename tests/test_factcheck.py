@@ -66,7 +66,7 @@ def test_who_lists_attributed_notes_apart_from_what_he_said(cli):
     assert "pezeshkian-2025" not in said and "shahid-rajaee-port-explosion-2025" not in said
     assert "sanaei-compressed-trip" in said
     assert (
-        "2025 · visit · according to Mehdi Sanaei: Scheduled as a compressed one-day trip because Pezeshkian "
+        "2025-04-28 · visit · according to Mehdi Sanaei: Scheduled as a compressed one-day trip because Pezeshkian "
         "remains closely involved in overseeing the aftermath of the Shahid Rajaee Port explosion. [pezeshkian-2025]"
     ) in attributed
     assert "2025-04-26 · event · according to Mehdi Sanaei: Pezeshkian remains" in attributed

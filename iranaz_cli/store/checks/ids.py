@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from ...model import (
     ATTRIBUTING_WORDS,
     PERSON_REFERENCES,
@@ -38,13 +41,12 @@ class IdChecks(CitationChecks):
             )
             self.at(display, at, f"'{field}' names '{ref}', which is not {what}")
         attributed = [ref for field, ref in people_named(kind, record) if field == "according_to" and ref in people]
-        quotes = [c.quote for c in record.sources if c.quote is not None]
-        if attributed and not any(attributing_quote(q) for q in quotes):
+        if attributed and not any(_attributes(c) for c in record.sources):
             self.at(
                 display,
                 (*where, "sources"),
-                f"attributed to '{attributed[0]}' but no quote it cites holds the attributing words"
-                f" ({', '.join(ATTRIBUTING_WORDS)})",
+                f"attributed to '{attributed[0]}' but no quote or note it cites holds the attributing words"
+                f" ({', '.join(ATTRIBUTING_WORDS)}; a note of a report may also say {', '.join(REPORTING_WORDS)})",
             )
         if getattr(record, "kind", None) == "assessment" and not record.according_to:
             self.at(display, (*where, "kind"), "an assessment needs 'according_to' (the source whose analysis it is)")
@@ -76,3 +78,18 @@ class IdChecks(CitationChecks):
                 if self.unread or self.nameless or any(ref in failed for failed in self.failed.values()):
                     continue  # it may be a record whose failure is reported already
                 self.at(display, (*where, "about", j), f"'about' names '{ref}', which is not a record id in the base")
+
+
+# Words by which a note (a report's content in the base's own words) says who holds what it reports.
+REPORTING_WORDS = ("told", "says", "announced", "wrote", "writes", "quoted", "claimed", "argued", "warned", "estimated")
+
+
+def _attributes(citation: Any) -> bool:
+    """Whether a citation attributes what the record says: a quote holding the article's attributing
+    words, or a note (of a report or reference) saying who said, reported or announced it."""
+    if citation.quote is not None:
+        return attributing_quote(citation.quote)
+    if citation.note is None:
+        return False
+    folded = citation.note.casefold()
+    return attributing_quote(citation.note) or any(re.search(rf"\b{w}\b", folded) for w in REPORTING_WORDS)

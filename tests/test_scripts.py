@@ -328,6 +328,17 @@ def test_sql_searches_the_full_text_indexes():
     assert run("sql", "INSERT INTO records_fts(records_fts) VALUES('delete-all')").returncode == 2
 
 
+@pytest.mark.parametrize("cache", ["cold", "warm"])
+def test_sql_full_text_answers_alike_with_a_cold_and_a_warm_cache(tmp_path, cache):
+    # a first run builds the database; a later one reads its cached image: both must answer
+    search = "SELECT id FROM records WHERE rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH 'Zagulba')"
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    if cache == "warm":
+        assert run("sql", "SELECT 1", env=env).returncode == 0
+    found = run("sql", search + " ORDER BY id", "--format", "csv", env=env)
+    assert (found.returncode, found.stdout, found.stderr) == (0, "id\npezeshkian-2025\nzagulba-welcome-2025\n", "")
+
+
 def test_sql_database_is_cached_with_the_base_and_follows_it(base_dir):
     from pathlib import Path
 

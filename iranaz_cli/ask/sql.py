@@ -21,16 +21,20 @@ def _database(base: FactBase) -> sqlite3.Connection:
     # A column declared BOOLEAN (stored as 1 and 0) comes out as true and false, as every other output
     # writes a boolean; an expression over it (direct + 0) is a number, as SQL computes it.
     sqlite3.register_converter("BOOLEAN", lambda value: value not in (b"0", b""))
-    db = sqlite3.connect(":memory:", detect_types=sqlite3.PARSE_DECLTYPES)
     image = cache.read_image(base)
-    if image is not None:
-        db.deserialize(image)
-        return db
-    from .tables import build
+    if image is None:
+        from .tables import build
 
-    with db:
-        build(db, base)
-    cache.write_image(base, db.serialize())
+        with sqlite3.connect(":memory:") as built:
+            build(built, base)
+        image = built.serialize()
+        built.close()
+        cache.write_image(base, image)
+    # A query always runs over a fresh copy of the image: a database built in this connection would
+    # finish creating its full-text tables on first use (an UPDATE of sqlite_master, which the
+    # authorizer refuses), so a first run and a cached run would answer differently.
+    db = sqlite3.connect(":memory:", detect_types=sqlite3.PARSE_DECLTYPES)
+    db.deserialize(image)
     return db
 
 

@@ -54,7 +54,7 @@ def _dict_note(value: dict) -> str:
 
 
 def cell(value: Any) -> str:
-    """Return the text of one value as tables, CSV and Markdown show it; lists joined with '; '."""
+    """Return the text of one value as tables and Markdown show it; lists joined with '; '."""
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -236,11 +236,12 @@ QUOTE = '{"id": "x-1", "speaker": "sanaei", "quote": "said so", "sources": [{"so
 OUTSIDE_MARK = "outside-secret-7c1"
 
 
-def _kind_file_as(how: str, target: Path, tmp_path: Path) -> None:
-    """Make a kind file of the base something a writer must not read as one."""
+def _kind_file_as(how: str, target: Path, elsewhere: Path) -> None:
+    """Make a kind file of the base something a writer must not read as one (``elsewhere``: a folder
+    outside the base, which is the folder that holds data/)."""
     target.unlink()
     if how == "symlink-outside":
-        outside = tmp_path / "outside.yaml"
+        outside = elsewhere / "outside.yaml"
         outside.write_text(f"- id: {OUTSIDE_MARK}\n  quote: {OUTSIDE_MARK}\n", encoding="utf-8")
         target.symlink_to(outside)
     elif how == "fifo":
@@ -252,17 +253,18 @@ def _kind_file_as(how: str, target: Path, tmp_path: Path) -> None:
             f.truncate(2**30)
 
 
-WHYS = {"symlink-outside": "leads outside the base", "fifo": "is not a regular file", "dev-zero": "leads outside the base",
-        "sparse": "over the 16 MiB limit"}  # fmt: skip
+WHYS = {"symlink-outside": "leads outside the base", "fifo": "is not a regular file",
+        "dev-zero": "leads outside the base", "sparse": "1073741824 bytes is over the 16 MiB limit"}  # fmt: skip
 
 
 @pytest.mark.parametrize("how", list(WHYS))
 @pytest.mark.parametrize("command", ["add", "source add"])
 @pytest.mark.parametrize("kind", ["quotes", "sources"])
-def test_a_writer_refuses_a_kind_file_that_is_no_regular_file_of_the_base_at_once(base_dir, tmp_path, how, command,
-                                                                                 kind):  # fmt: skip
+def test_a_writer_refuses_a_kind_file_that_is_no_regular_file_of_the_base_at_once(base_dir, tmp_path_factory, how,
+                                                                                 command, kind):  # fmt: skip
     from iranaz_cli.write import safewrite
 
+    tmp_path = tmp_path_factory.mktemp("elsewhere")
     _kind_file_as(how, base_dir / f"{kind}.yaml", tmp_path)
     article = tmp_path / "article.txt"
     article.write_text("A title\n\nThe text of an article.\n", encoding="utf-8")

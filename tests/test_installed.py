@@ -44,6 +44,19 @@ def test_shipped_data_is_found_from_any_folder(tmp_path):
     assert (result.returncode, result.stdout) == (0, shipped.stdout) and shipped.stdout.startswith("ok: ")
 
 
+@pytest.mark.parametrize("where", ["--data before the command", "--data after it"])
+def test_data_given_on_the_command_line_wins_over_the_environment(base_dir, tmp_path, where):
+    # a base whose only visit is one of its own, and $IRANAZ_DATA naming the shipped base
+    text = (base_dir / "visits.yaml").read_text(encoding="utf-8")
+    (base_dir / "visits.yaml").write_text(text.replace("occasion: Official visit", "occasion: Our own visit"))
+    args = ["--data", str(base_dir), "visits"] if where.endswith("command") else ["visits", "--data", str(base_dir)]
+    env = {"IRANAZ_DATA": str(tmp_path / "no-such-base")}
+    result = run(*args, "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Our own visit" in {v["occasion"] for v in json.loads(result.stdout)}
+    assert run("visits", env=env).returncode == 3  # (and without --data, the environment names the base)
+
+
 def test_piped_table_has_no_escape_codes_and_no_cut_cells():
     result = run("visits", env={"COLUMNS": "20"})
     assert result.returncode == 0

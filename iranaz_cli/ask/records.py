@@ -21,7 +21,8 @@ def record(base: FactBase, record_id: str) -> dict:
         from .hosts import host_of, host_terms
 
         fields = [(k, v) for k, v in out.items() if k not in ("host", "host_id")]  # (the record's own: in host)
-        at = next(i for i, (k, _) in enumerate(fields) if k == "president_id") + 1
+        keys = [k for k, _ in fields]
+        at = keys.index("to" if "to" in keys else "president_id") + 1  # after the country visited
         out = dict([*fields[:at], ("host", host_of(rec, host_terms(base), lookup)), *fields[at:]])
     out["summary"] = summary(kind, rec, lookup)  # (an event's own summary, attributed)
     if hasattr(rec, "date"):

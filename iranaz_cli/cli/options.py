@@ -53,12 +53,11 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format
 JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
 DataOpt = Annotated[
     str | None,
-    typer.Option(
+    typer.Option(  # (no envvar: $IRANAZ_DATA is read after both --data options, so that either wins over it)
         "--data",
-        envvar="IRANAZ_DATA",
         metavar="DIR",
         show_default=False,
-        help="Fact-base folder to read instead of the shipped one.",
+        help="Fact-base folder to read (default: $IRANAZ_DATA, else the shipped base).",
     ),
 ]
 SinceOpt = Annotated[int | None, typer.Option(metavar="YEAR", help="First year to include.")]

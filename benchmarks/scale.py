@@ -75,12 +75,13 @@ def generate(out: Path, factor: int) -> int:
                         for field in PERSON_REFERENCES.get(kind, {}):
                             if field in copy:
                                 copy[field] = _rename_people(copy[field], suffix, people)
-                        copy["notes"] = [
-                            dict(n, according_to=_rename_people(n["according_to"], suffix, people))
-                            if isinstance(n, dict)
-                            else n
-                            for n in copy.get("notes", [])
-                        ]
+                        if "notes" in copy:  # (a dispute has none)
+                            copy["notes"] = [
+                                dict(n, according_to=_rename_people(n["according_to"], suffix, people))
+                                if isinstance(n, dict)
+                                else n
+                                for n in copy["notes"]
+                            ]
                     scaled.append(copy)
         with open(out / "data" / f"{kind}.yaml", "w", encoding="utf-8") as f:
             yaml.dump(scaled, f, Dumper=_Dumper, allow_unicode=True, sort_keys=False)

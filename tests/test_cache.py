@@ -15,14 +15,14 @@ from iranaz_cli.store import cache as cache_module
 from iranaz_cli.store import loader
 from iranaz_cli.store import validate as validate_module
 
-from conftest import ROOT
+from conftest import ARTICLE, ROOT
 
 
 def _copy_base(folder: Path) -> Path:
     import shutil
 
-    shutil.copytree(ROOT / "data", folder / "data")
-    shutil.copytree(ROOT / "seeds", folder / "seeds")
+    shutil.copytree(ARTICLE / "data", folder / "data")
+    shutil.copytree(ARTICLE / "seeds", folder / "seeds")
     return folder / "data"
 
 
@@ -42,7 +42,7 @@ def _base_entries() -> list[Path]:
 
 def _ok() -> str:
     """Return what `iranaz validate` prints for the shipped base."""
-    return f"ok: {loader.count_records(loader.load_fact_base(ROOT / 'data', cache=False))} records in 8 files\n"
+    return f"ok: {loader.count_records(loader.load_fact_base(ARTICLE / 'data', cache=False))} records in 8 files\n"
 
 
 def _crc32_twins(parent: Path) -> tuple[Path, Path]:

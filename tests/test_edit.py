@@ -372,9 +372,10 @@ def test_a_read_only_file_system_is_one_error_line(new_base, monkeypatch):
     assert snapshot(new_base.parent) == before
 
 
-def test_the_shipped_base_is_read_only():
+def test_the_shipped_base_is_read_only(monkeypatch):
     from iranaz_cli.store.paths import shipped_data_dir
 
+    monkeypatch.delenv("IRANAZ_DATA")  # no --data, no $IRANAZ_DATA: the shipped base
     before = snapshot(shipped_data_dir())
     message = "Error: the shipped base is read-only; make your own with `iranaz init DIR --from-shipped`\n"
     for args in (["add", "people"], ["source", "add", str(ROOT / "README.md"), "--id", "x"]):

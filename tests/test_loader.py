@@ -15,7 +15,7 @@ from iranaz_cli.errors import FactBaseError
 from iranaz_cli.store import cache as cache_module
 from iranaz_cli.store import loader, yamlread
 
-from conftest import ROOT
+from conftest import ARTICLE, ROOT
 
 
 def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
@@ -249,16 +249,16 @@ def test_a_broken_base_is_never_served_from_an_old_cache(base_dir):
 def test_scaled_base_for_the_benchmark_is_valid(tmp_path):
     import sys
 
-    from conftest import ROOT
-
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         from scale import generate
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    assert generate(tmp_path, 3) == 9 + 3 * 57
+    shipped = loader.load_fact_base(ROOT / "data", cache=False)
+    sources, people = len(shipped.sources), len(shipped.people)
+    assert generate(tmp_path, 3) == sources + 3 * (loader.count_records(shipped) - sources)  # (sources once)
     base, _ = loader.validate(tmp_path / "data")
-    assert len(base.people) == 3 * 16 and len({p.name for p in base.people}) == 3 * 16
+    assert len(base.people) == 3 * people and len({p.name for p in base.people}) == 3 * people
     assert {v.president for v in base.visits if v.id.endswith("-k2")} <= {p.id for p in base.people}
 
 
@@ -357,8 +357,8 @@ def test_a_file_beside_data_is_never_looked_at(tmp_path, monkeypatch):
     (home / ".ssh").mkdir(parents=True)
     pin = home / ".ssh" / "pin"
     pin.write_text("1234\n")
-    shutil.copytree(ROOT / "data", home / "somebase")
-    shutil.copytree(ROOT / "seeds", home / "seeds")
+    shutil.copytree(ARTICLE / "data", home / "somebase")
+    shutil.copytree(ARTICLE / "seeds", home / "seeds")
     records = "".join(
         f"- id: guess-{guess}\n  title: x\n  kind: article\n  path: .ssh/pin\n"
         f"  sha256: {hashlib.sha256((guess + chr(10)).encode()).hexdigest()}\n"
@@ -571,11 +571,9 @@ def latin1_base(tmp_path) -> Path:
     """Return a copy of the shipped base in a folder named b'caf\\xe9' (Latin-1, not UTF-8)."""
     import shutil
 
-    from conftest import ROOT
-
     folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9"))
-    shutil.copytree(ROOT / "data", folder / "data")
-    shutil.copytree(ROOT / "seeds", folder / "seeds")
+    shutil.copytree(ARTICLE / "data", folder / "data")
+    shutil.copytree(ARTICLE / "seeds", folder / "seeds")
     return folder / "data"
 
 

@@ -15,6 +15,14 @@ import yaml
 from conftest import ROOT, SEED
 
 SEED_SHA256 = "98d720bee306ce7075eafc1d9b712ee16fff32d844a5e81cb163e4bc1e688e0f"
+
+
+@pytest.fixture(autouse=True)
+def _shipped(monkeypatch):
+    """This file checks the shipped base itself: every command here reads it, not the article base."""
+    monkeypatch.setenv("IRANAZ_DATA", str(ROOT / "data"))
+
+
 SHARED_SEED = ROOT.parent / "shared" / "seeds" / SEED.name
 KIND_FILES = ["people", "visits", "gas", "corridor", "events", "quotes"]
 SOURCES_FILE = ROOT / "data" / "sources.yaml"

@@ -15,7 +15,7 @@ from iranaz_cli.store import cache as cache_module
 from iranaz_cli.store import loader
 from iranaz_cli.store import validate as validate_module
 
-from conftest import ARTICLE, ROOT
+from conftest import ARTICLE
 
 
 def _copy_base(folder: Path) -> Path:

@@ -23,7 +23,7 @@ installed = pytest.mark.installed
 def complete(words: str, env: dict[str, str] | None = None) -> set[str]:
     """Return what bash completion offers for the last of ``words`` (an empty last word completes anew)."""
     cword = len(words.split()) - (0 if words.endswith(" ") else 1)
-    full = {k: v for k, v in os.environ.items() if k != "IRANAZ_DATA"}
+    full = dict(os.environ)  # (IRANAZ_DATA: the article base, as conftest sets it)
     full.update({"_IRANAZ_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}, **(env or {}))
     out = subprocess.run([str(IRANAZ)], capture_output=True, text=True, env=full, timeout=60).stdout
     return set(out.split("\n")) - {""}

@@ -176,6 +176,8 @@ def test_overview_counts_equal_the_base(cli, base):
         (len(base.corridor), "corridor"), (len(base.quotes), "quotes"), (len(base.gas), "gas"),
         (len(base.people), "people"), (len(base.sources), "sources"), (len(base.disputes), "disputes")))  # fmt: skip
     assert f"Records: {counts}." in out
+    articles = len([s for s in base.sources if s.kind == "article"])
+    assert f"Sources: {articles} article, {len(base.sources) - articles} references." in out  # (what they are)
     assert "Years covered: 1988–2025." in out
     assert "Latest visit: Masoud Pezeshkian, 2025, Baku (pezeshkian-2025)." in out
     assert out.count("  iranaz ") == 3

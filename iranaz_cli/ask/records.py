@@ -153,9 +153,13 @@ def overview(base: FactBase) -> dict:
     years = [year for _, r in records_of(base, TIMELINE_FILES) if (year := year_of(r.date)) is not None]
     latest = visits(base)[-1] if base.visits else None
     checked = [s.checked for s in base.sources if s.checked]
+    kinds: dict[str, int] = {}
+    for source in base.sources:
+        kinds[source.kind] = kinds.get(source.kind, 0) + 1
     return {
         "checked_through": max(checked) if checked else None,  # (YYYY-MM-DD sorts as text)
         "records": _counts(base),
+        "sources": {kind: kinds[kind] for kind in ("article", "report", "reference") if kind in kinds},
         "first_year": min(years) if years else None,
         "last_year": max(years) if years else None,
         "latest_visit": latest,

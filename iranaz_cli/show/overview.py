@@ -19,6 +19,10 @@ def overview_text(base) -> str:
         "iranaz: facts about Iran–Azerbaijan relations, each citing its source.",
         f"Records: {counts}.",
     ]
+    if o["sources"]:
+        lines.append(
+            "Sources: " + ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in o["sources"].items()) + "."
+        )
     if o["first_year"] is not None:
         lines.append(f"Years covered: {o['first_year']}–{o['last_year']}.")
     if o["checked_through"]:

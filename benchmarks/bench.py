@@ -1,7 +1,8 @@
 """Start-up and scale benchmark for iranaz: one command, interleaved runs, medians.
 
-python benchmarks/bench.py [--runs 21] [--records 57000 | --factor N] [--skip-scale] Run it with the
-Python of the environment iranaz is installed in (`.venv/bin/python`). It times, round-robin so that
+    python benchmarks/bench.py [--runs 21] [--records 57000 | --factor N] [--skip-scale]
+
+Run it with the Python of the environment iranaz is installed in (`.venv/bin/python`). It times, round-robin so that
 machine noise hits every command alike: `iranaz who Sanaei --json`, `iranaz visits` (a table), a
 one-line `iranaz sql` query (a table), a one-command Typer hello-world (the framework's floor),
 `python -c pass` and `jq` selecting Sanaei from iranaz's own JSON export; then `iranaz resolve` on

@@ -1,0 +1,159 @@
+"""Issue 19's remaining classes, as a user meets them: sql functions allowed by name, characters that
+reorder or hide text made visible, saves that never break a base, Markdown that GitHub cannot ping
+through, and errors that name the file and line a user can open."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+# --- 19.3: sql allows functions by name --------------------------------------------------------------
+
+# A call of each function a query may use (the allow-list in ask/sql.py), with the value it gives.
+FUNCTION_CALLS = {
+    # core scalar functions
+    "abs": ("abs(-2)", 2), "char": ("char(65)", "A"), "coalesce": ("coalesce(NULL, 1)", 1),
+    "format": ("format('%d', 3)", "3"), "glob": ("'ab' GLOB 'a*'", 1), "hex": ("hex('A')", "41"),
+    "ifnull": ("ifnull(NULL, 2)", 2), "iif": ("iif(1, 'y', 'n')", "y"), "instr": ("instr('abc', 'c')", 3),
+    "length": ("length('abc')", 3), "like": ("'ab' LIKE 'A%'", 1), "likelihood": ("likelihood(1, 0.5)", 1),
+    "likely": ("likely(1)", 1), "lower": ("lower('A')", "a"), "ltrim": ("ltrim('  a')", "a"),
+    "max": ("max(1, 2)", 2), "min": ("min(1, 2)", 1), "nullif": ("nullif(1, 1)", None),
+    "printf": ("printf('%s', 'x')", "x"), "quote": ("quote('a')", "'a'"), "random": ("typeof(random())", "integer"),
+    "randomblob": ("length(randomblob(4))", 4), "replace": ("replace('aa', 'a', 'b')", "bb"),
+    "round": ("round(1.26, 1)", 1.3), "rtrim": ("rtrim('a  ')", "a"), "sign": ("sign(-3)", -1),
+    "soundex": ("soundex('Robert')", "R163"), "substr": ("substr('abc', 2)", "bc"),
+    "substring": ("substring('abc', 2, 1)", "b"), "trim": ("trim(' a ')", "a"), "typeof": ("typeof(1)", "integer"),
+    "unicode": ("unicode('A')", 65), "unlikely": ("unlikely(0)", 0), "upper": ("upper('a')", "A"),
+    "zeroblob": ("length(zeroblob(8))", 8),
+    "concat": ("concat('a', 'b')", "ab"), "concat_ws": ("concat_ws('-', 'a', 'b')", "a-b"),
+    "octet_length": ("octet_length('ab')", 2), "unhex": ("unhex('41')", b"A"), "unistr": ("unistr('\\0041')", "A"),
+    # math
+    "acos": ("acos(1)", 0.0), "acosh": ("acosh(1)", 0.0), "asin": ("asin(0)", 0.0), "asinh": ("asinh(0)", 0.0),
+    "atan": ("atan(0)", 0.0), "atan2": ("atan2(0, 1)", 0.0), "atanh": ("atanh(0)", 0.0), "ceil": ("ceil(1.2)", 2),
+    "ceiling": ("ceiling(1.2)", 2), "cos": ("cos(0)", 1.0), "cosh": ("cosh(0)", 1.0), "degrees": ("degrees(0)", 0.0),
+    "exp": ("exp(0)", 1.0), "floor": ("floor(1.8)", 1), "ln": ("ln(1)", 0.0), "log": ("log(100)", 2.0),
+    "log10": ("log10(100)", 2.0), "log2": ("log2(8)", 3.0), "mod": ("mod(7, 3)", 1.0), "pi": ("pi() > 3", 1),
+    "pow": ("pow(2, 3)", 8.0), "power": ("power(2, 3)", 8.0), "radians": ("radians(0)", 0.0), "sin": ("sin(0)", 0.0),
+    "sinh": ("sinh(0)", 0.0), "sqrt": ("sqrt(9)", 3.0), "tan": ("tan(0)", 0.0), "tanh": ("tanh(0)", 0.0),
+    "trunc": ("trunc(1.8)", 1),
+    # dates and times
+    "date": ("date('2020-01-02')", "2020-01-02"), "time": ("time('12:00')", "12:00:00"),
+    "datetime": ("datetime('2020-01-02')", "2020-01-02 00:00:00"), "julianday": ("julianday('2000-01-01') > 0", 1),
+    "strftime": ("strftime('%Y', '2020-01-02')", "2020"), "unixepoch": ("unixepoch('1970-01-02')", 86400),
+    "timediff": ("timediff('2020-01-02', '2020-01-01')", "+0000-00-01 00:00:00.000"),
+    "current_date": ("length(current_date)", 10), "current_time": ("length(current_time)", 8),
+    "current_timestamp": ("length(current_timestamp)", 19),
+    # aggregates (over one row)
+    "avg": ("avg(2)", 2.0), "count": ("count(*)", 1), "group_concat": ("group_concat('a')", "a"),
+    "string_agg": ("string_agg('a', ',')", "a"), "sum": ("sum(2)", 2), "total": ("total(2)", 2.0),
+    "median": ("median(2)", 2.0),
+    # JSON
+    "json": ("json(' [1] ')", "[1]"), "json_array": ("json_array(1)", "[1]"),
+    "json_array_length": ("json_array_length('[1]')", 1), "json_extract": ("json_extract('[5]', '$[0]')", 5),
+    "json_insert": ("json_insert('{}', '$.a', 1)", '{"a":1}'), "json_object": ("json_object('a', 1)", '{"a":1}'),
+    "json_patch": ("json_patch('{}', '{\"a\":1}')", '{"a":1}'), "json_quote": ("json_quote('a')", '"a"'),
+    "json_remove": ("json_remove('[1]', '$[0]')", "[]"), "json_replace": ("json_replace('{\"a\":1}', '$.a', 2)",
+                                                                       '{"a":2}'),
+    "json_set": ("json_set('{}', '$.a', 1)", '{"a":1}'), "json_type": ("json_type('[]')", "array"),
+    "json_valid": ("json_valid('[]')", 1), "json_group_array": ("json_group_array(1)", "[1]"),
+    "json_group_object": ("json_group_object('a', 1)", '{"a":1}'), "->": ("'[7]' -> '$[0]'", "7"),
+    "->>": ("'[7]' ->> '$[0]'", 7), "json_pretty": ("json_pretty('[]')", "[]"),
+    "json_error_position": ("json_error_position('[]')", 0),
+}  # fmt: skip
+
+# Window functions, over a numbered set of three rows.
+WINDOW_CALLS = {
+    "row_number": "row_number() OVER (ORDER BY i)", "rank": "rank() OVER (ORDER BY i)",
+    "dense_rank": "dense_rank() OVER (ORDER BY i)", "percent_rank": "percent_rank() OVER (ORDER BY i)",
+    "cume_dist": "cume_dist() OVER (ORDER BY i)", "ntile": "ntile(2) OVER (ORDER BY i)",
+    "lag": "lag(i) OVER (ORDER BY i)", "lead": "lead(i) OVER (ORDER BY i)",
+    "first_value": "first_value(i) OVER (ORDER BY i)", "last_value": "last_value(i) OVER (ORDER BY i)",
+    "nth_value": "nth_value(i, 2) OVER (ORDER BY i)",
+}  # fmt: skip
+
+# Full-text auxiliaries, and MATCH itself, over the records' index.
+FTS_CALLS = {
+    "match": "SELECT count(*) AS n FROM records_fts WHERE records_fts MATCH 'gas'",
+    "bm25": "SELECT bm25(records_fts) AS n FROM records_fts WHERE records_fts MATCH 'gas' ORDER BY rank",
+    "highlight": "SELECT highlight(records_fts, 0, '[', ']') AS n FROM records_fts WHERE records_fts MATCH 'gas'",
+    "snippet": "SELECT snippet(records_fts, -1, '[', ']', '…', 8) AS n FROM records_fts WHERE records_fts MATCH 'gas'",
+}
+
+
+def _run(base, query: str):
+    from iranaz_cli.ask.sql import run_sql
+
+    return run_sql(base, query)
+
+
+def test_sql_allow_list_is_exactly_the_tested_functions():
+    from iranaz_cli.ask.sql import ALLOWED_FUNCTIONS
+
+    assert set(ALLOWED_FUNCTIONS) == set(FUNCTION_CALLS) | set(WINDOW_CALLS) | set(FTS_CALLS)
+
+
+@pytest.mark.parametrize("name", FUNCTION_CALLS)
+def test_sql_every_allowed_function_works(base, name):
+    from iranaz_cli.errors import UsageError
+
+    call, expected = FUNCTION_CALLS[name]
+    try:
+        columns, rows = _run(base, f"SELECT {call} AS v")
+    except UsageError as e:
+        if "no such function" in str(e) or 'near "' in str(e):  # newer than this SQLite
+            pytest.skip(f"{name} is not in SQLite's version here")
+        raise
+    assert rows == [{"v": expected}]
+
+
+@pytest.mark.parametrize("name", WINDOW_CALLS)
+def test_sql_every_window_function_works(base, name):
+    counted = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3) "
+    columns, rows = _run(base, counted + f"SELECT {WINDOW_CALLS[name]} AS v FROM n")
+    assert len(rows) == 3
+
+
+@pytest.mark.parametrize("name", FTS_CALLS)
+def test_sql_full_text_functions_work(base, name):
+    columns, rows = _run(base, FTS_CALLS[name])
+    assert rows and rows[0]["n"] not in (None, 0)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["SELECT fts3_tokenizer('simple')", "SELECT hex(fts3_tokenizer('simple'))",
+     "SELECT fts3_tokenizer('simple', x'0000000000000000')", "SELECT load_extension('/tmp/evil.so')",
+     "SELECT readfile('/etc/passwd')", "SELECT writefile('/tmp/x', 'x')", "SELECT edit('x')",
+     "SELECT sqlite_compileoption_get(0)", "SELECT sqlite_compileoption_used('FTS5')", "SELECT sqlite_log(1, 'x')",
+     "SELECT fts5(NULL)", "SELECT fts5_source_id()", "SELECT rtreenode(2, x'00')", "SELECT rtreecheck('t')",
+     "SELECT matchinfo(records_fts) FROM records_fts", "SELECT optimize(records_fts) FROM records_fts",
+     "SELECT subtype(1)", "SELECT no_such_thing(1)", "SELECT * FROM visits WHERE no_such_thing(id)",
+     "SELECT upper(fts3_tokenizer('simple'))", "WITH t AS (SELECT fts3_tokenizer('simple') AS p) SELECT * FROM t",
+     "SELECT count(*) FROM visits GROUP BY fts3_tokenizer('simple')"],
+)  # fmt: skip
+def test_sql_refuses_functions_not_allowed_by_name(cli, query):
+    result = cli("sql", query)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("Error: sql: ") and result.stderr.count("\n") == 1
+    assert "function" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_sql_names_the_function_it_refuses(cli):
+    result = cli("sql", "SELECT FTS3_Tokenizer('simple')")
+    assert result.stderr == "Error: sql: the function fts3_tokenizer is not allowed (see iranaz sql --help)\n"
+    unknown = cli("sql", "SELECT no_such_thing(1)")
+    assert "no_such_thing" in unknown.stderr and unknown.exit_code == 2
+
+
+def test_sql_zeroblob_beyond_the_cap_is_refused(cli):
+    result = cli("sql", "SELECT length(zeroblob(20000000)) AS n")
+    assert result.exit_code == 2 and "too large" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_sql_full_text_works_without_the_cache_too(cli):
+    # (temp_store, set after the full-text tables were connected, reset them: 'vtable constructor failed')
+    query = "SELECT count(*) AS n FROM records_fts WHERE records_fts MATCH 'gas'"
+    result = cli("sql", query, "--json", env={"IRANAZ_NO_CACHE": "1"})
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["n"] > 0

@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
+import test_edit
+
+new_base = test_edit.new_base  # the fixture: a new base holding the test article
 
 # --- 19.3: sql allows functions by name --------------------------------------------------------------
 
@@ -157,3 +160,150 @@ def test_sql_full_text_works_without_the_cache_too(cli):
     result = cli("sql", query, "--json", env={"IRANAZ_NO_CACHE": "1"})
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)[0]["n"] > 0
+
+
+# --- 19.4: characters that reorder or hide text ------------------------------------------------------
+
+# Each is invisible or moves text around in a terminal; each must be shown as an escape.
+HIDDEN = {
+    "zwsp": "\u200b", "lrm": "\u200e", "rlm": "\u200f", "alm": "\u061c", "bom": "\ufeff", "soft-hyphen": "\u00ad",
+    "lre": "\u202a", "rlo": "\u202e", "lri": "\u2066", "pdi": "\u2069", "word-joiner": "\u2060",
+    "invisible-times": "\u2062", "mongolian-vs": "\u180e", "cgj": "\u034f", "hangul-filler": "\u3164",
+    "halfwidth-filler": "\uffa0", "choseong-filler": "\u115f", "khmer-aq": "\u17b4", "tag-a": "\U000e0041",
+    "variation-selector": "\ufe0f", "arabic-number-sign": "\u0600", "interlinear": "\ufff9", "nel": "\x85",
+    "line-separator": "\u2028", "paragraph-separator": "\u2029", "esc": "\x1b", "del": "\x7f", "nul": "\x00",
+    "zwnj-between-latin": "\u200c", "zwj-between-latin": "\u200d",
+}  # fmt: skip
+
+PERSIAN = "علی خامنه\u200cای"  # ZWNJ joins خامنه and ای: a letter of the name, not a hidden character
+
+
+@pytest.mark.parametrize("name", HIDDEN)
+def test_visible_escapes_every_character_that_reorders_or_hides_text(name):
+    from iranaz_cli.text import visible
+
+    char = HIDDEN[name]
+    shown = visible(f"rouhani{char}-2019x{char}y")
+    assert char not in shown and shown.isascii() and shown.count("\\") == 2
+    assert shown.startswith("rouhani\\") and shown.endswith("y")
+
+
+def test_zwnj_and_zwj_stay_between_letters_of_a_joining_script_only():
+    from iranaz_cli.text import json_visible, visible
+
+    assert visible(PERSIAN) == PERSIAN
+    assert visible("محمود احمدی\u200dنژاد") == "محمود احمدی\u200dنژاد"
+    for hidden in ("rouhani\u200c-2019", "\u200cخامنه", "خامنه\u200c", "خامنه\u200c\u200cای", "خامنه\u200c ای",
+                   "a\u200cb", "خامنه\u200c1"):  # fmt: skip
+        assert "\u200c" not in visible(hidden), hidden
+    assert visible("rouhani\u200c-2019") == "rouhani\\u200c-2019"
+    assert json_visible(json.dumps(PERSIAN, ensure_ascii=False).encode()).decode() == f'"{PERSIAN}"'
+
+
+@pytest.mark.parametrize("name", HIDDEN)
+def test_json_escapes_them_and_reads_back_the_same(name):
+    import msgspec
+
+    from iranaz_cli.text import json_visible
+
+    value = {"place": f"Ba{HIDDEN[name]}ku", "alias": PERSIAN}
+    data = json_visible(msgspec.json.encode(value))
+    assert HIDDEN[name].encode() not in data.split(b'"alias"')[0]
+    assert json.loads(data) == value
+
+
+def test_show_an_id_with_a_hidden_character_names_it_visibly(cli):
+    result = cli("show", "rouhani\u200b-2019")
+    assert result.exit_code == 1
+    assert "no record has the id 'rouhani\\u200b-2019'" in result.stderr and "\u200b" not in result.stderr
+
+
+def test_persian_aliases_keep_their_zwnj_in_tables_and_markdown(cli):
+    for args in (["show", "khamenei"], ["show", "khamenei", "-f", "md"], ["who", "Khamenei"]):
+        result = cli(*args)
+        assert result.exit_code == 0, result.stderr
+        assert "خامنه\u200cای" in result.stdout, args
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "csv", "json", "jsonl"])
+def test_every_format_shows_hidden_characters_of_data_as_escapes(cli, base_dir, fmt):
+    path = base_dir / "visits.yaml"
+    hidden = "Ba\\u200bku\\u200f\\u00ad\\ufeff\\u061c"
+    path.write_text(path.read_text().replace("occasion: Visit,", f'occasion: "{hidden}" #', 1))
+    result = cli("visits", "-f", fmt, "--data", str(base_dir), env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.stderr
+    for char in "\u200b\u200f\u00ad\ufeff\u061c":
+        assert char not in result.stdout, (fmt, char)
+    if fmt == "json":
+        assert json.loads(result.stdout)[0]["occasion"].startswith("Ba\u200bku\u200f\u00ad\ufeff\u061c")
+    elif fmt == "jsonl":
+        assert json.loads(result.stdout.splitlines()[0])["occasion"].startswith("Ba\u200bku\u200f\u00ad\ufeff\u061c")
+    else:  # (Markdown doubles a backslash, so that it shows one)
+        shown = "Ba\\u200bku\\u200f\\xad\\ufeff\\u061c"
+        assert (shown.replace("\\", "\\\\") if fmt == "md" else shown) in result.stdout
+
+
+RECORD_WITH_BIDI = """\
+- id: pezeshkian
+  name: "Masoud \\u202ePezeshkian\\u200f"
+  country: Iran
+  aliases: ["مسعود پزشکیان", "خامنه\\u200cای", "x\\u200by"]
+  roles:
+    - title: President of Iran
+  sources:
+    - source: border-meeting
+      quote: Iran’s President Masoud Pezeshkian
+"""
+
+
+def test_add_dry_run_shows_hidden_characters_as_yaml_escapes_of_the_same_value(new_base):
+    import yaml
+    from test_edit import invoke  # noqa: I001
+
+    result = invoke("add", "people", "-", "--dry-run", "--data", str(new_base), input=RECORD_WITH_BIDI)
+    assert result.exit_code == 0, result.stderr
+    for char in "\u202e\u200f\u200b":
+        assert char not in result.stdout
+    assert "خامنه\u200cای" in result.stdout  # a Persian name stays readable
+    assert yaml.safe_load(result.stdout) == yaml.safe_load(RECORD_WITH_BIDI)  # the same data
+    added = invoke("add", "people", "-", "--data", str(new_base), input=RECORD_WITH_BIDI)
+    assert added.exit_code == 0, added.stderr
+    text = (new_base / "people.yaml").read_text(encoding="utf-8")
+    assert "\u202e" not in text and "\\u202e" in text
+    shown = invoke("show", "pezeshkian", "--data", str(new_base), "--json")
+    assert json.loads(shown.stdout)["name"] == "Masoud \u202ePezeshkian\u200f"
+
+
+def test_new_shows_the_record_and_its_questions_without_hidden_characters(new_base, monkeypatch):
+    import builtins
+
+    from test_edit import invoke  # noqa: I001
+
+    from iranaz_cli.cli import edit as cli_edit
+
+    monkeypatch.setattr(cli_edit, "_on_terminal", lambda: True)
+    prompts: list[str] = []
+    answers = {"id": "evil", "name": "Evil \u202eName\u200b", "country": "Iran", "type": "", "aliases": ""}
+
+    def answer(prompt=""):
+        prompts.append(prompt)
+        for key, value in answers.items():
+            if prompt.startswith(key):
+                answers[key] = ""  # a list question ends at an empty answer
+                return value
+        if prompt.startswith("add this record"):
+            return "n"
+        if "role title" in prompt or "note" in prompt or "(Enter" in prompt:
+            return ""
+        if prompt.startswith("source"):
+            return "border-meeting"
+        if prompt.startswith("quote"):
+            return "Iran’s President Masoud Pezeshkian"
+        return ""
+
+    monkeypatch.setattr(builtins, "input", answer)
+    result = invoke("new", "people", "--data", str(new_base))
+    assert result.exit_code == 130, result.output
+    assert "Evil \\u202eName\\u200b" in result.stderr
+    for char in "\u202e\u200b":
+        assert char not in result.stderr and not any(char in p for p in prompts)

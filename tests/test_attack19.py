@@ -5,6 +5,8 @@ through, and errors that name the file and line a user can open."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 import test_edit
@@ -307,3 +309,105 @@ def test_new_shows_the_record_and_its_questions_without_hidden_characters(new_ba
     assert "Evil \\u202eName\\u200b" in result.stderr
     for char in "\u202e\u200b":
         assert char not in result.stderr and not any(char in p for p in prompts)
+
+
+# --- Saves: never a file named '-', never into a base, never onto the database, never another's temp -----
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["visits", "--save-svg", "-"], ["visits", "--save-html", "-"], ["export", "--sqlite", "-"],
+     ["export", "--sqlite", "x.db", "--metadata", "-"]],
+)  # fmt: skip
+def test_a_save_to_dash_is_refused_and_creates_no_file(cli, tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    result = cli(*args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1 and "'-'" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def other_base(tmp_path) -> Path:
+    """Return the data folder of a second, new base (not the one being read)."""
+    from test_edit import invoke  # noqa: I001
+
+    assert invoke("init", str(tmp_path / "other")).exit_code == 0
+    return tmp_path / "other" / "data"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["visits", "--save-svg", "{d}/x.yaml"], ["visits", "--save-html", "{d}/people.yaml", "--force"],
+     ["export", "--sqlite", "{d}/x.db"], ["export", "--sqlite", "{t}/x.db", "--metadata", "{d}/x.yaml"]],
+)  # fmt: skip
+def test_a_save_into_any_base_data_folder_is_refused(cli, tmp_path, other_base, args):
+    before = {p.name: p.read_bytes() for p in other_base.iterdir()}
+    result = cli(*[a.format(d=other_base, t=tmp_path) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "fact base" in result.stderr and "sources.yaml" in result.stderr and result.stderr.count("\n") == 1
+    assert {p.name: p.read_bytes() for p in other_base.iterdir()} == before
+    link = tmp_path / "link"  # the same folder through a link
+    link.symlink_to(other_base)
+    result = cli(*[a.format(d=link, t=tmp_path) for a in args])
+    assert result.exit_code == 2 and "sources.yaml" in result.stderr
+    assert {p.name: p.read_bytes() for p in other_base.iterdir()} == before
+
+
+def test_export_metadata_is_never_the_database_being_written(cli, tmp_path):
+    import sqlite3
+
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "link").symlink_to("dir")
+    database = tmp_path / "dir" / "x.db"
+    for metadata in (tmp_path / "link" / "x.db", tmp_path / "dir" / ".." / "link" / "x.db"):
+        for force in ([], ["--force"]):
+            result = cli("export", "--sqlite", str(database), "--metadata", str(metadata), *force)
+            assert result.exit_code == 2 and "same file" in result.stderr, result.output
+    assert cli("export", "--sqlite", str(database)).exit_code == 0
+    os.link(database, tmp_path / "hard.db")  # another name of the same file
+    result = cli("export", "--sqlite", str(tmp_path / "hard.db"), "--metadata", str(database), "--force")
+    assert result.exit_code == 2 and "same file" in result.stderr
+    assert sqlite3.connect(database).execute("SELECT count(*) FROM visits").fetchone()[0] > 0
+
+
+def test_a_writer_never_deletes_another_writers_temporary_file(new_base):
+    import fcntl
+
+    from test_edit import PERSON, invoke  # noqa: I001
+
+    running = new_base / ".iranaz-running.tmp"  # a writer (or a save) that is still writing it
+    running.write_text("half")
+    held = os.open(running, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    left = new_base / ".iranaz-killed.tmp"  # what a writer killed with -9 left behind
+    left.write_text("stale")
+    try:
+        result = invoke("add", "people", "-", "--data", str(new_base), input=PERSON)
+        assert result.exit_code == 0, result.output
+        assert running.read_text() == "half"
+        assert not left.exists()
+    finally:
+        os.close(held)
+
+
+def test_a_temporary_file_is_locked_by_its_writer_while_it_is_filled(tmp_path):
+    import fcntl
+
+    from iranaz_cli.write import safewrite
+
+    seen = []
+
+    def fill(path: Path) -> None:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            seen.append(path.name)
+        finally:
+            os.close(fd)
+        path.write_text("data")
+
+    safewrite.write_bytes(str(tmp_path / "out.txt"), fill)
+    assert seen and (tmp_path / "out.txt").read_text() == "data"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]

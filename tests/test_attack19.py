@@ -411,3 +411,28 @@ def test_a_temporary_file_is_locked_by_its_writer_while_it_is_filled(tmp_path):
     safewrite.write_bytes(str(tmp_path / "out.txt"), fill)
     assert seen and (tmp_path / "out.txt").read_text() == "data"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+# --- Markdown: no live @mention or :emoji: on GitHub ----------------------------------------------------
+# GitHub links @user and renders :name: after Markdown is parsed, so a backslash or an HTML entity does
+# not stop them; an empty HTML comment inside the word does (`@<!-- -->user`, as openjdk/skara does).
+
+
+def test_markdown_neutralises_mentions_and_emoji_shortcodes(cli, base_dir):
+    path = base_dir / "visits.yaml"
+    hostile = "cc @octocat @github/security :rocket: :+1: 12:30 a@b.org"
+    path.write_text(path.read_text().replace("occasion: Visit,", f'occasion: "{hostile}" #', 1))
+    result = cli("visits", "-f", "md", "--data", str(base_dir))
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "octocat" in line)
+    assert "cc @<!-- -->octocat @<!-- -->github/security :<!-- -->rocket: :<!-- -->+1: 12:30 a@<!-- -->b.org" in row
+    import re
+
+    assert not re.search(r"@[A-Za-z0-9]", result.stdout) and not re.search(r":[a-z0-9_+-]+:", result.stdout)
+
+
+def test_markdown_record_views_and_headers_are_neutralised_too(cli):
+    result = cli("sql", "SELECT '@someone :tada: :white_check_mark:' AS \"@col :x:\"", "-f", "md")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "| @<!-- -->col :<!-- -->x: |"
+    assert "| @<!-- -->someone :<!-- -->tada: :<!-- -->white\\_check\\_mark: |" in result.stdout

@@ -436,3 +436,15 @@ def test_markdown_record_views_and_headers_are_neutralised_too(cli):
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == "| @<!-- -->col :<!-- -->x: |"
     assert "| @<!-- -->someone :<!-- -->tada: :<!-- -->white\\_check\\_mark: |" in result.stdout
+
+
+# --- validate B, where B is a base's root ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["validate", "{b}"], ["validate", "{b}/"], ["--data", "{b}", "visits"]])
+def test_a_base_root_given_for_its_data_folder_says_did_you_mean(cli, new_base, args):
+    root = str(new_base.parent)
+    result = cli(*[a.format(b=root) for a in args])
+    assert result.exit_code == 3 and result.stdout == ""
+    expected = f"Error: {root}: the base's files are in its data folder; did you mean {root}/data?\n"
+    assert result.stderr == expected

@@ -448,3 +448,23 @@ def test_a_base_root_given_for_its_data_folder_says_did_you_mean(cli, new_base, 
     assert result.exit_code == 3 and result.stdout == ""
     expected = f"Error: {root}: the base's files are in its data folder; did you mean {root}/data?\n"
     assert result.stderr == expected
+
+
+# --- add names the kind file's own line for its layout ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("layout", "line"),
+    [("# people\n\n  - id: x\n    name: X\n", 3), ("# people\n[{id: x, name: X},\n {id: y, name: Y}]\n", 2),
+     ("# people\n[a,\n b]\n...\n", 2)],
+    ids=["indented", "flow", "flow-and-end"],
+)  # fmt: skip
+def test_add_names_the_kind_file_and_line_whose_layout_takes_no_record(new_base, layout, line):
+    from test_edit import PERSON, invoke  # noqa: I001
+
+    (new_base / "people.yaml").write_text(layout)
+    result = invoke("add", "people", "-", "--data", str(new_base), input=PERSON)
+    assert result.exit_code == 3, result.output
+    assert result.stderr.startswith(f"Error: {new_base}/people.yaml:{line}: records cannot be appended")
+    assert "<stdin>" not in result.stderr and result.stderr.count("\n") == 1
+    assert (new_base / "people.yaml").read_text() == layout

@@ -131,4 +131,4 @@ def _why(value: list[Any], again: Any, problems: list[str], lines: dict[Any, int
                 "(a `|+` or `>+` block keeps the line breaks that follow it; a block scalar without a final line "
                 "break gains one); end the file with a line break, with `|-` for a value that must not end in one"
             )
-    return f"{display}: records cannot be appended to this file as it is written; {LAYOUT}"
+    return f"{display}:{lines.get((), 1)}: records cannot be appended to this file as it is written; {LAYOUT}"

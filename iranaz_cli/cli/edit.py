@@ -282,10 +282,11 @@ def _ask_on_terminal(question: str, check: Callable[[str], str | None], choices:
     except ImportError:
         pass
     while True:
-        answer = input(f"{question}: ").strip()  # EOFError (Ctrl-D) and KeyboardInterrupt cancel: see `new`
+        from ..text import visible
+
+        # (a question may quote the base: a sentence of an article, a record's id)
+        answer = input(visible(f"{question}: ")).strip()  # EOFError (Ctrl-D) and KeyboardInterrupt cancel: see `new`
         why = check(answer)
         if why is None:
             return answer
-        from ..text import visible
-
         typer.echo(f"  {visible(why)}", err=True)

@@ -141,7 +141,7 @@ class Saves:
 
         self.protect = protect()
         for _, path in self.targets:
-            check_target(path, force=force, protect=self.protect)
+            check_target(path, force=force, protect=self.protect, save=True)
 
     def save(self, console: Any) -> None:
         """Render the recorded table as SVG or HTML, then write each file atomically."""
@@ -154,7 +154,7 @@ class Saves:
                 text = console.export_svg(title="iranaz", clear=False, code_format=svg_format())
             else:
                 text = console.export_html(clear=False)
-            write_bytes(path, text.encode("utf-8"), force=self.force, protect=self.protect)
+            write_bytes(path, text.encode("utf-8"), force=self.force, protect=self.protect, save=True)
 
 
 def _fields_of(query: Callable[..., Any]) -> list[str]:

@@ -27,6 +27,10 @@ def sql(
 ) -> None:
     """Run a read-only SQL query over the base (the tables of `export --sqlite`, in memory).
 
+    A query may call SQLite's core, math, date and time, aggregate, window and JSON functions
+    (json_each and json_tree too), MATCH and the full-text functions bm25, highlight and snippet;
+    any other function is refused.
+
     \b
     Examples:
       iranaz sql "SELECT date, president FROM visits WHERE date >= '2000'" --json

@@ -294,9 +294,16 @@ def _constrain(schema: dict) -> dict:
 
 
 def fields_of(command: str) -> list[str]:
-    """Return the fields of a listing command's rows, in order: what `--fields` accepts (none for a
-    command whose rows are not described here yet)."""
+    """Return the fields of a listing command's rows, in order (none for a command whose rows are not
+    described here yet)."""
     return list(ROWS[command].__annotations__) if command in ROWS else []
+
+
+def choosable(command: str) -> list[str]:
+    """Return what `--fields` accepts for a command: each field, and after an object field the CSV
+    columns it spreads into (``host``, ``host_ids``, ``host_names``, ...)."""
+    fields = fields_of(command)
+    return list(dict.fromkeys(name for f in fields for name in (f, *csv_header(command, [f]))))
 
 
 def csv_header(command: str, fields: list[str]) -> list[str]:
@@ -307,7 +314,7 @@ def csv_header(command: str, fields: list[str]) -> list[str]:
     return [
         column
         for f in fields
-        for column in ([f"{f}_{k}" for k in hints[f].__annotations__] if is_typeddict(hints[f]) else [f])
+        for column in ([f"{f}_{k}" for k in hints[f].__annotations__] if is_typeddict(hints.get(f)) else [f])
     ]
 
 

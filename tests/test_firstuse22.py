@@ -1,0 +1,80 @@
+"""What first-time users tripped on (issue 22): every CSV column is a field, ids unique within a
+listing, dates in --since/--until as in --at, `source update`, templates that validate, `new` by
+name, `source add` from stdin, and the small words of the summaries."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from conftest import ROOT
+
+DATA = str(ROOT / "data")
+
+LISTINGS = [
+    ("visits",),
+    ("who", "president of iran"),
+    ("offices",),
+    ("gas",),
+    ("corridor",),
+    ("timeline",),
+    ("search", "Baku"),
+    ("quotes",),
+    ("sources",),
+    ("coverage",),
+    ("disputes",),
+    ("stale",),
+    ("show", "rouhani-2019"),
+    ("show", "sanaei"),
+]
+
+
+def _csv(cli, *args: str) -> str:
+    """Return the CSV a command prints (only its header when nothing is found: exit 1)."""
+    result = cli("--data", DATA, *args, "--format", "csv")
+    assert result.exit_code in (0, 1) and result.stdout, result.output
+    return result.stdout
+
+
+# --- 1. every column a CSV prints is a field ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", LISTINGS, ids=" ".join)
+def test_every_csv_column_is_accepted_by_fields(cli, args):
+    whole = _csv(cli, *args)
+    header = next(csv.reader(io.StringIO(whole)))
+    # every column passed back gives the same CSV
+    assert _csv(cli, *args, "--fields", ",".join(header)) == whole
+    for name in header:
+        one = _csv(cli, *args, "--fields", name)
+        assert next(csv.reader(io.StringIO(one))) == [name]
+
+
+def test_resolve_columns_are_fields(cli):
+    whole = cli("resolve", "--data", DATA, "--format", "csv", input="Rowhani\n")
+    header = next(csv.reader(io.StringIO(whole.stdout)))
+    again = cli("resolve", "--data", DATA, "--format", "csv", "--fields", ",".join(header), input="Rowhani\n")
+    assert again.exit_code == 0 and again.stdout == whole.stdout
+
+
+def test_a_column_of_an_object_field_is_its_value_in_json_and_tables(cli):
+    whole = json.loads(cli("--data", DATA, "visits", "--json").stdout)
+    rows = json.loads(cli("--data", DATA, "visits", "--json", "--fields", "id,host_names,host_certain").stdout)
+    assert rows == [
+        {"id": r["id"], "host_names": r["host"]["names"], "host_certain": r["host"]["certain"]} for r in whole
+    ]
+    gas = json.loads(cli("--data", DATA, "gas", "--json", "--fields", "volume_value,volume_unit", "--limit=1").stdout)
+    assert gas == [{"volume_value": 55, "volume_unit": "bcm/y"}]
+    table = cli("--data", DATA, "visits", "--fields", "id,host_names", "--limit", "1", env={"COLUMNS": "120"})
+    assert "host_names" in table.stdout and "Heydar Aliyev" in table.stdout
+    shown = json.loads(cli("--data", DATA, "show", "rouhani-2019", "--json", "--fields", "host_ids").stdout)
+    assert shown == {"host_ids": ["aliyev"]}
+
+
+def test_an_unknown_field_lists_the_csv_columns_too(cli):
+    result = cli("--data", DATA, "visits", "--fields", "host_namez")
+    assert result.exit_code == 2
+    assert "host_names" in result.stderr and "host_ids" in result.stderr

@@ -78,3 +78,49 @@ def test_an_unknown_field_lists_the_csv_columns_too(cli):
     result = cli("--data", DATA, "visits", "--fields", "host_namez")
     assert result.exit_code == 2
     assert "host_names" in result.stderr and "host_ids" in result.stderr
+
+
+# --- 2. ids are unique within a listing ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [a for a in LISTINGS if a[0] != "show"], ids=" ".join)
+def test_ids_are_unique_within_a_listing(cli, args):
+    result = cli("--data", DATA, *args, "--json")
+    ids = [row["id"] for row in json.loads(result.stdout)]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def test_a_term_row_names_its_term_and_show_resolves_it(cli):
+    rows = json.loads(cli("--data", DATA, "timeline", "--kind", "term", "--json").stdout)
+    heydar = [r["id"] for r in rows if r["id"].startswith("heydar-aliyev")]
+    assert heydar == [
+        "heydar-aliyev@term-1",
+        "heydar-aliyev@term-1/end",
+        "heydar-aliyev@term-2",
+        "heydar-aliyev@term-2/end",
+    ]
+    offices = json.loads(cli("--data", DATA, "offices", "--json").stdout)
+    assert [r["id"] for r in offices if r["holder_id"] == "heydar-aliyev"] == [
+        "heydar-aliyev@term-1",
+        "heydar-aliyev@term-2",
+    ]
+    for term in heydar:
+        shown = cli("--data", DATA, "show", term, "--json")
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.stdout)["id"] == "heydar-aliyev"
+    table = cli("--data", DATA, "offices", "president-of-azerbaijan", env={"COLUMNS": "100"}).stdout
+    assert "[heydar-aliyev]" in table and "4 terms of 1 office by 3 people" in table  # holders, not terms
+    missing = cli("--data", DATA, "show", "heydar-aliyev@term-3")
+    assert missing.exit_code == 1
+    assert "heydar-aliyev has 2 terms" in missing.stderr and "heydar-aliyev@term-2" in missing.stderr
+
+
+@pytest.mark.parametrize("command", ["offices", "timeline", "stale"])
+def test_term_ids_match_the_published_schema(cli, command):
+    import jsonschema
+
+    schema = json.loads(cli("schema", command).stdout)
+    rows = json.loads(cli("--data", DATA, command, "--json", env={"IRANAZ_TODAY": "2026-12-05"}).stdout)
+    assert any("@term-" in r["id"] for r in rows)
+    jsonschema.Draft202012Validator(schema).validate(rows)
+    assert not jsonschema.Draft202012Validator(schema).is_valid([{**rows[0], "id": "x@term-0"}])

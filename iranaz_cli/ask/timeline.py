@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import NotFound, UsageError
 from ..model import FactBase
 from ..text import fold_quote
-from .people import terms
+from .people import term_id, terms
 from .rows import (
     TIMELINE_FILES,
     TIMELINE_KINDS,
@@ -68,16 +68,17 @@ def timeline(
 
 
 def _term_rows(base: FactBase, lookup: Lookup) -> list[dict]:
-    """Return a row for each start and end of a term of office; on one day, an end before a start."""
+    """Return a row for each start and end of a term of office (ids ``PERSON@term-N`` and
+    ``PERSON@term-N/end``); on one day, an end before a start."""
     from ..edtf import sort_key
 
     found = []
     for p, r in terms(base):
         acting = " (acting)" if r.acting and "acting" not in r.title.casefold() else ""
-        found.append((r.start, 1, p.id, f"{p.name} took office as {r.title}{acting}", r))
+        found.append((r.start, 1, term_id(p, r), f"{p.name} took office as {r.title}{acting}", r))
         if r.end:
             reason = f": {r.end_reason}" if r.end_reason else ""
-            found.append((r.end, 0, p.id, f"{p.name}'s term as {r.title} ended{reason}", r))
+            found.append((r.end, 0, f"{term_id(p, r)}/end", f"{p.name}'s term as {r.title} ended{reason}", r))
     found.sort(key=lambda f: (sort_key(f[0]), f[1]))
     return [
         {

@@ -124,7 +124,7 @@ def _host(row: dict) -> str:
 
 def _offices_caption(rows: list[dict]) -> str:
     offices = len({r["office"] for r in rows})
-    people = len({r["id"] for r in rows})
+    people = len({r["holder_id"] for r in rows})
     holders = f"{people} {'person' if people == 1 else 'people'}"
     terms = f"{_plural(len(rows), 'term')} of {_plural(offices, 'office')}"
     return f"{terms} by {holders}; a handover day is in both terms"
@@ -277,7 +277,7 @@ VIEWS: dict[str, View] = {
         "Offices and their holders",
         [
             ("Office", lambda r: r["office"].replace("-", " ")),  # (words wrap; a key would be cut)
-            ("Holder [id]", lambda r: f"{r['holder']} [{r['id']}]" + _differ(r)),
+            ("Holder [id]", lambda r: f"{r['holder']} [{r['holder_id']}]" + _differ(r)),
             ("Start", "start"),
             ("End", _end),
             ("Acting", lambda r: "acting" if r["acting"] else ""),

@@ -109,7 +109,7 @@ def test_a_term_row_names_its_term_and_show_resolves_it(cli):
         assert shown.exit_code == 0, shown.output
         assert json.loads(shown.stdout)["id"] == "heydar-aliyev"
     table = cli("--data", DATA, "offices", "president-of-azerbaijan", env={"COLUMNS": "100"}).stdout
-    assert "[heydar-aliyev]" in table and "4 terms of 1 office by 3 people" in table  # holders, not terms
+    assert "[heydar-aliyev@term-2]" in table and "4 terms of 1 office by 3 people" in table  # holders, not terms
     missing = cli("--data", DATA, "show", "heydar-aliyev@term-3")
     assert missing.exit_code == 1
     assert "heydar-aliyev has 2 terms" in missing.stderr and "heydar-aliyev@term-2" in missing.stderr

@@ -277,7 +277,7 @@ VIEWS: dict[str, View] = {
         "Offices and their holders",
         [
             ("Office", lambda r: r["office"].replace("-", " ")),  # (words wrap; a key would be cut)
-            ("Holder [id]", lambda r: f"{r['holder']} [{r['holder_id']}]" + _differ(r)),
+            ("Holder [id]", lambda r: f"{r['holder']} [{r['id']}]" + _differ(r)),
             ("Start", "start"),
             ("End", _end),
             ("Acting", lambda r: "acting" if r["acting"] else ""),

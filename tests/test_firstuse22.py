@@ -124,3 +124,41 @@ def test_term_ids_match_the_published_schema(cli, command):
     assert any("@term-" in r["id"] for r in rows)
     jsonschema.Draft202012Validator(schema).validate(rows)
     assert not jsonschema.Draft202012Validator(schema).is_valid([{**rows[0], "id": "x@term-0"}])
+
+
+# --- 3. --since and --until take the dates --at takes ------------------------------------------------------
+
+
+def _dates(cli, *args: str) -> list[str]:
+    result = cli("--data", DATA, *args, "--json")
+    assert result.exit_code == 0, result.output
+    return [r["date"] for r in json.loads(result.stdout)]
+
+
+def test_since_and_until_take_a_month_or_a_day(cli):
+    may = _dates(cli, "timeline", "--since", "2024-05", "--until", "2024-05")
+    assert may == ["2024-05-19"] * 4
+    days = _dates(cli, "timeline", "--kind", "term", "--since", "2024-05-20", "--until", "2024-07-28")
+    assert days == ["2024-07-28", "2024-07-28"]
+    # a record known only to its year may be in any month of it: kept
+    assert "2025" in _dates(cli, "timeline", "--since", "2025-06")
+    assert "2025-04-26" not in _dates(cli, "timeline", "--since", "2025-06")
+    assert _dates(cli, "visits", "--since", "2016-01-01", "--until", "2019-12") == ["2016", "2019"]
+
+
+def test_a_year_still_means_the_whole_year(cli):
+    assert _dates(cli, "visits", "--since", "2004", "--until", "2010") == ["2004", "2007", "2010"]
+
+
+@pytest.mark.parametrize("command", ["visits", "timeline"])
+@pytest.mark.parametrize("option", ["--since", "--until"])
+@pytest.mark.parametrize("value", ["2019-13", "May 2019", "2019/2020", "abc"])
+def test_a_bad_date_is_a_usage_error_naming_the_option(cli, command, option, value):
+    result = cli("--data", DATA, command, option, value)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"Error: {option}: bad date {value!r}"), result.stderr
+
+
+def test_since_after_until_is_a_usage_error(cli):
+    result = cli("--data", DATA, "visits", "--since", "2019-06", "--until", "2019-05-31")
+    assert result.exit_code == 2 and "--since 2019-06 is after --until 2019-05-31" in result.stderr

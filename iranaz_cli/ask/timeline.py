@@ -16,9 +16,9 @@ from .rows import (
     TIMELINE_KINDS,
     Lookup,
     brief,
-    check_years,
     chronological,
-    in_years,
+    date_span,
+    in_span,
     kind_of,
     record_columns,
     record_fields,
@@ -29,13 +29,13 @@ from .rows import (
 
 def timeline(
     base: FactBase,
-    since: int | None = None,
-    until: int | None = None,
+    since: int | str | None = None,
+    until: int | str | None = None,
     kinds: Iterable[str] | None = None,
 ) -> list[dict]:
     """Return every dated record of the chosen kinds, oldest first; kinds asked for by name also list
     their undated records, last (unless a year range is asked for: undated records are in none)."""
-    check_years(since, until)
+    span = date_span(since, until)
     chosen = set(kinds) if kinds else set(TIMELINE_KINDS)
     unknown = chosen - set(TIMELINE_KINDS)
     if unknown:
@@ -44,10 +44,10 @@ def timeline(
     rows = [
         brief(kind, record, lookup)
         for kind, record in records_of(base, TIMELINE_FILES)
-        if record.date and kind_of(kind, record) in chosen and in_years(year_of(record.date), since, until)
+        if record.date and kind_of(kind, record) in chosen and in_span(record.date, span)
     ]
     if "term" in chosen:
-        rows += [r for r in _term_rows(base, lookup) if in_years(r["year"], since, until)]
+        rows += [r for r in _term_rows(base, lookup) if in_span(r["date"], span)]
     rows.sort(key=chronological)
     if kinds:
         undated = [

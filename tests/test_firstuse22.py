@@ -162,3 +162,118 @@ def test_a_bad_date_is_a_usage_error_naming_the_option(cli, command, option, val
 def test_since_after_until_is_a_usage_error(cli):
     result = cli("--data", DATA, "visits", "--since", "2019-06", "--until", "2019-05-31")
     assert result.exit_code == 2 and "--since 2019-06 is after --until 2019-05-31" in result.stderr
+
+
+# --- 4. source update ----------------------------------------------------------------------------------
+
+ARTICLE = (
+    "Example: Pezeshkian Meets Aliyev at the Border\n"
+    "Iran’s President Masoud Pezeshkian met Azerbaijani President Ilham Aliyev at Astara on 12 May 2025.\n"
+    "“Our border is a bridge, not a wall,” Pezeshkian said at the meeting, whcih lasted two hours.\n"
+)
+QUOTE_RECORD = """\
+id: pezeshkian-bridge
+speaker: pezeshkian
+text: Our border is a bridge, not a wall
+direct: true
+context: At the meeting
+sources:
+  - source: border-meeting
+    quote: "“Our border is a bridge, not a wall,” Pezeshkian said"
+"""
+PERSON_RECORD = """\
+id: pezeshkian
+name: Masoud Pezeshkian
+country: Iran
+roles:
+  - title: President of Iran
+sources:
+  - source: border-meeting
+    quote: Iran’s President Masoud Pezeshkian
+"""
+
+
+@pytest.fixture
+def news(tmp_path, cli):
+    """A base of one added article, cited by a person and a quote; return its data folder."""
+    assert cli("init", str(tmp_path / "news")).exit_code == 0
+    data = tmp_path / "news" / "data"
+    (tmp_path / "border.txt").write_text(ARTICLE, encoding="utf-8")
+    added = cli("--data", str(data), "source", "add", str(tmp_path / "border.txt"), "--id", "border-meeting")
+    assert added.exit_code == 0, added.output
+    for kind, record in (("people", PERSON_RECORD), ("quotes", QUOTE_RECORD)):
+        result = cli("--data", str(data), "add", kind, "-", input=record)
+        assert result.exit_code == 0, result.output
+    return data
+
+
+def _files(data) -> dict[str, bytes]:
+    return {str(p.relative_to(data.parent)): p.read_bytes() for p in sorted(data.parent.rglob("*")) if p.is_file()}
+
+
+def test_source_update_fixes_a_typo_and_records_the_new_hash(news, cli, tmp_path):
+    import hashlib
+
+    fixed = tmp_path / "fixed.txt"
+    fixed.write_text(ARTICLE.replace("whcih", "which"), encoding="utf-8")
+    before = (news / "sources.yaml").read_text(encoding="utf-8")
+    result = cli("--data", str(news), "source", "update", "border-meeting", str(fixed))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "border-meeting\n"
+    assert "updated source border-meeting (seeds/border.txt): 2 quotes found in the new text" in result.stderr
+    assert (news.parent / "seeds" / "border.txt").read_bytes() == fixed.read_bytes()
+    after = (news / "sources.yaml").read_text(encoding="utf-8")
+    new_hash = hashlib.sha256(fixed.read_bytes()).hexdigest()
+    old_hash = hashlib.sha256(ARTICLE.encode("utf-8")).hexdigest()
+    assert after == before.replace(old_hash, new_hash)  # only the hash changed
+    assert cli("--data", str(news), "validate").exit_code == 0
+    shown = json.loads(cli("--data", str(news), "show", "pezeshkian-bridge", "--json").stdout)
+    assert "which lasted" in shown["provenance"][0]["context"]["text"]  # anchored in the new text
+    again = cli("--data", str(news), "source", "update", "border-meeting", str(fixed))
+    assert again.exit_code == 0 and "already" in again.stderr
+
+
+def test_source_update_refuses_to_break_a_quote_and_names_its_record(news, cli, tmp_path):
+    broken = tmp_path / "broken.txt"
+    broken.write_text(ARTICLE.replace("a bridge, not a wall", "a bridge and not a wall"), encoding="utf-8")
+    before = _files(news)
+    result = cli("--data", str(news), "source", "update", "border-meeting", str(broken))
+    assert result.exit_code == 3 and result.stdout == ""
+    written = (news / "quotes.yaml").read_text(encoding="utf-8").splitlines()
+    quoted_at = next(i for i, line in enumerate(written) if "quote:" in line and "Pezeshkian said" in line)
+    assert any(
+        line.startswith("Error: ")
+        and f"quotes.yaml:{quoted_at + 1}: quote not found in source 'border-meeting'" in line
+        and "the new text there reads '“Our border is a bridge and not a wall,”" in line
+        for line in result.stderr.splitlines()
+    ), result.stderr
+    assert "nothing was changed" in result.stderr
+    assert _files(news) == before
+
+
+def test_source_update_mends_a_base_whose_article_was_edited_by_hand(news, cli):
+    seed = news.parent / "seeds" / "border.txt"
+    seed.write_text(ARTICLE.replace("whcih", "which"), encoding="utf-8")
+    assert cli("--data", str(news), "validate").exit_code == 3  # does not match its recorded sha256
+    result = cli("--data", str(news), "source", "update", "border-meeting", str(seed))
+    assert result.exit_code == 0, result.output
+    assert cli("--data", str(news), "validate").exit_code == 0
+
+
+def test_source_update_follows_a_fixed_title_line(news, cli, tmp_path):
+    fixed = tmp_path / "fixed.txt"
+    fixed.write_text(ARTICLE.replace("Meets Aliyev", "Meets Ilham Aliyev"), encoding="utf-8")
+    result = cli("--data", str(news), "source", "update", "border-meeting", str(fixed))
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(cli("--data", str(news), "sources", "--json").stdout)
+    assert row["title"] == "Example: Pezeshkian Meets Ilham Aliyev at the Border"
+    assert cli("--data", str(news), "validate").exit_code == 0
+
+
+def test_source_update_of_an_unknown_or_unkept_source(news, cli, tmp_path):
+    fixed = tmp_path / "fixed.txt"
+    fixed.write_text(ARTICLE, encoding="utf-8")
+    unknown = cli("--data", str(news), "source", "update", "border-meeting2", str(fixed))
+    assert unknown.exit_code == 1 and "did you mean border-meeting?" in unknown.stderr
+    missing = cli("--data", str(news), "source", "update", "border-meeting", str(tmp_path / "nope.txt"))
+    assert missing.exit_code == 2 and "cannot be read" in missing.stderr

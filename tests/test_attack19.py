@@ -425,10 +425,12 @@ def test_markdown_neutralises_mentions_and_emoji_shortcodes(cli, base_dir):
     result = cli("visits", "-f", "md", "--data", str(base_dir))
     assert result.exit_code == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if "octocat" in line)
-    assert "cc @<!-- -->octocat @<!-- -->github/security :<!-- -->rocket: :<!-- -->+1: 12:30 a@<!-- -->b.org" in row
+    assert "cc @<!-- -->octocat @<!-- -->github/security :<!-- -->rocket: :<!-- -->+1: 12:30 a@b.org" in row
     import re
 
-    assert not re.search(r"@[A-Za-z0-9]", result.stdout) and not re.search(r":[a-z0-9_+-]+:", result.stdout)
+    # no @ that starts a word is left live (one after a letter, as in an address, mentions no one)
+    assert not re.search(r"(?<![A-Za-z0-9])@[A-Za-z0-9]", result.stdout)
+    assert not re.search(r":[a-z0-9_+-]+:", result.stdout)
 
 
 def test_markdown_record_views_and_headers_are_neutralised_too(cli):

@@ -214,6 +214,8 @@ _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\*_[]|`~"} | {"&": "&amp;", 
 # entity stops it: @user (a mention that notifies them) and :name: (an emoji). An empty HTML comment
 # inside the word does (the usual escape: `@<!-- -->user`), and shows nothing.
 _EMOJI_CODE = re.compile(r":(?=(?:[a-z0-9+-]|\\?_)+:)", re.I)  # (an underscore is escaped by then)
+# A mention starts a word: an @ after a letter or digit (raisi@term-1, a@b.org) mentions no one.
+_MENTION = re.compile(r"(?<![A-Za-z0-9])@")
 
 
 def _md(text: str) -> str:
@@ -221,7 +223,7 @@ def _md(text: str) -> str:
     @mention or :emoji: on GitHub."""
     text = text.translate(_MD_ESCAPES)
     if "@" in text:
-        text = text.replace("@", "@<!-- -->")
+        text = _MENTION.sub("@<!-- -->", text)
     if ":" in text:
         text = _EMOJI_CODE.sub(":<!-- -->", text)
     return text

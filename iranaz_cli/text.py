@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 _FOLDS = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 
@@ -22,45 +23,106 @@ def number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-# Control characters (C0, DEL, C1), the line and paragraph separators (U+2028, U+2029: a terminal
-# or Rich may break the line there) and bidirectional overrides could move the cursor, recolour or
-# hide text in a terminal, and lone surrogates (bytes of a file name that are not UTF-8, as
-# os.fsdecode gives them) cannot be encoded: all are shown as escapes instead. A text that keeps
-# its layout keeps newline and tab; a one-line message escapes them too, so a value cannot forge
-# a line of its own (`Error: ...`).
-_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+# One rule for every character that could move the cursor, recolour, reorder or hide text in a
+# terminal: control characters (Cc: C0, DEL, C1), format characters (Cf: bidirectional marks,
+# embeddings, overrides and isolates, zero-width space, word joiner, BOM, soft hyphen, Arabic and
+# Egyptian format marks, tags), the line and paragraph separators (a terminal or Rich may break the
+# line there), the other default-ignorable characters (combining grapheme joiner, Hangul fillers,
+# Khmer inherent vowels, Mongolian variation selectors) and lone surrogates (bytes of a file name
+# that are not UTF-8, as os.fsdecode gives them). All are shown as escapes ('\u200b'). A text that
+# keeps its layout keeps newline and tab; a one-line message escapes them too, so a value cannot
+# forge a line of its own (`Error: ...`).
+_HIDDEN = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+    "\u17b4\u17b5\u180b-\u180f\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\u3164\ud800-\udfff\ufeff\uffa0"
+    "\ufff0-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e00ff\U000e01f0-\U000e0fff"
+)
+# Joiners and variation selectors are letters' business where they belong: ZWNJ and ZWJ between two
+# letters of a script that joins (خامنه‌ای: the ZWNJ keeps ه from joining ا, as Persian spelling asks),
+# a variation selector after a symbol or an ideograph (an emoji's presentation). Anywhere else they
+# only hide, and are escaped like the rest.
+_CONTEXTUAL = "\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef"
 
 
 @functools.cache
-def _unsafe(lines: bool) -> re.Pattern[str]:
-    """The characters to escape (compiled on first use: ~1 ms that a JSON answer never needs)."""
-    return re.compile(f"[{_UNSAFE}]" if lines else f"[{_UNSAFE}\t\n]")
+def _unsafe(lines: bool, ascii: bool) -> re.Pattern[str]:
+    """The characters to escape (compiled on first use: ~1 ms that a JSON answer never needs); in ASCII
+    text, only C0 and DEL (a far smaller class, several times faster to scan)."""
+    chars = "\x00-\x08\x0b-\x1f\x7f" if ascii else _HIDDEN + _CONTEXTUAL
+    return re.compile(f"[{chars}]" if lines else f"[{chars}\t\n]")
 
 
-def _escape(match: re.Match[str]) -> str:
-    return match.group(0).encode("unicode_escape", "backslashreplace").decode("ascii")
+def _joins(char: str) -> bool:
+    """Say whether ``char`` is a letter or mark of a script whose letters join (Arabic, Syriac, Thaana,
+    N'Ko, the Indic scripts, Mongolian), where ZWNJ and ZWJ change how letters are written."""
+    import unicodedata
+
+    code = ord(char)
+    joining = (
+        0x0600 <= code <= 0x0DFF or 0x1800 <= code <= 0x18AF or 0xFB50 <= code <= 0xFEFC or 0xA8E0 <= code <= 0xA8FF
+    )
+    return joining and unicodedata.category(char)[0] in "LM"
+
+
+def _kept(text: str, at: int) -> bool:
+    """Say whether the joiner or variation selector at ``text[at]`` is in a place where it belongs."""
+    import unicodedata
+
+    before = text[at - 1] if at else ""
+    if text[at] in "\u200c\u200d":
+        return bool(before) and at + 1 < len(text) and _joins(before) and _joins(text[at + 1])
+    return bool(before) and (unicodedata.category(before)[0] == "S" or 0x2E80 <= ord(before) <= 0x3FFFF)
+
+
+def _hidden(text: str, lines: bool, escape: Callable[[str], str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if _contextual(char) and _kept(match.string, match.start()):
+            return char
+        return escape(char)
+
+    return _unsafe(lines, text.isascii()).sub(replace, text)
+
+
+def _contextual(char: str) -> bool:
+    code = ord(char)
+    return code in (0x200C, 0x200D) or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
+def _escape(char: str) -> str:
+    return char.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def visible(text: str, *, lines: bool = True) -> str:
-    """Return ``text`` with control characters made visible (ESC as '\\x1b', U+202E as '\\u202e').
+    """Return ``text`` with every character that could hide or reorder text made visible (ESC as
+    '\\x1b', U+202E as '\\u202e'); see _HIDDEN.
 
     With ``lines=False`` newlines and tabs are escaped too ('\\n'): the text stays on one line.
     """
-    return _unsafe(lines).sub(_escape, text)
+    return _hidden(text, lines, _escape)
 
 
-# The UTF-8 bytes of DEL, C1 controls and bidirectional overrides, which JSON may carry raw:
-# JSON output escapes them as \\u00XX (the same string to any JSON reader), as C0 already is.
-_JSON_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+def escaped(text: str, escape: Callable[[str], str]) -> str:
+    """Return ``text`` with each character that ``visible`` would escape replaced by ``escape(char)``
+    (a YAML or JSON escape, which keeps the value as it is); newlines and tabs stay."""
+    return _hidden(text, True, escape)
 
 
-def _json_escape(match: re.Match[bytes]) -> bytes:
-    return b"\\u%04x" % ord(match.group(0).decode("utf-8"))
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # a surrogate pair, as JSON writes a character beyond the BMP
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def json_visible(data: bytes) -> bytes:
-    """Return UTF-8 JSON with every control or bidi character inside its strings as a \\u escape."""
-    return _JSON_UNSAFE.sub(_json_escape, data)
+    """Return UTF-8 JSON with every character ``visible`` escapes inside its strings as a \\u escape
+    (the same string to any JSON reader). JSON's syntax is ASCII, so only strings hold them."""
+    if data.isascii() and b"\x7f" not in data:  # (DEL is ASCII, and JSON leaves it raw)
+        return data
+    return escaped(data.decode("utf-8"), _json_escape).encode("utf-8")
 
 
 # What a word may hold to mean itself to bash, zsh and fish (once its spaces are escaped): letters,

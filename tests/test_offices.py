@@ -95,7 +95,7 @@ def test_offices_at_a_date_agrees_with_who(cli, office, date, holders):
     if holders is None:
         assert result.exit_code == 1 and result.stderr.startswith(f"Error: no recorded holder of {key} at {date}")
         return
-    assert list(dict.fromkeys(r["id"] for r in json.loads(result.stdout))) == holders
+    assert list(dict.fromkeys(r["holder_id"] for r in json.loads(result.stdout))) == holders
 
 
 @pytest.mark.parametrize(("office", "date", "holders"), DATE_QUESTIONS, ids=[f"{o}@{d}" for o, d, _ in DATE_QUESTIONS])
@@ -196,7 +196,7 @@ def test_offices_lists_each_succession_oldest_first(cli):
     assert [r["office"] for r in rows] == ["president-of-azerbaijan"] * 4 + ["president-of-iran"] * 7 + [
         "supreme-leader-of-iran"
     ]
-    iran = [(r["id"], r["start"], r["end"], r["acting"]) for r in rows if r["office"] == "president-of-iran"]
+    iran = [(r["holder_id"], r["start"], r["end"], r["acting"]) for r in rows if r["office"] == "president-of-iran"]
     assert iran == [
         ("rafsanjani", "1989-08-03", "1997-08-03", False),
         ("khatami", "1997-08-03", "2005-08-03", False),
@@ -206,7 +206,7 @@ def test_offices_lists_each_succession_oldest_first(cli):
         ("mokhber", "2024-05-19", "2024-07-28", True),
         ("pezeshkian", "2024-07-28", None, False),
     ]
-    assert next(r for r in rows if r["id"] == "raisi")["end_reason"] == "died in office"
+    assert next(r for r in rows if r["holder_id"] == "raisi")["end_reason"] == "died in office"
     assert all(c["source"].startswith("wikipedia-") and c["note"] for r in rows for c in r["sources"])
 
 
@@ -224,7 +224,7 @@ def test_offices_names_one_office_by_key_or_words(cli):
 
 def test_offices_at_a_date_leaves_out_offices_without_a_recorded_holder(cli):
     rows = json.loads(cli("offices", "--at", "1990", "--json").stdout)
-    assert [(r["office"], r["id"]) for r in rows] == [
+    assert [(r["office"], r["holder_id"]) for r in rows] == [
         ("president-of-iran", "rafsanjani"),
         ("supreme-leader-of-iran", "khamenei"),
     ]
@@ -294,10 +294,10 @@ def test_the_timeline_shows_the_start_and_end_of_terms_in_order(cli):
     assert may == [
         ("event", "raisi-aliyev-border-ceremony-2024", may[0][2]),
         ("event", "raisi-death-2024", may[1][2]),
-        ("term", "raisi", "Ebrahim Raisi's term as President of Iran ended: died in office"),
-        ("term", "mokhber", "Mohammad Mokhber took office as Acting President of Iran"),
-        ("term", "mokhber", "Mohammad Mokhber's term as Acting President of Iran ended"),
-        ("term", "pezeshkian", "Masoud Pezeshkian took office as President of Iran"),
+        ("term", "raisi@term-1/end", "Ebrahim Raisi's term as President of Iran ended: died in office"),
+        ("term", "mokhber@term-1", "Mohammad Mokhber took office as Acting President of Iran"),
+        ("term", "mokhber@term-1/end", "Mohammad Mokhber's term as Acting President of Iran ended"),
+        ("term", "pezeshkian@term-1", "Masoud Pezeshkian took office as President of Iran"),
     ]
     terms = json.loads(cli("timeline", "--kind", "term", "--json").stdout)
     assert len(terms) == 12 + 9  # every start, and every end but those of the three terms still running
@@ -491,5 +491,5 @@ def test_a_broken_term_is_reported_once_not_again_for_the_visit(base_dir, old, n
 
 def test_an_offices_row_names_its_holder_as_every_reference_is_named(cli):
     rows = json.loads(cli("offices", "president-of-iran", "--json").stdout)
-    assert all(r["holder_id"] == r["id"] for r in rows)
+    assert all(r["id"].startswith(f"{r['holder_id']}@term-") for r in rows)  # a term's id names its holder
     assert {r["holder_id"]: r["holder"] for r in rows}["mokhber"] == "Mohammad Mokhber"

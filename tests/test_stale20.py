@@ -23,14 +23,14 @@ def test_the_overview_of_a_base_with_no_checked_day_says_so(cli):
 def test_stale_lists_open_terms_not_confirmed_within_the_days(grown, cli):  # noqa: F811
     env = {"IRANAZ_TODAY": "2026-12-05", **WIDE}
     rows = json.loads(cli("--data", str(grown), "stale", "--json", env=env).stdout)
-    ids = [r["id"] for r in rows]
-    assert "test-holder" in ids and "other-holder" in ids and "aliyev" in ids
-    test = next(r for r in rows if r["id"] == "test-holder")
+    ids = [r["id"] for r in rows]  # a term's id: its holder's, and which of their terms
+    assert "test-holder@term-1" in ids and "other-holder@term-1" in ids and "aliyev@term-1" in ids
+    test = next(r for r in rows if r["id"] == "test-holder@term-1")
     assert test["age_days"] == 170 and test["last_confirmed"]["date"] == "2026-06-18"
-    assert next(r for r in rows if r["id"] == "other-holder")["last_confirmed"] is None
+    assert next(r for r in rows if r["id"] == "other-holder@term-1")["last_confirmed"] is None
     # confirmed 170 days before today: not stale within 200 days, stale within 90
     fresh = json.loads(cli("--data", str(grown), "stale", "--days", "200", "--json", env=env).stdout)
-    assert "test-holder" not in [r["id"] for r in fresh] and "other-holder" in [r["id"] for r in fresh]
+    assert "test-holder@term-1" not in [r["id"] for r in fresh] and "other-holder@term-1" in [r["id"] for r in fresh]
     table = " ".join(cli("--data", str(grown), "stale", env=env).stdout.split())
     assert "never confirmed" in table and "2026-06-18" in table
 

@@ -276,6 +276,14 @@ def terms(base: FactBase, office: str | None = None) -> list[tuple[Person, Role]
     return sorted(found, key=lambda t: (t[1].office, parse(t[1].start or "").first))
 
 
+def term_id(person: Person, role: Role) -> str:
+    """Return a term's id: its holder's id, ``@term-`` and its place among the holder's terms, from 1
+    (``heydar-aliyev@term-2``); `show` shows the holder. (``@``: a shell takes it literally, and no
+    record id holds one.)"""
+    held = [r for r in person.roles if r.office and r.start]
+    return f"{person.id}@term-{next(i for i, r in enumerate(held, 1) if r is role)}"
+
+
 def offices(base: FactBase, office: str | None = None, at: str | None = None) -> list[dict]:
     """Return the succession of each office's holders, oldest first; with ``at``, those who held it then."""
     from .. import edtf
@@ -285,7 +293,7 @@ def offices(base: FactBase, office: str | None = None, at: str | None = None) ->
     lookup = Lookup(base)
     rows = [
         {
-            "id": p.id,
+            "id": term_id(p, r),
             "office": r.office,
             "title": r.title,
             "holder": p.name,

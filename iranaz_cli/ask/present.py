@@ -49,6 +49,7 @@ def stale(base: FactBase, days: int, now: date) -> list[dict]:
     """Return every fact about the present (open terms, records with a status) not confirmed within
     ``days`` of ``now``: never confirmed first, then the oldest confirmation first."""
     from ..edtf import parse
+    from .people import term_id
 
     lookup = Lookup(base)
     found: list[dict] = []
@@ -75,7 +76,7 @@ def stale(base: FactBase, days: int, now: date) -> list[dict]:
         for role in person.roles:
             if role.office and role.start and role.end is None:
                 what = f"{person.name}: {role.title}, in office since {role.start}"
-                add(person.id, "term", what, role.last_confirmed)
+                add(term_id(person, role), "term", what, role.last_confirmed)
     for kind in ("gas", "corridor", "events"):
         for record in getattr(base, kind):
             status = getattr(record, "status", None)

@@ -39,6 +39,8 @@ def record(base: FactBase, record_id: str) -> dict:
 
 
 def _find_record(base: FactBase, record_id: str) -> tuple[str, Any]:
+    if "@" in record_id:  # a term of office (`offices`, `timeline`, `stale`): its holder
+        return _holder_of_term(base, record_id)
     folded = record_id.casefold()
     same_but_case = None
     for kind, rec in records_of(base):
@@ -53,6 +55,23 @@ def _find_record(base: FactBase, record_id: str) -> tuple[str, Any]:
     close = difflib.get_close_matches(folded, [i.casefold() for i in record_ids(base)], n=3, cutoff=0.6)
     hint = f"did you mean {', '.join(close)}?" if close else "try: iranaz search TEXT"
     raise NotFound(f"no record has the id '{record_id}'; {hint}")
+
+
+def _holder_of_term(base: FactBase, term: str) -> tuple[str, Any]:
+    """Return the person whose term ``PERSON@term-N`` (or ``PERSON@term-N/end``) names."""
+    from ..text import visible
+    from .people import term_id
+
+    holder, _, which = term.partition("@")
+    kind, person = _find_record(base, holder)
+    if kind != "people":
+        raise NotFound(f"'{visible(holder)}' is not a person, so '{visible(term)}' names no term of office")
+    ids = [term_id(person, r) for r in person.roles if r.office and r.start]
+    wanted = f"{person.id}@{which.casefold().removesuffix('/end')}"
+    if wanted not in ids:
+        held = f"{len(ids)} term{'' if len(ids) == 1 else 's'}: {', '.join(ids)}" if ids else "no terms of office"
+        raise NotFound(f"no record has the id '{visible(term)}'; {person.id} has {held}")
+    return kind, person
 
 
 def _unanchored(record: Any) -> list[Any]:

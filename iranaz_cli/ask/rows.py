@@ -220,17 +220,35 @@ def record_fields(kind: str, record: Any, lookup: Lookup) -> dict:
     return out
 
 
-def in_years(year: int | None, since: int | None, until: int | None) -> bool:
-    if since is None and until is None:
-        return True
-    if year is None:
-        return False
-    return (since is None or year >= since) and (until is None or year <= until)
+DateSpan = tuple["Interval | None", "Interval | None"]
 
 
-def check_years(since: int | None, until: int | None) -> None:
-    if since is not None and until is not None and since > until:
+def date_span(since: int | str | None, until: int | str | None) -> DateSpan:
+    """Return the dates ``--since`` and ``--until`` name (a year, month or day, as ``--at`` takes);
+    a usage error naming the option if one is not a date, or if they are out of order."""
+    first = parse_date(str(since), "--since") if since is not None else None
+    last = parse_date(str(until), "--until") if until is not None else None
+    if first is not None and last is not None and first.first > last.last:
         raise UsageError(f"--since {since} is after --until {until}")
+    return first, last
+
+
+def in_span(date: str | None, span: DateSpan) -> bool:
+    """Whether a record's date may fall between ``--since`` and ``--until``, both included: a record
+    known only to its year (``2019``) may be in any month of it, so ``--since 2019-05`` keeps it (as
+    ``--at`` finds the terms that may include a date). Undated records are in no span."""
+    first, last = span
+    if first is None and last is None:
+        return True
+    if not date:
+        return False
+    from ..edtf import parse
+
+    try:
+        days = parse(date)
+    except ValueError:
+        return False
+    return (first is None or days.last >= first.first) and (last is None or days.first <= last.last)
 
 
 def parse_date(text: str, option: str = "--at") -> Interval:

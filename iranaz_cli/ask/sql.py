@@ -38,15 +38,55 @@ def _database(base: FactBase) -> sqlite3.Connection:
     return db
 
 
-# What a query may do: read tables, call functions, recurse (WITH RECURSIVE). Everything else (writes,
-# ATTACH, PRAGMA, schema changes) is refused by the authorizer, and query_only refuses writes besides.
-_ALLOWED = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE})
+# What a query may do: read tables, recurse (WITH RECURSIVE) and call the functions allowed by name
+# below. Everything else (writes, ATTACH, PRAGMA, schema changes, any other function) is refused by the
+# authorizer, and query_only refuses writes besides.
+_ALLOWED = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE})
+
+# The functions a query may call, by name (SQLite gives the authorizer the name in lower case), never
+# by category: SQLite also has functions that hand out or take memory addresses (fts3_tokenizer, fts5),
+# load code (load_extension), report how it was built or write its log. Names a newer SQLite adds are
+# listed where they are as harmless as their neighbours; an older SQLite says "no such function".
+ALLOWED_FUNCTIONS = frozenset(
+    {
+        # core scalar functions (zeroblob and randomblob are capped by SQL_MAX_VALUE)
+        *"abs char coalesce concat concat_ws format glob hex ifnull iif instr length like likelihood likely"
+        " lower ltrim max min nullif octet_length printf quote random randomblob replace round rtrim sign"
+        " soundex substr substring trim typeof unhex unicode unistr unlikely upper zeroblob".split(),
+        # math
+        *"acos acosh asin asinh atan atan2 atanh ceil ceiling cos cosh degrees exp floor ln log log10 log2 mod"
+        " pi pow power radians sin sinh sqrt tan tanh trunc".split(),
+        # dates and times
+        *"date time datetime julianday strftime unixepoch timediff current_date current_time current_timestamp".split(),
+        # aggregates
+        *"avg count group_concat string_agg sum total median".split(),
+        # window functions
+        *"row_number rank dense_rank percent_rank cume_dist ntile lag lead first_value last_value nth_value".split(),
+        # JSON (json_each and json_tree are table-valued: connected in memory_db)
+        *"json json_array json_array_length json_extract json_insert json_object json_patch json_quote json_remove"
+        " json_replace json_set json_type json_valid json_group_array json_group_object json_pretty"
+        " json_error_position -> ->>".split(),
+        # full text: MATCH and FTS5's auxiliary functions
+        *"match bm25 highlight snippet".split(),
+    }
+)
 
 
-def _authorize(action: int, name: Any, *_: Any) -> int:
-    if action in _ALLOWED or (action == sqlite3.SQLITE_PRAGMA and name == "data_version"):  # FTS5 reads it
-        return sqlite3.SQLITE_OK
-    return sqlite3.SQLITE_DENY
+def _authorizer(refused: list[str]) -> Any:
+    """Return the authorizer of one connection; it adds each function it refuses to ``refused``."""
+
+    def authorize(action: int, arg1: Any, arg2: Any, *_: Any) -> int:
+        # SQLITE_FUNCTION's arguments are (NULL, function name); SQLITE_PRAGMA's are (pragma, its argument).
+        if action == sqlite3.SQLITE_FUNCTION:
+            if arg2 in ALLOWED_FUNCTIONS:
+                return sqlite3.SQLITE_OK
+            refused.append(arg2)
+            return sqlite3.SQLITE_DENY
+        if action in _ALLOWED or (action == sqlite3.SQLITE_PRAGMA and arg1 == "data_version"):  # FTS5 reads it
+            return sqlite3.SQLITE_OK
+        return sqlite3.SQLITE_DENY
+
+    return authorize
 
 
 # Table-valued functions a query may use: they only read the JSON text they are given.
@@ -56,9 +96,12 @@ TABLE_FUNCTIONS = ("json_each", "json_tree")
 SQL_TIME_LIMIT = 10.0
 
 
-def memory_db(base: FactBase) -> sqlite3.Connection:
-    """Return the base as a read-only in-memory SQLite database with the schema of `export --sqlite`."""
+def memory_db(base: FactBase, refused: list[str] | None = None) -> sqlite3.Connection:
+    """Return the base as a read-only in-memory SQLite database with the schema of `export --sqlite`;
+    each function a query is refused is added to ``refused``."""
     db = _database(base)
+    # Bound first: a change of temp_store resets the schema, and the tables connected below with it.
+    _bound(db)
     # Full-text tables are virtual: each is connected on first use, which reads and writes its shadow
     # tables (a query's authorizer would refuse that), so they are connected before it is set.
     for (table,) in db.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'").fetchall():
@@ -66,9 +109,8 @@ def memory_db(base: FactBase) -> sqlite3.Connection:
     # The read-only table-valued functions (json_each over a list column) are connected the same way.
     for function in TABLE_FUNCTIONS:
         db.execute(f"SELECT * FROM {function}('[]') WHERE 0").fetchall()
-    _bound(db)
     db.execute("PRAGMA query_only = ON")
-    db.set_authorizer(_authorize)
+    db.set_authorizer(_authorizer(refused if refused is not None else []))
     return db
 
 
@@ -160,7 +202,8 @@ def run_sql(base: FactBase, query: str, limit: int | None = None) -> tuple[list[
     ``limit``: the rest are never fetched)."""
     if not query.strip().strip(";").strip():
         raise UsageError("sql: the query is empty; give one SELECT statement")
-    db = memory_db(base)
+    refused: list[str] = []
+    db = memory_db(base, refused)
     try:
         if not sqlite3.complete_statement(query.rstrip().rstrip(";") + "\n;"):  # (a trailing -- comment)
             raise UsageError("sql: the statement is incomplete")
@@ -175,6 +218,11 @@ def run_sql(base: FactBase, query: str, limit: int | None = None) -> tuple[list[
             stop()
         return columns, [dict(zip(columns, row, strict=True)) for row in rows]
     except sqlite3.Error as e:
+        if refused:
+            from ..text import visible
+
+            name = visible(refused[0], lines=False)
+            raise UsageError(f"sql: the function {name} is not allowed (see iranaz sql --help)") from None
         raise UsageError(f"sql: {_reason(e)}") from None
     except MemoryError:  # SQLite's heap limit (SQLITE_NOMEM)
         raise UsageError(f"sql: result too large (the query needs more than {SQL_MEMORY >> 20} MB)") from None

@@ -10,15 +10,15 @@ from typing import Any
 from ..errors import NotFound, UsageError
 from ..model import FactBase
 from ..text import fold_quote
-from .people import terms
+from .people import term_id, terms
 from .rows import (
     TIMELINE_FILES,
     TIMELINE_KINDS,
     Lookup,
     brief,
-    check_years,
     chronological,
-    in_years,
+    date_span,
+    in_span,
     kind_of,
     record_columns,
     record_fields,
@@ -29,13 +29,13 @@ from .rows import (
 
 def timeline(
     base: FactBase,
-    since: int | None = None,
-    until: int | None = None,
+    since: int | str | None = None,
+    until: int | str | None = None,
     kinds: Iterable[str] | None = None,
 ) -> list[dict]:
     """Return every dated record of the chosen kinds, oldest first; kinds asked for by name also list
     their undated records, last (unless a year range is asked for: undated records are in none)."""
-    check_years(since, until)
+    span = date_span(since, until)
     chosen = set(kinds) if kinds else set(TIMELINE_KINDS)
     unknown = chosen - set(TIMELINE_KINDS)
     if unknown:
@@ -44,10 +44,10 @@ def timeline(
     rows = [
         brief(kind, record, lookup)
         for kind, record in records_of(base, TIMELINE_FILES)
-        if record.date and kind_of(kind, record) in chosen and in_years(year_of(record.date), since, until)
+        if record.date and kind_of(kind, record) in chosen and in_span(record.date, span)
     ]
     if "term" in chosen:
-        rows += [r for r in _term_rows(base, lookup) if in_years(r["year"], since, until)]
+        rows += [r for r in _term_rows(base, lookup) if in_span(r["date"], span)]
     rows.sort(key=chronological)
     if kinds:
         undated = [
@@ -68,16 +68,17 @@ def timeline(
 
 
 def _term_rows(base: FactBase, lookup: Lookup) -> list[dict]:
-    """Return a row for each start and end of a term of office; on one day, an end before a start."""
+    """Return a row for each start and end of a term of office (ids ``PERSON@term-N`` and
+    ``PERSON@term-N/end``); on one day, an end before a start."""
     from ..edtf import sort_key
 
     found = []
     for p, r in terms(base):
         acting = " (acting)" if r.acting and "acting" not in r.title.casefold() else ""
-        found.append((r.start, 1, p.id, f"{p.name} took office as {r.title}{acting}", r))
+        found.append((r.start, 1, term_id(p, r), f"{p.name} took office as {r.title}{acting}", r))
         if r.end:
             reason = f": {r.end_reason}" if r.end_reason else ""
-            found.append((r.end, 0, p.id, f"{p.name}'s term as {r.title} ended{reason}", r))
+            found.append((r.end, 0, f"{term_id(p, r)}/end", f"{p.name}'s term as {r.title} ended{reason}", r))
     found.sort(key=lambda f: (sort_key(f[0]), f[1]))
     return [
         {

@@ -5,18 +5,19 @@ from __future__ import annotations
 from ..model import VISIT_OFFICES, FactBase
 from .hosts import host_of, host_terms
 from .people import resolve_person
-from .rows import Lookup, check_years, chronological, in_years, year_of
+from .rows import Lookup, chronological, date_span, in_span, year_of
 
 
 def visits(
     base: FactBase,
     president: str | None = None,
-    since: int | None = None,
-    until: int | None = None,
+    since: int | str | None = None,
+    until: int | str | None = None,
     to: str | None = None,
 ) -> list[dict]:
-    """Return the visits, oldest first, filtered by president (any spelling), year range and country visited."""
-    check_years(since, until)
+    """Return the visits, oldest first, filtered by president (any spelling), dates (a year, month or
+    day: ``--since 2019-05``) and country visited."""
+    span = date_span(since, until)
     country = _country(to) if to is not None else None
     wanted = set(resolve_person(base, president)) if president else None
     lookup = Lookup(base)
@@ -40,9 +41,7 @@ def visits(
             "sources": lookup.cite(v.sources),
         }
         for v in base.visits
-        if (wanted is None or v.president in wanted)
-        and in_years(year_of(v.date), since, until)
-        and (country is None or v.to == country)
+        if (wanted is None or v.president in wanted) and in_span(v.date, span) and (country is None or v.to == country)
     ]
     rows.sort(key=chronological)
     return rows

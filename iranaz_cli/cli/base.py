@@ -81,17 +81,22 @@ def export(
     chosen = data if data is not None else ctx.obj
     base = load_base(chosen)
     protect = base_files(base, chosen)
+    import os
+
+    from ..errors import UsageError
     from ..text import visible
+    from ..write.safewrite import check_target
 
     if metadata is not None:
-        import os
 
-        from ..errors import UsageError
-        from ..write.safewrite import check_target
+        def real(path: str) -> str:  # the folder as it is, through any link, and the name in it
+            return os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path))
 
-        if os.path.abspath(metadata) == os.path.abspath(sqlite):
+        if real(metadata) == real(sqlite) or (os.path.exists(metadata) and os.path.exists(sqlite)
+                                             and os.path.samefile(metadata, sqlite)):  # fmt: skip
             raise UsageError("--metadata and --sqlite name the same file")
-        check_target(metadata, force=force, protect=protect)  # refuse before writing anything
+        check_target(metadata, force=force, protect=protect, save=True)  # refuse before writing anything
+    check_target(sqlite, force=force, protect=protect, save=True)
     from .progress import working
 
     with working("exporting the fact base…"):

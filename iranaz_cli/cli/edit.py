@@ -93,7 +93,7 @@ def init(
     _print_made(f"export IRANAZ_DATA={shlex.quote(str(data_dir))}")
 
 
-source_app = typer.Typer(help="Add a source (an article) to the base.", rich_markup_mode=None)
+source_app = typer.Typer(help="Add a source (an article) to the base, or update its text.", rich_markup_mode=None)
 app.add_typer(source_app, name="source")
 
 
@@ -122,6 +122,37 @@ def source_add(
     )
     _print_made(record["id"])
     typer.echo(f"added source {record['id']} ({_shown(record['path'])})", err=True)
+
+
+@source_app.command("update")
+def source_update(
+    ctx: typer.Context,
+    source_id: Annotated[str, typer.Argument(metavar="ID", help="The added article's source id.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Its new text (UTF-8; may be the seed file itself).")],
+    wait: WaitOpt = 30.0,
+    data: DataOpt = None,
+) -> None:
+    """Replace an added article's text (a typo fixed) and record its new sha256.
+
+    Every quote taken from the article must still be in the new text: otherwise nothing is changed
+    and each such quote is named at its record (exit 3). A title that was the first line follows it.
+
+    \b
+    Example:
+      iranaz source update baku-visit article-fixed.txt
+    """
+    from ..write.update import update_source
+
+    done = update_source(_data(data, ctx), source_id, file, wait=wait)
+    if not done["changed"]:
+        typer.echo(f"source {done['id']} already has this text; nothing changed", err=True)
+        return _print_made(done["id"])
+    _print_made(done["id"])
+    n = done["quotes"]
+    found = f"{n} quote{'' if n == 1 else 's'} found in the new text"
+    typer.echo(
+        f"updated source {done['id']} ({_shown(done['path'])}): {found}, sha256 {done['sha256'][:12]}…", err=True
+    )
 
 
 @app.command()
@@ -282,10 +313,11 @@ def _ask_on_terminal(question: str, check: Callable[[str], str | None], choices:
     except ImportError:
         pass
     while True:
-        answer = input(f"{question}: ").strip()  # EOFError (Ctrl-D) and KeyboardInterrupt cancel: see `new`
+        from ..text import visible
+
+        # (a question may quote the base: a sentence of an article, a record's id)
+        answer = input(visible(f"{question}: ")).strip()  # EOFError (Ctrl-D) and KeyboardInterrupt cancel: see `new`
         why = check(answer)
         if why is None:
             return answer
-        from ..text import visible
-
         typer.echo(f"  {visible(why)}", err=True)

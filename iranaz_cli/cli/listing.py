@@ -71,11 +71,11 @@ def listing(
             saves = Saves(out["save_svg"], out["save_html"], out["force"], fmt, lambda: base_files(base, data))
             if single:
                 row = query(base, **options)
-                fields = pick_fields(out["fields"], list(row))
+                fields = pick_fields(out["fields"], choosable_in(row))
                 if fmt is Format.json:
                     from ..show.render import write_json
 
-                    return write_json({f: row[f] for f in fields} if fields else row)
+                    return write_json({f: field_value(row, f) for f in fields} if fields else row)
                 kind = str(row.get("kind", "")).capitalize()
                 return emit(
                     lambda: [row],
@@ -141,7 +141,7 @@ class Saves:
 
         self.protect = protect()
         for _, path in self.targets:
-            check_target(path, force=force, protect=self.protect)
+            check_target(path, force=force, protect=self.protect, save=True)
 
     def save(self, console: Any) -> None:
         """Render the recorded table as SVG or HTML, then write each file atomically."""
@@ -154,13 +154,32 @@ class Saves:
                 text = console.export_svg(title="iranaz", clear=False, code_format=svg_format())
             else:
                 text = console.export_html(clear=False)
-            write_bytes(path, text.encode("utf-8"), force=self.force, protect=self.protect)
+            write_bytes(path, text.encode("utf-8"), force=self.force, protect=self.protect, save=True)
 
 
 def _fields_of(query: Callable[..., Any]) -> list[str]:
-    from ..show.contract import fields_of
+    from ..show.contract import choosable
 
-    return fields_of(query.__name__)
+    return choosable(query.__name__)
+
+
+def choosable_in(row: dict) -> list[str]:
+    """Return the fields of one row, each object field followed by the CSV columns it spreads into."""
+    return [
+        name
+        for key, value in row.items()
+        for name in (key, *([f"{key}_{k}" for k in value] if isinstance(value, dict) else []))
+    ]
+
+
+def field_value(row: dict, name: str) -> Any:
+    """Return a row's field, or the key of an object field that a CSV column names (``host_ids``)."""
+    if name in row:
+        return row[name]
+    for key, value in row.items():
+        if isinstance(value, dict) and name.startswith(f"{key}_") and name[len(key) + 1 :] in value:
+            return value[name[len(key) + 1 :]]
+    return None
 
 
 def _csv_header(query: Callable[..., Any], fields: list[str] | None) -> list[str]:
@@ -222,7 +241,7 @@ def emit(
     if limit is not None:
         rows = rows[:limit]
     if fields:
-        rows = [{f: row.get(f) for f in fields} for row in rows]
+        rows = [{f: field_value(row, f) for f in fields} for row in rows]
     _render(rows, view, fmt, saves, pager, fields, bom, raw_csv, title)
 
 

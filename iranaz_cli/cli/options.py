@@ -60,8 +60,12 @@ DataOpt = Annotated[
         help="Fact-base folder to read (default: $IRANAZ_DATA, else the shipped base).",
     ),
 ]
-SinceOpt = Annotated[int | None, typer.Option(metavar="YEAR", help="First year to include.")]
-UntilOpt = Annotated[int | None, typer.Option(metavar="YEAR", help="Last year to include.")]
+SinceOpt = Annotated[
+    str | None, typer.Option(metavar="DATE", help="First date to include: YYYY, YYYY-MM or YYYY-MM-DD (as --at).")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option(metavar="DATE", help="Last date to include: YYYY, YYYY-MM or YYYY-MM-DD (as --at).")
+]
 AtOpt = Annotated[
     str | None,
     typer.Option(

@@ -27,6 +27,10 @@ def sql(
 ) -> None:
     """Run a read-only SQL query over the base (the tables of `export --sqlite`, in memory).
 
+    A query may call SQLite's core, math, date and time, aggregate, window and JSON functions
+    (json_each and json_tree too), MATCH and the full-text functions bm25, highlight and snippet;
+    any other function is refused.
+
     \b
     Examples:
       iranaz sql "SELECT date, president FROM visits WHERE date >= '2000'" --json
@@ -82,10 +86,9 @@ def resolve(
       iranaz resolve names.txt --format csv
     """
     from ..ask import people
-    from ..show.contract import csv_header, fields_of
+    from ..show.contract import choosable, csv_header, fields_of
 
-    valid = fields_of("resolve")
-    chosen = pick_fields(fields, valid)
+    chosen = pick_fields(fields, choosable("resolve"))
     queries = _read_lines(file)
     base = load_base(data, ctx)
     from .progress import working
@@ -103,7 +106,7 @@ def resolve(
         bom=bom,
         raw_csv=raw_csv,
         pager=pager,
-        header=lambda: csv_header("resolve", chosen or valid),
+        header=lambda: csv_header("resolve", chosen or fields_of("resolve")),
     )
 
 

@@ -15,7 +15,7 @@ from .shapes import AttributedNote, Citation, Confirmation, Host, Notes, Role, S
 class Brief(TypedDict):
     """A record of any kind, as timeline and search list it."""
 
-    id: str
+    id: str  # a term of office's: HOLDER@term-N, its end HOLDER@term-N/end
     kind: Literal["visit", "event", "assessment", "corridor", "quote", "gas", "term", "person", "source", "dispute"]
     date: str | None
     year: int | None
@@ -164,7 +164,7 @@ class ResolveRow(TypedDict):
 class OfficeRow(TypedDict):
     """One term of office: ``end`` is its last day in office (a handover day is in both terms), null while in office."""
 
-    id: str  # the holder's (so that `show ID` works on a row)
+    id: str  # the term's, HOLDER@term-N (`show ID` shows the holder)
     office: str
     title: str
     holder: str
@@ -222,7 +222,7 @@ class DisputeRow(TypedDict):
 class StaleRow(TypedDict):
     """A fact about the present (an open term, a status) not confirmed within the days asked."""
 
-    id: str  # the holder's for a term, else the record's
+    id: str  # a term's (HOLDER@term-N), else the record's
     kind: Literal["term", "gas", "corridor", "event", "assessment"]
     what: str
     last_confirmed: Confirmation | None  # None: never confirmed
@@ -266,6 +266,10 @@ _ID_PROPERTIES = frozenset(
 )
 
 
+# The rows whose id may name a term of office rather than a record.
+_TERM_ROWS = frozenset({"Brief", "OfficeRow", "StaleRow"})
+
+
 def _constrain(schema: dict) -> dict:
     """Add the id and date patterns and the citation's one-of to a schema msgspec generated."""
     from ..edtf import INTERVAL_PATTERN, ONE
@@ -282,11 +286,13 @@ def _constrain(schema: dict) -> dict:
             return strings(node["items"])
         return [s for branch in node.get("anyOf", []) for s in strings(branch)]
 
-    for definition in schema.get("$defs", {}).values():
+    for row, definition in schema.get("$defs", {}).items():
         for name, node in definition.get("properties", {}).items():
             if name in patterns:
                 for string in strings(node):
                     string["pattern"] = patterns[name]
+        if row in _TERM_ROWS:  # a row about a term of office: HOLDER@term-N (its end in the timeline: /end)
+            definition["properties"]["id"]["pattern"] = f"^{ID_PATTERN}(?:@term-[1-9][0-9]*(?:/end)?)?$"
     citation = schema.get("$defs", {}).get("Citation")
     if citation is not None:
         citation["oneOf"] = [{"required": ["quote"]}, {"required": ["note"]}]
@@ -294,9 +300,16 @@ def _constrain(schema: dict) -> dict:
 
 
 def fields_of(command: str) -> list[str]:
-    """Return the fields of a listing command's rows, in order: what `--fields` accepts (none for a
-    command whose rows are not described here yet)."""
+    """Return the fields of a listing command's rows, in order (none for a command whose rows are not
+    described here yet)."""
     return list(ROWS[command].__annotations__) if command in ROWS else []
+
+
+def choosable(command: str) -> list[str]:
+    """Return what `--fields` accepts for a command: each field, and after an object field the CSV
+    columns it spreads into (``host``, ``host_ids``, ``host_names``, ...)."""
+    fields = fields_of(command)
+    return list(dict.fromkeys(name for f in fields for name in (f, *csv_header(command, [f]))))
 
 
 def csv_header(command: str, fields: list[str]) -> list[str]:
@@ -307,7 +320,7 @@ def csv_header(command: str, fields: list[str]) -> list[str]:
     return [
         column
         for f in fields
-        for column in ([f"{f}_{k}" for k in hints[f].__annotations__] if is_typeddict(hints[f]) else [f])
+        for column in ([f"{f}_{k}" for k in hints[f].__annotations__] if is_typeddict(hints.get(f)) else [f])
     ]
 
 

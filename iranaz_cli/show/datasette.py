@@ -235,7 +235,8 @@ def write_metadata(base: FactBase, sqlite: str, path: str, force: bool = False, 
         data = metadata(db, base, Path(sqlite).stem)
     finally:
         db.close()
-    write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode(), force=force, protect=protect)
+    text = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+    write_bytes(path, text, force=force, protect=[*protect, Path(sqlite)], save=True)  # (never the database)
 
 
 def _html(text: str) -> str:

@@ -18,7 +18,7 @@ def export_sqlite(base: FactBase, path: str, force: bool = False, protect: Itera
 
     counts: dict[str, int] = {}
     try:
-        write_bytes(path, lambda tmp: counts.update(_write(base, tmp)), force=force, protect=protect)
+        write_bytes(path, lambda tmp: counts.update(_write(base, tmp)), force=force, protect=protect, save=True)
     except sqlite3.Error as e:
         raise IoError(f"cannot write {visible(path)}: {e}") from None
     return counts

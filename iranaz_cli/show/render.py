@@ -210,9 +210,23 @@ def write_csv(
 _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\*_[]|`~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>"})
 
 
+# What GitHub turns into a live link or picture after Markdown is parsed, so that no backslash or HTML
+# entity stops it: @user (a mention that notifies them) and :name: (an emoji). An empty HTML comment
+# inside the word does (the usual escape: `@<!-- -->user`), and shows nothing.
+_EMOJI_CODE = re.compile(r":(?=(?:[a-z0-9+-]|\\?_)+:)", re.I)  # (an underscore is escaped by then)
+# A mention starts a word: an @ after a letter or digit (raisi@term-1, a@b.org) mentions no one.
+_MENTION = re.compile(r"(?<![A-Za-z0-9])@")
+
+
 def _md(text: str) -> str:
-    """Return a cell's text as Markdown that shows it literally (a newline as <br>)."""
-    return text.translate(_MD_ESCAPES)
+    """Return a cell's text as Markdown that shows it literally (a newline as <br>), with no live
+    @mention or :emoji: on GitHub."""
+    text = text.translate(_MD_ESCAPES)
+    if "@" in text:
+        text = _MENTION.sub("@<!-- -->", text)
+    if ":" in text:
+        text = _EMOJI_CODE.sub(":<!-- -->", text)
+    return text
 
 
 def write_md(rows: list[dict], view: View, out: IO[str] | None = None) -> None:

@@ -124,7 +124,7 @@ def _host(row: dict) -> str:
 
 def _offices_caption(rows: list[dict]) -> str:
     offices = len({r["office"] for r in rows})
-    people = len({r["id"] for r in rows})
+    people = len({r["holder_id"] for r in rows})
     holders = f"{people} {'person' if people == 1 else 'people'}"
     terms = f"{_plural(len(rows), 'term')} of {_plural(offices, 'office')}"
     return f"{terms} by {holders}; a handover day is in both terms"

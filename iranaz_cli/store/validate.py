@@ -101,13 +101,19 @@ class _Validator(IdChecks, TermChecks):
     """
 
     def __init__(
-        self, data_dir: Path, display_dir: str, cache: FileCache | None = None, overrides: dict[str, str] | None = None
+        self,
+        data_dir: Path,
+        display_dir: str,
+        cache: FileCache | None = None,
+        overrides: dict[str, str] | None = None,
+        articles: dict[str, bytes] | None = None,
     ):
         self.data_dir = data_dir
         self.root = base_root(data_dir)
         self.display_dir = display_dir
         self.cache = cache
         self.overrides = overrides or {}  # file name -> text to read instead of the file's (never cached)
+        self.replaced = articles or {}  # a source's path -> bytes to read instead of its file's
         self.problems: list[str | tuple[str, Path_, str]] = []
         self.files: dict[str, Path] = {}  # display name -> file
         self.lines: dict[str, dict[Path_, int]] = {}  # display name -> path -> line
@@ -128,6 +134,9 @@ class _Validator(IdChecks, TermChecks):
             for kind in KINDS
             if f"{kind}.yaml" not in self.overrides and not (self.data_dir / f"{kind}.yaml").is_file()
         ]
+        if missing and (self.data_dir / "data" / "sources.yaml").is_file():  # the base's root, not its data/
+            inner = os.path.join(self.display_dir, "data")
+            raise FactBaseError([f"{self.display_dir}: the base's files are in its data folder; did you mean {inner}?"])
         if missing:
             raise FactBaseError(
                 [f"{self.display_dir}: missing {', '.join(missing)} (a fact base has one file per kind)"]
@@ -291,16 +300,19 @@ def validate(
     *,
     cache: FileCache | None = None,
     overrides: dict[str, str] | None = None,
+    articles: dict[str, bytes] | None = None,
 ) -> tuple[FactBase, list[Stamp]]:
     """Read and check every file of a fact base; raise FactBaseError listing every problem.
 
     Return the base and the stamp of every file read (taken before it was read). With a
     ``cache``, files whose bytes were converted before are taken from it. ``overrides`` maps file
     names (``visits.yaml``) to text read instead of the file's, so that a change is checked with
-    the whole base before it is written (no cache is used then).
+    the whole base before it is written (no cache is used then); ``articles`` maps a source's
+    ``path`` (``seeds/a.txt``) to the bytes read instead of its file's (`source update`).
     """
     path = resolve_data_dir(data_dir)
-    validator = _Validator(path, _display_dir(path), None if overrides else cache, overrides)
+    fresh = overrides or articles
+    validator = _Validator(path, _display_dir(path), None if fresh else cache, overrides, articles)
     return validator.run(), validator.stamps
 
 

@@ -22,13 +22,49 @@ _DOCUMENT_END = re.compile(r"^\.\.\.[ \t]*(?:#[^\r\n]*)?(?:\r?\n[ \t]*(?:#[^\r\n
 LAYOUT = "its list must be block items starting '- ' at column 0, as `iranaz init` writes it"
 
 
+# What YAML cannot hold raw in a double-quoted scalar (besides what text.visible escapes): newlines and
+# tabs (kept as \\n and \\t, on one line) and the characters outside YAML's printable set.
+_YAML_UNPRINTABLE = re.compile("[^\\x20-\\x7e\\x85\\xa0-\\ud7ff\\ue000-\\ufffd\\U00010000-\\U0010ffff]")
+
+
+def _yaml_escape(char: str) -> str:
+    code = ord(char)
+    return {"\n": "\\n", "\t": "\\t"}.get(char) or (
+        f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    )
+
+
 def dump(records: list[dict[str, Any]]) -> str:
-    """Return ``records`` as block YAML in the base's style (lists indented, one blank line between)."""
+    """Return ``records`` as block YAML in the base's style (lists indented, one blank line between).
+
+    A value holding a character that could hide or reorder text (text.visible's rule: a bidi override,
+    a zero-width space, a soft hyphen...) is written double-quoted with that character as an escape:
+    the same value, read back, and nothing hidden on a terminal or in a diff.
+    """
     import yaml
+
+    from ..text import escaped, visible
 
     class Dumper(yaml.SafeDumper):
         def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
             return super().increase_indent(flow, False)
+
+        def analyze_scalar(self, scalar: str) -> Any:
+            analysis = super().analyze_scalar(scalar)
+            if visible(scalar) != scalar:
+                analysis.allow_flow_plain = analysis.allow_block_plain = False
+                analysis.allow_single_quoted = analysis.allow_block = False
+            return analysis
+
+        def write_double_quoted(self, text: str, split: bool = True) -> None:
+            if visible(text) == text:
+                return super().write_double_quoted(text, split)
+            self.write_indicator('"', True)
+            body = escaped(text.replace("\\", "\\\\").replace('"', '\\"'), _yaml_escape)
+            body = _YAML_UNPRINTABLE.sub(lambda m: _yaml_escape(m.group(0)), body)
+            self.column += len(body)
+            self.stream.write(body)
+            self.write_indicator('"', False)
 
     parts = [
         yaml.dump([r], Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1 << 30, default_flow_style=False)
@@ -95,4 +131,4 @@ def _why(value: list[Any], again: Any, problems: list[str], lines: dict[Any, int
                 "(a `|+` or `>+` block keeps the line breaks that follow it; a block scalar without a final line "
                 "break gains one); end the file with a line break, with `|-` for a value that must not end in one"
             )
-    return f"{display}: records cannot be appended to this file as it is written; {LAYOUT}"
+    return f"{display}:{lines.get((), 1)}: records cannot be appended to this file as it is written; {LAYOUT}"

@@ -146,8 +146,7 @@ def _writing(data_dir: Path, wait: float) -> Iterator[safewrite.Lock]:
     """Hold the base's writers' lock; remove temporary files that a killed writer left behind."""
     with safewrite.locked(data_dir, timeout=wait) as lock:
         for folder in (data_dir, data_dir.parent / "seeds"):
-            for stale in folder.glob(".iranaz-*.tmp"):
-                stale.unlink(missing_ok=True)  # every writer holds the lock: no one else's file
+            safewrite.remove_left_temporary_files(folder)  # (a save may write in seeds/ without the lock)
         yield lock
 
 

@@ -13,6 +13,7 @@ lock file and the folder itself), and replace a file only if it is still the fil
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import stat
@@ -31,11 +32,17 @@ def _shown(path: str | os.PathLike[str]) -> str:
     return visible(os.fsdecode(path))
 
 
-def check_target(path: str, *, force: bool, protect: Iterable[Path] = ()) -> Path:
-    """Return the target as a Path, or raise UsageError if it must not be written."""
+def check_target(path: str, *, force: bool, protect: Iterable[Path] = (), save: bool = False) -> Path:
+    """Return the target as a Path, or raise UsageError if it must not be written.
+
+    ``save``: a file the user asks for (--save-svg, export), which never goes into the data folder of
+    any fact base (a folder holding a ``sources.yaml``): a file added there breaks that base.
+    """
     protect = list(protect)
     if not path:
         raise UsageError("the file name is empty")
+    if path == "-":  # stdin/stdout to a user, never a file named '-'
+        raise UsageError("'-' would be a file named '-': iranaz saves only to files; name one (./- if you mean it)")
     if "\0" in path:
         raise UsageError(f"{_shown(path)}: a file name cannot hold a NUL byte")
     try:
@@ -71,6 +78,11 @@ def check_target(path: str, *, force: bool, protect: Iterable[Path] = ()) -> Pat
             raise UsageError(f"{_shown(path)} is in the data folder of the fact base being read; choose another folder")
     if not target.parent.is_dir():
         raise IoError(f"{_shown(path)}: no such folder {_shown(target.parent)}")
+    if save and os.path.lexists(target.parent / "sources.yaml"):
+        raise UsageError(
+            f"{_shown(path)} is in the data folder of a fact base (its folder holds sources.yaml);"
+            " choose another folder"
+        )
     return target
 
 
@@ -106,9 +118,53 @@ def _signals_unwind() -> Iterator[None]:
             os.kill(os.getpid(), received[0])
 
 
+# A temporary file is named .iranaz-XXXXXXXX.tmp (unique: mkstemp) and locked (flock) by its writer
+# for as long as it exists: a writer that cleans up after a killed one removes only files no living
+# process holds (remove_left_temporary_files), never the file another writer or a save is filling.
+TEMP_PREFIX, TEMP_SUFFIX = ".iranaz-", ".tmp"
+
+
+def _locked_temporary(folder: Path) -> tuple[int, Path]:
+    """Create a unique temporary file in ``folder`` and lock it; return its descriptor and path."""
+    import fcntl
+
+    for _ in range(5):
+        fd, name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if os.fstat(fd).st_nlink:  # (a cleaner that came between mkstemp and flock removed it: again)
+            return fd, Path(name)
+        os.close(fd)
+    raise OSError(errno.EAGAIN, "cannot keep a temporary file")
+
+
+def remove_left_temporary_files(folder: Path) -> None:
+    """Remove the temporary files that writers killed while writing left in ``folder``: those that no
+    living process holds locked (a running writer's, or a save's, stays)."""
+    import fcntl
+
+    for left in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        try:
+            fd = os.open(left, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if stat.S_ISREG(os.fstat(fd).st_mode) and os.path.samestat(os.fstat(fd), os.lstat(left)):
+                left.unlink()  # (while locked: its writer is gone, and no new one can take this name)
+        except OSError:
+            pass  # locked: a writer is filling it
+        finally:
+            os.close(fd)
+
+
 @contextlib.contextmanager
 def atomic_path(
-    path: str, *, force: bool = False, protect: Iterable[Path] = (), before_commit: Callable[[], None] | None = None
+    path: str,
+    *,
+    force: bool = False,
+    protect: Iterable[Path] = (),
+    before_commit: Callable[[], None] | None = None,
+    save: bool = False,
 ) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` to fill; on success it replaces ``path`` atomically.
 
@@ -119,13 +175,12 @@ def atomic_path(
     temporary file is linked into place, which fails if the name is taken). The old file's
     permissions are kept; a new file gets the usual ones (0666 less the umask).
     """
-    target = check_target(path, force=force, protect=protect)
+    target = check_target(path, force=force, protect=protect, save=save)
     with _signals_unwind():
         tmp: Path | None = None
+        fd = -1
         try:
-            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".iranaz-", suffix=".tmp")
-            tmp = Path(tmp_name)
-            os.close(fd)
+            fd, tmp = _locked_temporary(target.parent)
             yield tmp
             if before_commit is not None:
                 before_commit()
@@ -134,16 +189,20 @@ def atomic_path(
             raise IoError(f"cannot write {_shown(path)}: {e.strerror or e}") from None
         finally:
             if tmp is not None:
-                _remove(tmp)
+                _remove(tmp, fd)
+            if fd >= 0:
+                os.close(fd)  # (after the removal: the lock kept cleaners away until then)
 
 
-def _remove(tmp: Path) -> None:
-    """Remove a temporary file; a signal arriving meanwhile waits until it is gone."""
+def _remove(tmp: Path, fd: int) -> None:
+    """Remove this writer's temporary file (if the name still is it: not a file another made since
+    it was renamed into place); a signal arriving meanwhile waits until it is gone."""
     signals = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
     try:
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            if os.path.samestat(os.fstat(fd), os.lstat(tmp)):
+                tmp.unlink()
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
@@ -182,9 +241,11 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def write_bytes(path: str, data: bytes | Callable[[Path], None], *, force: bool = False,
-                protect: Iterable[Path] = (), before_commit: Callable[[], None] | None = None) -> None:  # fmt: skip
-    """Write ``data`` (bytes, or a function that fills a path) to ``path`` atomically."""
-    with atomic_path(path, force=force, protect=protect, before_commit=before_commit) as tmp:
+                protect: Iterable[Path] = (), before_commit: Callable[[], None] | None = None,
+                save: bool = False) -> None:  # fmt: skip
+    """Write ``data`` (bytes, or a function that fills a path) to ``path`` atomically (``save``: see
+    check_target)."""
+    with atomic_path(path, force=force, protect=protect, before_commit=before_commit, save=save) as tmp:
         if callable(data):
             data(tmp)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 
@@ -66,6 +67,11 @@ class CitationChecks(Checks):
         if not SHA256.fullmatch(source.sha256):
             self.at(display, (*where, "sha256"), "sha256 must be 64 lowercase hex digits")
             return None
+        if source.path in self.replaced:  # a new text checked before it is written (never cached)
+            raw = self.replaced[source.path]
+            stamp = (os.fsencode(source.path), len(raw), 0, 0, 0, hashlib.sha256(raw).hexdigest())
+            self.stamps.append(stamp)
+            return self._checked_text(source, raw, stamp, display, where)
         try:
             raw, stamp = read_regular(source_file(self.data_dir, source.path), yamlread.MAX_FILE_BYTES)
         except Unreadable as e:
@@ -78,6 +84,10 @@ class CitationChecks(Checks):
                 self.stamps.append(stamp_of(written))
             except OSError:  # gone since: a stamp no file has, so the base is not cached
                 self.stamps.append((os.fsencode(written), -1, 0, 0, 0, ""))
+        return self._checked_text(source, raw, stamp, display, where)
+
+    def _checked_text(self, source, raw: bytes, stamp, display, where) -> str | None:
+        """Return an article's text if its bytes match its recorded sha256 and are UTF-8."""
         if stamp[-1] != source.sha256:
             message = f"source file {source.path} does not match its recorded sha256 (no quote is checked against it)"
             self.at(display, (*where, "sha256"), message)

@@ -25,6 +25,7 @@ class Checks:
     unread: set[str]  # kinds whose file gave no records: references to them go unchecked
     nameless: set[str]  # kinds with a record that failed without an id: likewise
     stamps: list[Any]  # every file read, as it was before it was read
+    replaced: dict[str, bytes]  # a source's path -> bytes read instead of its file's (`source update`)
 
     def at(self, display: str, path: Path_, message: str) -> None:
         self.problems.append((display, path, message))

@@ -1,0 +1,279 @@
+"""What first-time users tripped on (issue 22): every CSV column is a field, ids unique within a
+listing, dates in --since/--until as in --at, `source update`, templates that validate, `new` by
+name, `source add` from stdin, and the small words of the summaries."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from conftest import ROOT
+
+DATA = str(ROOT / "data")
+
+LISTINGS = [
+    ("visits",),
+    ("who", "president of iran"),
+    ("offices",),
+    ("gas",),
+    ("corridor",),
+    ("timeline",),
+    ("search", "Baku"),
+    ("quotes",),
+    ("sources",),
+    ("coverage",),
+    ("disputes",),
+    ("stale",),
+    ("show", "rouhani-2019"),
+    ("show", "sanaei"),
+]
+
+
+def _csv(cli, *args: str) -> str:
+    """Return the CSV a command prints (only its header when nothing is found: exit 1)."""
+    result = cli("--data", DATA, *args, "--format", "csv")
+    assert result.exit_code in (0, 1) and result.stdout, result.output
+    return result.stdout
+
+
+# --- 1. every column a CSV prints is a field ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", LISTINGS, ids=" ".join)
+def test_every_csv_column_is_accepted_by_fields(cli, args):
+    whole = _csv(cli, *args)
+    header = next(csv.reader(io.StringIO(whole)))
+    # every column passed back gives the same CSV
+    assert _csv(cli, *args, "--fields", ",".join(header)) == whole
+    for name in header:
+        one = _csv(cli, *args, "--fields", name)
+        assert next(csv.reader(io.StringIO(one))) == [name]
+
+
+def test_resolve_columns_are_fields(cli):
+    whole = cli("resolve", "--data", DATA, "--format", "csv", input="Rowhani\n")
+    header = next(csv.reader(io.StringIO(whole.stdout)))
+    again = cli("resolve", "--data", DATA, "--format", "csv", "--fields", ",".join(header), input="Rowhani\n")
+    assert again.exit_code == 0 and again.stdout == whole.stdout
+
+
+def test_a_column_of_an_object_field_is_its_value_in_json_and_tables(cli):
+    whole = json.loads(cli("--data", DATA, "visits", "--json").stdout)
+    rows = json.loads(cli("--data", DATA, "visits", "--json", "--fields", "id,host_names,host_certain").stdout)
+    assert rows == [
+        {"id": r["id"], "host_names": r["host"]["names"], "host_certain": r["host"]["certain"]} for r in whole
+    ]
+    gas = json.loads(cli("--data", DATA, "gas", "--json", "--fields", "volume_value,volume_unit", "--limit=1").stdout)
+    assert gas == [{"volume_value": 55, "volume_unit": "bcm/y"}]
+    table = cli("--data", DATA, "visits", "--fields", "id,host_names", "--limit", "1", env={"COLUMNS": "120"})
+    assert "host_names" in table.stdout and "Heydar Aliyev" in table.stdout
+    shown = json.loads(cli("--data", DATA, "show", "rouhani-2019", "--json", "--fields", "host_ids").stdout)
+    assert shown == {"host_ids": ["aliyev"]}
+
+
+def test_an_unknown_field_lists_the_csv_columns_too(cli):
+    result = cli("--data", DATA, "visits", "--fields", "host_namez")
+    assert result.exit_code == 2
+    assert "host_names" in result.stderr and "host_ids" in result.stderr
+
+
+# --- 2. ids are unique within a listing ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [a for a in LISTINGS if a[0] != "show"], ids=" ".join)
+def test_ids_are_unique_within_a_listing(cli, args):
+    result = cli("--data", DATA, *args, "--json")
+    ids = [row["id"] for row in json.loads(result.stdout)]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def test_a_term_row_names_its_term_and_show_resolves_it(cli):
+    rows = json.loads(cli("--data", DATA, "timeline", "--kind", "term", "--json").stdout)
+    heydar = [r["id"] for r in rows if r["id"].startswith("heydar-aliyev")]
+    assert heydar == [
+        "heydar-aliyev@term-1",
+        "heydar-aliyev@term-1/end",
+        "heydar-aliyev@term-2",
+        "heydar-aliyev@term-2/end",
+    ]
+    offices = json.loads(cli("--data", DATA, "offices", "--json").stdout)
+    assert [r["id"] for r in offices if r["holder_id"] == "heydar-aliyev"] == [
+        "heydar-aliyev@term-1",
+        "heydar-aliyev@term-2",
+    ]
+    for term in heydar:
+        shown = cli("--data", DATA, "show", term, "--json")
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.stdout)["id"] == "heydar-aliyev"
+    table = cli("--data", DATA, "offices", "president-of-azerbaijan", env={"COLUMNS": "100"}).stdout
+    assert "[heydar-aliyev@term-2]" in table and "4 terms of 1 office by 3 people" in table  # holders, not terms
+    missing = cli("--data", DATA, "show", "heydar-aliyev@term-3")
+    assert missing.exit_code == 1
+    assert "heydar-aliyev has 2 terms" in missing.stderr and "heydar-aliyev@term-2" in missing.stderr
+
+
+@pytest.mark.parametrize("command", ["offices", "timeline", "stale"])
+def test_term_ids_match_the_published_schema(cli, command):
+    import jsonschema
+
+    schema = json.loads(cli("schema", command).stdout)
+    rows = json.loads(cli("--data", DATA, command, "--json", env={"IRANAZ_TODAY": "2026-12-05"}).stdout)
+    assert any("@term-" in r["id"] for r in rows)
+    jsonschema.Draft202012Validator(schema).validate(rows)
+    assert not jsonschema.Draft202012Validator(schema).is_valid([{**rows[0], "id": "x@term-0"}])
+
+
+# --- 3. --since and --until take the dates --at takes ------------------------------------------------------
+
+
+def _dates(cli, *args: str) -> list[str]:
+    result = cli("--data", DATA, *args, "--json")
+    assert result.exit_code == 0, result.output
+    return [r["date"] for r in json.loads(result.stdout)]
+
+
+def test_since_and_until_take_a_month_or_a_day(cli):
+    may = _dates(cli, "timeline", "--since", "2024-05", "--until", "2024-05")
+    assert may == ["2024-05-19"] * 4
+    days = _dates(cli, "timeline", "--kind", "term", "--since", "2024-05-20", "--until", "2024-07-28")
+    assert days == ["2024-07-28", "2024-07-28"]
+    # a record known only to its year may be in any month of it: kept
+    assert "2025" in _dates(cli, "timeline", "--since", "2025-06")
+    assert "2025-04-26" not in _dates(cli, "timeline", "--since", "2025-06")
+    assert _dates(cli, "visits", "--since", "2016-01-01", "--until", "2019-12") == ["2016", "2019"]
+
+
+def test_a_year_still_means_the_whole_year(cli):
+    assert _dates(cli, "visits", "--since", "2004", "--until", "2010") == ["2004", "2007", "2010"]
+
+
+@pytest.mark.parametrize("command", ["visits", "timeline"])
+@pytest.mark.parametrize("option", ["--since", "--until"])
+@pytest.mark.parametrize("value", ["2019-13", "May 2019", "2019/2020", "abc"])
+def test_a_bad_date_is_a_usage_error_naming_the_option(cli, command, option, value):
+    result = cli("--data", DATA, command, option, value)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"Error: {option}: bad date {value!r}"), result.stderr
+
+
+def test_since_after_until_is_a_usage_error(cli):
+    result = cli("--data", DATA, "visits", "--since", "2019-06", "--until", "2019-05-31")
+    assert result.exit_code == 2 and "--since 2019-06 is after --until 2019-05-31" in result.stderr
+
+
+# --- 4. source update ----------------------------------------------------------------------------------
+
+ARTICLE = (
+    "Example: Pezeshkian Meets Aliyev at the Border\n"
+    "Iran’s President Masoud Pezeshkian met Azerbaijani President Ilham Aliyev at Astara on 12 May 2025.\n"
+    "“Our border is a bridge, not a wall,” Pezeshkian said at the meeting, whcih lasted two hours.\n"
+)
+QUOTE_RECORD = """\
+id: pezeshkian-bridge
+speaker: pezeshkian
+text: Our border is a bridge, not a wall
+direct: true
+context: At the meeting
+sources:
+  - source: border-meeting
+    quote: "“Our border is a bridge, not a wall,” Pezeshkian said"
+"""
+PERSON_RECORD = """\
+id: pezeshkian
+name: Masoud Pezeshkian
+country: Iran
+roles:
+  - title: President of Iran
+sources:
+  - source: border-meeting
+    quote: Iran’s President Masoud Pezeshkian
+"""
+
+
+@pytest.fixture
+def news(tmp_path, cli):
+    """A base of one added article, cited by a person and a quote; return its data folder."""
+    assert cli("init", str(tmp_path / "news")).exit_code == 0
+    data = tmp_path / "news" / "data"
+    (tmp_path / "border.txt").write_text(ARTICLE, encoding="utf-8")
+    added = cli("--data", str(data), "source", "add", str(tmp_path / "border.txt"), "--id", "border-meeting")
+    assert added.exit_code == 0, added.output
+    for kind, record in (("people", PERSON_RECORD), ("quotes", QUOTE_RECORD)):
+        result = cli("--data", str(data), "add", kind, "-", input=record)
+        assert result.exit_code == 0, result.output
+    return data
+
+
+def _files(data) -> dict[str, bytes]:
+    return {str(p.relative_to(data.parent)): p.read_bytes() for p in sorted(data.parent.rglob("*")) if p.is_file()}
+
+
+def test_source_update_fixes_a_typo_and_records_the_new_hash(news, cli, tmp_path):
+    import hashlib
+
+    fixed = tmp_path / "fixed.txt"
+    fixed.write_text(ARTICLE.replace("whcih", "which"), encoding="utf-8")
+    before = (news / "sources.yaml").read_text(encoding="utf-8")
+    result = cli("--data", str(news), "source", "update", "border-meeting", str(fixed))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "border-meeting\n"
+    assert "updated source border-meeting (seeds/border.txt): 2 quotes found in the new text" in result.stderr
+    assert (news.parent / "seeds" / "border.txt").read_bytes() == fixed.read_bytes()
+    after = (news / "sources.yaml").read_text(encoding="utf-8")
+    new_hash = hashlib.sha256(fixed.read_bytes()).hexdigest()
+    old_hash = hashlib.sha256(ARTICLE.encode("utf-8")).hexdigest()
+    assert after == before.replace(old_hash, new_hash)  # only the hash changed
+    assert cli("--data", str(news), "validate").exit_code == 0
+    shown = json.loads(cli("--data", str(news), "show", "pezeshkian-bridge", "--json").stdout)
+    assert "which lasted" in shown["provenance"][0]["context"]["text"]  # anchored in the new text
+    again = cli("--data", str(news), "source", "update", "border-meeting", str(fixed))
+    assert again.exit_code == 0 and "already" in again.stderr
+
+
+def test_source_update_refuses_to_break_a_quote_and_names_its_record(news, cli, tmp_path):
+    broken = tmp_path / "broken.txt"
+    broken.write_text(ARTICLE.replace("a bridge, not a wall", "a bridge and not a wall"), encoding="utf-8")
+    before = _files(news)
+    result = cli("--data", str(news), "source", "update", "border-meeting", str(broken))
+    assert result.exit_code == 3 and result.stdout == ""
+    written = (news / "quotes.yaml").read_text(encoding="utf-8").splitlines()
+    quoted_at = next(i for i, line in enumerate(written) if "quote:" in line and "Pezeshkian said" in line)
+    assert any(
+        line.startswith("Error: ")
+        and f"quotes.yaml:{quoted_at + 1}: quote not found in source 'border-meeting'" in line
+        and "the new text there reads '“Our border is a bridge and not a wall,”" in line
+        for line in result.stderr.splitlines()
+    ), result.stderr
+    assert "nothing was changed" in result.stderr
+    assert _files(news) == before
+
+
+def test_source_update_mends_a_base_whose_article_was_edited_by_hand(news, cli):
+    seed = news.parent / "seeds" / "border.txt"
+    seed.write_text(ARTICLE.replace("whcih", "which"), encoding="utf-8")
+    assert cli("--data", str(news), "validate").exit_code == 3  # does not match its recorded sha256
+    result = cli("--data", str(news), "source", "update", "border-meeting", str(seed))
+    assert result.exit_code == 0, result.output
+    assert cli("--data", str(news), "validate").exit_code == 0
+
+
+def test_source_update_follows_a_fixed_title_line(news, cli, tmp_path):
+    fixed = tmp_path / "fixed.txt"
+    fixed.write_text(ARTICLE.replace("Meets Aliyev", "Meets Ilham Aliyev"), encoding="utf-8")
+    result = cli("--data", str(news), "source", "update", "border-meeting", str(fixed))
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(cli("--data", str(news), "sources", "--json").stdout)
+    assert row["title"] == "Example: Pezeshkian Meets Ilham Aliyev at the Border"
+    assert cli("--data", str(news), "validate").exit_code == 0
+
+
+def test_source_update_of_an_unknown_or_unkept_source(news, cli, tmp_path):
+    fixed = tmp_path / "fixed.txt"
+    fixed.write_text(ARTICLE, encoding="utf-8")
+    unknown = cli("--data", str(news), "source", "update", "border-meeting2", str(fixed))
+    assert unknown.exit_code == 1 and "did you mean border-meeting?" in unknown.stderr
+    missing = cli("--data", str(news), "source", "update", "border-meeting", str(tmp_path / "nope.txt"))
+    assert missing.exit_code == 2 and "cannot be read" in missing.stderr

@@ -10,9 +10,9 @@ import json
 
 import pytest
 
-from conftest import ROOT
+from conftest import ARTICLE
 
-DATA = str(ROOT / "data")
+DATA = str(ARTICLE / "data")
 
 LISTINGS = [
     ("visits",),

@@ -468,3 +468,31 @@ def test_add_names_the_kind_file_and_line_whose_layout_takes_no_record(new_base,
     assert result.stderr.startswith(f"Error: {new_base}/people.yaml:{line}: records cannot be appended")
     assert "<stdin>" not in result.stderr and result.stderr.count("\n") == 1
     assert (new_base / "people.yaml").read_text() == layout
+
+
+# --- A raw control character in YAML is reported at its file, line and column ---------------------------
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x7f", "\x1b", "\ufffe", "\x00"])
+def test_a_raw_control_character_in_yaml_is_named_at_its_line_and_column(cli, base_dir, char):
+    path = base_dir / "visits.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("place: Baku") + len("place: Ba")
+    path.write_text(text[:at] + char + text[at:], encoding="utf-8")
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rindex("\n", 0, at)
+    result = cli("validate", str(base_dir))
+    assert result.exit_code == 3 and result.stdout == ""
+    assert result.stderr == (
+        f"Error: {path}:{line}:{column}: character U+{ord(char):04X} is not allowed in YAML text "
+        "(a control character: write it as an escape in a double-quoted value)\n"
+    )
+
+
+def test_a_raw_control_character_in_added_records_is_named_at_its_input_line(new_base):
+    from test_edit import invoke  # noqa: I001
+
+    result = invoke("add", "people", "-", "--data", str(new_base), input="# new\n- id: x\n  name: A\x01\n")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: <stdin>:3:10: character U+0001 is not allowed in YAML text")
+    assert "position" not in result.stderr

@@ -496,3 +496,25 @@ def test_a_raw_control_character_in_added_records_is_named_at_its_input_line(new
     assert result.exit_code == 3
     assert result.stderr.startswith("Error: <stdin>:3:10: character U+0001 is not allowed in YAML text")
     assert "position" not in result.stderr
+
+
+# --- Found in the attack: `iranaz --data O CMD` with IRANAZ_DATA set answered from IRANAZ_DATA --------
+
+
+@pytest.mark.parametrize(
+    "command", [["visits", "--json"], ["sql", "SELECT count(*) AS n FROM visits", "--json"], ["export", "--sqlite"]]
+)
+def test_data_before_the_command_wins_over_the_environment(cli, tmp_path, new_base, command):
+    from conftest import ROOT
+
+    args = [*command, str(tmp_path / "x.db")] if command[0] == "export" else command
+    env = {"IRANAZ_DATA": str(ROOT / "data")}
+    result = cli("--data", str(new_base), *args, env=env)
+    if command[0] == "visits":
+        assert (result.exit_code, result.stdout) == (1, "[]\n"), result.output  # the new base has no visits
+    elif command[0] == "sql":
+        assert json.loads(result.stdout) == [{"n": 0}]
+    else:
+        import sqlite3
+
+        assert sqlite3.connect(tmp_path / "x.db").execute("SELECT count(*) FROM visits").fetchone()[0] == 0

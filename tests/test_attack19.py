@@ -518,3 +518,23 @@ def test_data_before_the_command_wins_over_the_environment(cli, tmp_path, new_ba
         import sqlite3
 
         assert sqlite3.connect(tmp_path / "x.db").execute("SELECT count(*) FROM visits").fetchone()[0] == 0
+
+
+def test_an_escaped_argument_is_quoted_once_not_repr_d_again(cli):
+    result = cli("visits", "--to", "\u202eiran")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --to: unknown country '\\u202eiran';")  # one backslash, as typed
+    assert cli("add", "no\u200bkind", "-", input="[]").stderr.startswith("Error: unknown kind 'no\\u200bkind';")
+
+
+def test_a_folder_holding_an_incomplete_data_folder_gets_the_hint_too(cli, tmp_path):
+    (tmp_path / "r" / "data").mkdir(parents=True)
+    result = cli("validate", str(tmp_path / "r"))
+    assert result.exit_code == 3 and f"did you mean {tmp_path}/r/data?" in result.stderr
+
+
+def test_a_folder_named_sources_yaml_does_not_make_a_base(cli, tmp_path):
+    (tmp_path / "sources.yaml").mkdir()
+    result = cli("visits", "--save-svg", str(tmp_path / "x.svg"))
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "x.svg").read_text().startswith("<svg")

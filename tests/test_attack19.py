@@ -538,3 +538,10 @@ def test_a_folder_named_sources_yaml_does_not_make_a_base(cli, tmp_path):
     result = cli("visits", "--save-svg", str(tmp_path / "x.svg"))
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "x.svg").read_text().startswith("<svg")
+
+
+@pytest.mark.parametrize("table", ["dbstat", "sqlite_stmt"])
+def test_sql_internal_virtual_tables_are_refused_by_name(cli, table):
+    result = cli("sql", f"SELECT * FROM {table}")
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: sql: the table {table} is not available (iranaz sql --tables lists those that are)\n"

@@ -544,4 +544,5 @@ def test_a_folder_named_sources_yaml_does_not_make_a_base(cli, tmp_path):
 def test_sql_internal_virtual_tables_are_refused_by_name(cli, table):
     result = cli("sql", f"SELECT * FROM {table}")
     assert result.exit_code == 2
-    assert result.stderr == f"Error: sql: the table {table} is not available (iranaz sql --tables lists those that are)\n"
+    expected = f"Error: sql: the table {table} is not available (iranaz sql --tables lists those that are)\n"
+    assert result.stderr == expected

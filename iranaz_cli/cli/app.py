@@ -163,13 +163,27 @@ app = typer.Typer(
 )
 
 
+def chosen_data(data: str | None, ctx: typer.Context | None) -> str | None:
+    """Return the base to read: --data after the command, else --data before it, else IRANAZ_DATA.
+
+    Both --data options read IRANAZ_DATA when not given, so the command's own value may come from the
+    environment: then the value before the command (given, or the same variable) is the one meant.
+    """
+    if ctx is None or ctx.obj is None:
+        return data
+    if data is None:
+        return ctx.obj
+    source = ctx.get_parameter_source("data")  # (by name: Typer vendors Click, whose enum it is)
+    return ctx.obj if getattr(source, "name", None) == "ENVIRONMENT" else data
+
+
 def load_base(data: str | None, ctx: typer.Context | None = None) -> Any:
     """Load the base named by --data here, else by --data before the command, else the default."""
     from ..store.loader import load_fact_base
     from .progress import working
 
     with working("reading the fact base…"):  # a cold load of a large base takes seconds
-        return load_fact_base(data if data is not None or ctx is None else ctx.obj)
+        return load_fact_base(chosen_data(data, ctx))
 
 
 # The options every listing command shares, declared once: (name, annotated type, default).

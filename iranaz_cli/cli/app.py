@@ -164,17 +164,9 @@ app = typer.Typer(
 
 
 def chosen_data(data: str | None, ctx: typer.Context | None) -> str | None:
-    """Return the base to read: --data after the command, else --data before it, else IRANAZ_DATA.
-
-    Both --data options read IRANAZ_DATA when not given, so the command's own value may come from the
-    environment: then the value before the command (given, or the same variable) is the one meant.
-    """
-    if ctx is None or ctx.obj is None:
-        return data
-    if data is None:
-        return ctx.obj
-    source = ctx.get_parameter_source("data")  # (by name: Typer vendors Click, whose enum it is)
-    return ctx.obj if getattr(source, "name", None) == "ENVIRONMENT" else data
+    """Return the base to read: --data after the command, else --data before it, else None (the store
+    then reads $IRANAZ_DATA, else the shipped base: neither option reads the variable, so either wins)."""
+    return data if data is not None or ctx is None else ctx.obj
 
 
 def load_base(data: str | None, ctx: typer.Context | None = None) -> Any:

@@ -470,3 +470,81 @@ def test_add_names_the_kind_file_and_line_whose_layout_takes_no_record(new_base,
     assert result.stderr.startswith(f"Error: {new_base}/people.yaml:{line}: records cannot be appended")
     assert "<stdin>" not in result.stderr and result.stderr.count("\n") == 1
     assert (new_base / "people.yaml").read_text() == layout
+
+
+# --- A raw control character in YAML is reported at its file, line and column ---------------------------
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x7f", "\x1b", "\ufffe", "\x00"])
+def test_a_raw_control_character_in_yaml_is_named_at_its_line_and_column(cli, base_dir, char):
+    path = base_dir / "visits.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("place: Baku") + len("place: Ba")
+    path.write_text(text[:at] + char + text[at:], encoding="utf-8")
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rindex("\n", 0, at)
+    result = cli("validate", str(base_dir))
+    assert result.exit_code == 3 and result.stdout == ""
+    assert result.stderr == (
+        f"Error: {path}:{line}:{column}: character U+{ord(char):04X} is not allowed in YAML text "
+        "(a control character: write it as an escape in a double-quoted value)\n"
+    )
+
+
+def test_a_raw_control_character_in_added_records_is_named_at_its_input_line(new_base):
+    from test_edit import invoke  # noqa: I001
+
+    result = invoke("add", "people", "-", "--data", str(new_base), input="# new\n- id: x\n  name: A\x01\n")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Error: <stdin>:3:10: character U+0001 is not allowed in YAML text")
+    assert "position" not in result.stderr
+
+
+# --- Found in the attack: `iranaz --data O CMD` with IRANAZ_DATA set answered from IRANAZ_DATA --------
+
+
+@pytest.mark.parametrize(
+    "command", [["visits", "--json"], ["sql", "SELECT count(*) AS n FROM visits", "--json"], ["export", "--sqlite"]]
+)
+def test_data_before_the_command_wins_over_the_environment(cli, tmp_path, new_base, command):
+    from conftest import ROOT
+
+    args = [*command, str(tmp_path / "x.db")] if command[0] == "export" else command
+    env = {"IRANAZ_DATA": str(ROOT / "data")}
+    result = cli("--data", str(new_base), *args, env=env)
+    if command[0] == "visits":
+        assert (result.exit_code, result.stdout) == (1, "[]\n"), result.output  # the new base has no visits
+    elif command[0] == "sql":
+        assert json.loads(result.stdout) == [{"n": 0}]
+    else:
+        import sqlite3
+
+        assert sqlite3.connect(tmp_path / "x.db").execute("SELECT count(*) FROM visits").fetchone()[0] == 0
+
+
+def test_an_escaped_argument_is_quoted_once_not_repr_d_again(cli):
+    result = cli("visits", "--to", "\u202eiran")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --to: unknown country '\\u202eiran';")  # one backslash, as typed
+    assert cli("add", "no\u200bkind", "-", input="[]").stderr.startswith("Error: unknown kind 'no\\u200bkind';")
+
+
+def test_a_folder_holding_an_incomplete_data_folder_gets_the_hint_too(cli, tmp_path):
+    (tmp_path / "r" / "data").mkdir(parents=True)
+    result = cli("validate", str(tmp_path / "r"))
+    assert result.exit_code == 3 and f"did you mean {tmp_path}/r/data?" in result.stderr
+
+
+def test_a_folder_named_sources_yaml_does_not_make_a_base(cli, tmp_path):
+    (tmp_path / "sources.yaml").mkdir()
+    result = cli("visits", "--save-svg", str(tmp_path / "x.svg"))
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "x.svg").read_text().startswith("<svg")
+
+
+@pytest.mark.parametrize("table", ["dbstat", "sqlite_stmt"])
+def test_sql_internal_virtual_tables_are_refused_by_name(cli, table):
+    result = cli("sql", f"SELECT * FROM {table}")
+    assert result.exit_code == 2
+    expected = f"Error: sql: the table {table} is not available (iranaz sql --tables lists those that are)\n"
+    assert result.stderr == expected

@@ -277,3 +277,13 @@ def test_source_update_of_an_unknown_or_unkept_source(news, cli, tmp_path):
     assert unknown.exit_code == 1 and "did you mean border-meeting?" in unknown.stderr
     missing = cli("--data", str(news), "source", "update", "border-meeting", str(tmp_path / "nope.txt"))
     assert missing.exit_code == 2 and "cannot be read" in missing.stderr
+
+
+@pytest.mark.parametrize("command", ["offices", "gas", "stale"])
+def test_an_object_field_that_may_be_null_is_chosen_by_its_columns_too(command):
+    # last_confirmed is an object or null: its CSV columns are fields too, whether or not a row has one
+    from iranaz_cli.show.contract import choosable, csv_header
+
+    columns = csv_header(command, ["last_confirmed"])
+    assert columns == ["last_confirmed_date", "last_confirmed_source", "last_confirmed_publisher"]
+    assert set(columns) <= set(choosable(command))

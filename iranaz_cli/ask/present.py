@@ -41,7 +41,7 @@ def today(value: str | None) -> date:
     if day is None or day.precision != "day" or value != day.first.isoformat():
         from ..text import visible
 
-        raise UsageError(f"IRANAZ_TODAY={visible(value, lines=False)!r} is not a day (YYYY-MM-DD)")
+        raise UsageError(f"IRANAZ_TODAY='{visible(value, lines=False)}' is not a day (YYYY-MM-DD)")
     return day.first
 
 

@@ -241,6 +241,8 @@ def _reason(error: sqlite3.Error) -> str:
         return f"the query ran longer than {SQL_TIME_LIMIT:g} s and was stopped"
     if text == "string or blob too big":
         return f"a value is too large (more than {SQL_MAX_VALUE >> 20} MB)"
+    if text.startswith("vtable constructor failed: "):  # an eponymous virtual table (dbstat, sqlite_stmt)
+        return f"the table {text.split(': ', 1)[1]} is not available (iranaz sql --tables lists those that are)"
     if "one statement at a time" in text:
         return "one statement at a time"
     return text

@@ -55,7 +55,7 @@ def _country(to: str) -> str:
     from ..errors import UsageError
     from ..text import visible
 
-    raise UsageError(f"--to: unknown country {visible(to)!r}; one of: {', '.join(c.lower() for c in VISIT_OFFICES)}")
+    raise UsageError(f"--to: unknown country '{visible(to)}'; one of: {', '.join(c.lower() for c in VISIT_OFFICES)}")
 
 
 def visit_summary(rows: list[dict]) -> dict:

@@ -163,13 +163,19 @@ app = typer.Typer(
 )
 
 
+def chosen_data(data: str | None, ctx: typer.Context | None) -> str | None:
+    """Return the base to read: --data after the command, else --data before it, else None (the store
+    then reads $IRANAZ_DATA, else the shipped base: neither option reads the variable, so either wins)."""
+    return data if data is not None or ctx is None else ctx.obj
+
+
 def load_base(data: str | None, ctx: typer.Context | None = None) -> Any:
     """Load the base named by --data here, else by --data before the command, else the default."""
     from ..store.loader import load_fact_base
     from .progress import working
 
     with working("reading the fact base…"):  # a cold load of a large base takes seconds
-        return load_fact_base(data if data is not None or ctx is None else ctx.obj)
+        return load_fact_base(chosen_data(data, ctx))
 
 
 # The options every listing command shares, declared once: (name, annotated type, default).

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, load_base
+from .app import app, chosen_data, load_base
 from .options import DataOpt, SchemaKind
 
 
@@ -78,7 +78,7 @@ def export(
     from ..show.export import export_sqlite
     from .listing import base_files
 
-    chosen = data if data is not None else ctx.obj
+    chosen = chosen_data(data, ctx)
     base = load_base(chosen)
     protect = base_files(base, chosen)
     import os

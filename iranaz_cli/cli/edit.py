@@ -65,7 +65,9 @@ def _print_made(*lines: str) -> None:
 
 
 def _data(data: str | None, ctx: typer.Context) -> str | None:
-    return data if data is not None else ctx.obj
+    from .app import chosen_data
+
+    return chosen_data(data, ctx)
 
 
 @app.command()

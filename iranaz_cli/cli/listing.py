@@ -11,7 +11,7 @@ import typer.core
 
 from ..errors import NotFound
 from ..text import visible
-from .app import load_base
+from .app import chosen_data, load_base
 from .options import (
     BomOpt,
     DataOpt,
@@ -65,7 +65,7 @@ def listing(
             # (contract.py is imported only for --fields or an empty CSV: ~2 ms of every run otherwise;
             # one record's fields depend on its kind, and are checked once it is found)
             fields = None if single or out["fields"] is None else pick_fields(out["fields"], _fields_of(query))
-            data = out["data"] if out["data"] is not None else ctx.obj
+            data = chosen_data(out["data"], ctx)
             base = load_base(data)
             fmt = Format.json if out["as_json"] else out["fmt"]
             saves = Saves(out["save_svg"], out["save_html"], out["force"], fmt, lambda: base_files(base, data))

@@ -313,15 +313,16 @@ def choosable(command: str) -> list[str]:
 
 
 def csv_header(command: str, fields: list[str]) -> list[str]:
-    """Return the CSV columns of these fields of a command: an object field as one column per key."""
-    from typing import get_type_hints, is_typeddict
+    """Return the CSV columns of these fields of a command: an object field (or an object that may be
+    null, as ``last_confirmed``) as one column per key."""
+    from typing import get_args, get_type_hints, is_typeddict
+
+    def keys(hint: Any) -> list[str] | None:
+        shapes = [h for h in (hint, *get_args(hint)) if is_typeddict(h)]
+        return list(shapes[0].__annotations__) if shapes else None
 
     hints = get_type_hints(ROWS[command])
-    return [
-        column
-        for f in fields
-        for column in ([f"{f}_{k}" for k in hints[f].__annotations__] if is_typeddict(hints.get(f)) else [f])
-    ]
+    return [column for f in fields for column in ([f"{f}_{k}" for k in keys(hints.get(f)) or []] or [f])]
 
 
 def json_schema(command: str) -> dict:

@@ -134,7 +134,7 @@ class _Validator(IdChecks, TermChecks):
             for kind in KINDS
             if f"{kind}.yaml" not in self.overrides and not (self.data_dir / f"{kind}.yaml").is_file()
         ]
-        if missing and (self.data_dir / "data" / "sources.yaml").is_file():  # the base's root, not its data/
+        if missing and (self.data_dir / "data").is_dir():  # the base's root (holding data/), not its data/
             inner = os.path.join(self.display_dir, "data")
             raise FactBaseError([f"{self.display_dir}: the base's files are in its data folder; did you mean {inner}?"])
         if missing:

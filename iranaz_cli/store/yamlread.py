@@ -308,8 +308,24 @@ def parse_list(
         mark = e.problem_mark or e.context_mark
         where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
         raise FactBaseError([f"{where}: {e.problem or e.context}"]) from None
+    except yaml.reader.ReaderError as e:  # a character YAML text cannot hold: say where, not its offset
+        raise FactBaseError([_unacceptable(text, display, e)]) from None
     except yaml.YAMLError as e:
         raise FactBaseError([f"{display}: {e}"]) from None
     if value is None and not reader.problems:
         return None, reader.lines, [f"{display}: the file is empty (expected a list of records)"], {None}, False
     return value, reader.lines, reader.problems, reader.bad_records, reader.appendable and isinstance(value, list)
+
+
+def _unacceptable(text: str, display: str, error: Any) -> str:
+    """Return the problem of a character that YAML refuses, at its file:line:column."""
+    code = error.character if isinstance(error.character, int) else ord(error.character[:1] or "\0")
+    at = text.find(chr(code))
+    if at < 0:
+        at = max(0, min(error.position, len(text)))
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return (
+        f"{display}:{line}:{column}: character U+{code:04X} is not allowed in YAML text"
+        " (a control character: write it as an escape in a double-quoted value)"
+    )

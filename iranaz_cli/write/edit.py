@@ -72,7 +72,7 @@ def _check_readable(data_dir: Path) -> None:
 def check_kind(kind: str) -> str:
     """Return ``kind`` if it names a file of the base (``visits``), else raise UsageError."""
     if kind not in KINDS:
-        raise UsageError(f"unknown kind {visible(kind)!r}; one of: {', '.join(KINDS)}")
+        raise UsageError(f"unknown kind '{visible(kind)}'; one of: {', '.join(KINDS)}")
     return kind
 
 
@@ -416,7 +416,7 @@ def add_source(
     from ..model import ID_PATTERN
 
     if not re.fullmatch(ID_PATTERN, source_id):  # an argument: a usage error, before anything is read
-        raise UsageError(f"--id: id {visible(source_id)!r} is not a lowercase slug (a-z, 0-9, -)")
+        raise UsageError(f"--id: id '{visible(source_id)}' is not a lowercase slug (a-z, 0-9, -)")
     path = writable_data_dir(data_dir)
     raw, text = check_source_file(file)
     name = os.path.basename(file)

@@ -78,7 +78,7 @@ def check_target(path: str, *, force: bool, protect: Iterable[Path] = (), save: 
             raise UsageError(f"{_shown(path)} is in the data folder of the fact base being read; choose another folder")
     if not target.parent.is_dir():
         raise IoError(f"{_shown(path)}: no such folder {_shown(target.parent)}")
-    if save and os.path.lexists(target.parent / "sources.yaml"):
+    if save and os.path.isfile(target.parent / "sources.yaml"):
         raise UsageError(
             f"{_shown(path)} is in the data folder of a fact base (its folder holds sources.yaml);"
             " choose another folder"

@@ -315,10 +315,12 @@ def choosable(command: str) -> list[str]:
 def csv_header(command: str, fields: list[str]) -> list[str]:
     """Return the CSV columns of these fields of a command: an object field (or an object that may be
     null, as ``last_confirmed``) as one column per key."""
-    from typing import get_args, get_type_hints, is_typeddict
+    import types
+    from typing import Union, get_args, get_origin, get_type_hints, is_typeddict
 
     def keys(hint: Any) -> list[str] | None:
-        shapes = [h for h in (hint, *get_args(hint)) if is_typeddict(h)]
+        union = get_origin(hint) in (Union, types.UnionType)  # (X | None; a list of objects stays one column)
+        shapes = [h for h in (hint, *(get_args(hint) if union else ())) if is_typeddict(h)]
         return list(shapes[0].__annotations__) if shapes else None
 
     hints = get_type_hints(ROWS[command])

@@ -53,3 +53,18 @@ def cli():
         return runner.invoke(app, list(args), env=env, prog_name="iranaz", input=input)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def exported(tmp_path_factory):
+    """The article base exported to SQLite (export --sqlite), open read-only for a test's queries."""
+    import sqlite3
+
+    from iranaz_cli.cli.main import app
+
+    path = tmp_path_factory.mktemp("export") / "base.db"
+    result = CliRunner().invoke(app, ["export", "--sqlite", str(path)])
+    assert result.exit_code == 0, result.stderr
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    yield db
+    db.close()

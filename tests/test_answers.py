@@ -4,24 +4,8 @@ record's date and kind, and names on the records that concern them."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
-
-
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    from typer.testing import CliRunner
-
-    from iranaz_cli.cli.main import app
-
-    path = tmp_path_factory.mktemp("export") / "base.db"
-    result = CliRunner().invoke(app, ["export", "--sqlite", str(path)])
-    assert result.exit_code == 0, result.stderr
-    db = sqlite3.connect(path)
-    yield db
-    db.close()
-
 
 # --- 2. the host is a sourced fact ---------------------------------------------------------------------
 

@@ -127,22 +127,6 @@ def test_a_handover_day_is_a_day_of_both_terms_in_the_export(exported):
     assert start == end == "2024-05-19"
 
 
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    import sqlite3
-
-    from typer.testing import CliRunner
-
-    from iranaz_cli.cli.main import app
-
-    path = tmp_path_factory.mktemp("export") / "base.db"
-    result = CliRunner().invoke(app, ["export", "--sqlite", str(path)])
-    assert result.exit_code == 0, result.stderr
-    db = sqlite3.connect(path)
-    yield db
-    db.close()
-
-
 def test_who_and_offices_name_both_holders_of_a_handover_day(cli):
     out = cli("offices", "president-of-iran", "--at", "2024-05-19", env={"COLUMNS": "200"}).stdout
     assert out.index("Ebrahim Raisi") < out.index("Mohammad Mokhber")

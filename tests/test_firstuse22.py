@@ -277,3 +277,95 @@ def test_source_update_of_an_unknown_or_unkept_source(news, cli, tmp_path):
     assert unknown.exit_code == 1 and "did you mean border-meeting?" in unknown.stderr
     missing = cli("--data", str(news), "source", "update", "border-meeting", str(tmp_path / "nope.txt"))
     assert missing.exit_code == 2 and "cannot be read" in missing.stderr
+
+
+# --- 5. add --template ---------------------------------------------------------------------------------
+
+FILLED = {  # kind: the required placeholders of its template, filled; every optional line is left in
+    "visits": {
+        '- id: ""': "- id: rouhani-2019-again",
+        '  president: ""': "  president: rouhani",
+        '  date: ""  # required': '  date: "2019"  # required',
+        '  occasion: ""': "  occasion: Official visit",
+        '    - source: ""': "    - source: baku-visit-article",
+        '      quote: ""': "      quote: Hassan Rouhani visited twice, once in 2016 and again in 2019",
+    },
+    "quotes": {
+        '- id: ""': "- id: rouhani-twice",
+        '  speaker: ""': "  speaker: rouhani",
+        '  text: ""': "  text: visited twice",
+        '  context: ""': "  context: A test",
+        '    - source: ""': "    - source: baku-visit-article",
+        '      quote: ""': "      quote: Hassan Rouhani visited twice, once in 2016 and again in 2019",
+    },
+    "people": {
+        '- id: ""': "- id: someone-new",
+        '  name: ""': "  name: Someone New",
+        '  country: ""': "  country: Iran",
+        '    - source: ""  # required: a source id': "    - source: baku-visit-article  # required: a source id",
+        '      quote: ""': "      quote: Hassan Rouhani visited twice, once in 2016 and again in 2019",
+    },
+}
+
+
+@pytest.mark.parametrize("kind", FILLED)
+def test_a_filled_template_validates_with_its_optional_lines_left_in(base_dir, cli, kind):
+    text = cli("add", kind, "--template").stdout
+    for placeholder, value in FILLED[kind].items():
+        assert placeholder in text, placeholder
+        text = text.replace(placeholder, value, 1)
+    result = cli("--data", str(base_dir), "add", kind, "-", "--dry-run", input=text)
+    assert result.exit_code == 0, result.output
+    assert '""' not in result.stdout and "null" not in result.stdout  # what is appended holds no blanks
+
+
+def test_a_blank_required_field_is_still_an_error(base_dir, cli):
+    text = cli("add", "visits", "--template").stdout
+    result = cli("--data", str(base_dir), "add", "visits", "-", "--dry-run", input=text)
+    assert result.exit_code == 3 and "id '' is not a lowercase slug" in result.stderr
+
+
+def test_every_problem_of_a_record_comes_in_one_round(base_dir, cli):
+    record = """\
+id: test-visit
+president: rouhani
+to: Iran
+date: "2019"
+occasion: [1]
+place: 5
+placee: Baku
+sources:
+  - source: baku-visit-article
+    quote: Hassan Rouhani visited twice
+    note: also a note
+  - source: baku-visit-article
+    qoute: typo
+"""
+    result = cli("--data", str(base_dir), "add", "visits", "-", "--dry-run", input=record)
+    assert result.exit_code == 3
+    errors = result.stderr
+    assert "<stdin>:5: 'occasion': expected 'str', got 'array'" in errors
+    assert "<stdin>:6: 'place': expected 'str | null', got 'int'" in errors
+    assert "<stdin>:7: unknown field 'placee'" in errors
+    assert "<stdin>:13: unknown field 'qoute'" in errors  # in the second citation
+
+
+def test_an_unknown_id_gets_did_you_mean(base_dir, cli):
+    record = """\
+id: test-visit
+president: rouhanni
+to: Azerbaijan
+date: "2019"
+occasion: Visit
+sources:
+  - source: baku-visit-articel
+    quote: Hassan Rouhani visited twice, once in 2016 and again in 2019
+"""
+    result = cli("--data", str(base_dir), "add", "visits", "-", "--dry-run", input=record)
+    assert result.exit_code == 3
+    assert "'president' names 'rouhanni', which is not a person id in people.yaml; did you mean rouhani?" in (
+        result.stderr
+    )
+    assert "cites 'baku-visit-articel', which is not a source id in sources.yaml; did you mean baku-visit-article?" in (
+        result.stderr
+    )

@@ -309,7 +309,9 @@ def read_records(text: str, display: str, kind: str) -> tuple[list[dict[str, Any
     def where(path: Path_) -> str:
         return f"{display}:{_line_of(lines, path[1:] if single else path)}"
 
-    return records, where
+    from .template import without_blanks  # (a template's optional lines, left blank, are absent)
+
+    return [without_blanks(kind, r) for r in records], where
 
 
 def add_records(

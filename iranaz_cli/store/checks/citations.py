@@ -106,7 +106,8 @@ class CitationChecks(Checks):
             at = (*where, "sources", i)
             if not self._checkable(cite.source):
                 if not self._unknown_reported("sources", cite.source):
-                    self.at(display, at, f"cites '{cite.source}', which is not a source id in sources.yaml")
+                    close = self._close(cite.source, self.source_kinds)
+                    self.at(display, at, f"cites '{cite.source}', which is not a source id in sources.yaml{close}")
                 continue
             text = self.source_text[cite.source]
             if text is None:

@@ -36,7 +36,8 @@ class IdChecks(CitationChecks):
                 if field in SOURCE_OR_PERSON
                 else "a person id in people.yaml"
             )
-            self.at(display, at, f"'{field}' names '{ref}', which is not {what}")
+            known = [*people, *(sources if field in SOURCE_OR_PERSON else ())]
+            self.at(display, at, f"'{field}' names '{ref}', which is not {what}" + self._close(ref, known))
         attributed = [ref for field, ref in people_named(kind, record) if field == "according_to" and ref in people]
         quotes = [c.quote for c in record.sources if c.quote is not None]
         if attributed and not any(attributing_quote(q) for q in quotes):
@@ -75,4 +76,7 @@ class IdChecks(CitationChecks):
                     continue
                 if self.unread or self.nameless or any(ref in failed for failed in self.failed.values()):
                     continue  # it may be a record whose failure is reported already
-                self.at(display, (*where, "about", j), f"'about' names '{ref}', which is not a record id in the base")
+                close = self._close(ref, self.ids)
+                self.at(
+                    display, (*where, "about", j), f"'about' names '{ref}', which is not a record id in the base{close}"
+                )

@@ -369,3 +369,26 @@ sources:
     assert "cites 'baku-visit-articel', which is not a source id in sources.yaml; did you mean baku-visit-article?" in (
         result.stderr
     )
+
+
+# --- 8. the visits summary's words -----------------------------------------------------------------------
+
+
+def _visit(vid: str, source: str, quote: str, date: str) -> str:
+    return (
+        f"id: {vid}\npresident: pezeshkian\nto: Azerbaijan\ndate: '{date}'\noccasion: Meeting\n"
+        f"sources:\n  - source: {source}\n    quote: {quote}\n"
+    )
+
+
+def test_the_visits_summary_counts_articles_and_years(news, cli, tmp_path):
+    second = tmp_path / "second.txt"
+    second.write_text("Second Example\nPezeshkian came back to Baku in 2026.\n", encoding="utf-8")
+    assert cli("--data", str(news), "source", "add", str(second), "--id", "second").exit_code == 0
+    first_visit = _visit("p-2025", "border-meeting", "met Azerbaijani President Ilham Aliyev at Astara", "2025")
+    for record in (first_visit, _visit("p-2026", "second", "Pezeshkian came back to Baku in 2026", "2026")):
+        added = cli("--data", str(news), "add", "visits", "-", input=record)
+        assert added.exit_code == 0, added.output
+    text = " ".join(cli("--data", str(news), "visits", env={"COLUMNS": "200"}).stdout.split())
+    assert "2 visits known; 2 articles list 2;" in text and "the article" not in text
+    assert "longest gap between known visits: 1 year (2025–2026)" in text

@@ -392,3 +392,32 @@ def test_the_visits_summary_counts_articles_and_years(news, cli, tmp_path):
     text = " ".join(cli("--data", str(news), "visits", env={"COLUMNS": "200"}).stdout.split())
     assert "2 visits known; 2 articles list 2;" in text and "the article" not in text
     assert "longest gap between known visits: 1 year (2025–2026)" in text
+
+
+# --- 7. source add --title and stdin ---------------------------------------------------------------------
+
+
+def test_source_add_takes_any_title(news, cli, tmp_path):
+    article = tmp_path / "other.txt"
+    article.write_text("HEADLINE IN CAPITALS\nPezeshkian spoke in Baku.\n", encoding="utf-8")
+    result = cli("--data", str(news), "source", "add", str(article), "--id", "other", "--title", "Pezeshkian in Baku")
+    assert result.exit_code == 0, result.output
+    titles = {r["id"]: r["title"] for r in json.loads(cli("--data", str(news), "sources", "--json").stdout)}
+    assert titles["other"] == "Pezeshkian in Baku"
+    assert cli("--data", str(news), "validate").exit_code == 0
+
+
+def test_source_add_reads_stdin_and_keeps_it_under_its_id(news, cli):
+    text = "From the Clipboard\nPezeshkian spoke in Baku.\n"
+    result = cli("--data", str(news), "source", "add", "-", "--id", "clip", input=text)
+    assert result.exit_code == 0, result.output
+    assert "added source clip (seeds/clip.txt)" in result.stderr
+    assert (news.parent / "seeds" / "clip.txt").read_text(encoding="utf-8") == text
+    titles = {r["id"]: r["title"] for r in json.loads(cli("--data", str(news), "sources", "--json").stdout)}
+    assert titles["clip"] == "From the Clipboard"
+    no_id = cli("--data", str(news), "source", "add", "-", input=text)
+    assert no_id.exit_code == 2 and "--id" in no_id.stderr
+    blank = cli("--data", str(news), "source", "add", "-", "--id", "blank", input="\nBody only.\n")
+    assert blank.exit_code == 2 and "<stdin>: the first line is empty; give the title with --title" in blank.stderr
+    titled = cli("--data", str(news), "source", "add", "-", "--id", "blank", "--title", "T", input="\nBody only.\n")
+    assert titled.exit_code == 0, titled.output

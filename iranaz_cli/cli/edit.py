@@ -100,9 +100,13 @@ app.add_typer(source_app, name="source")
 @source_app.command("add")
 def source_add(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(metavar="FILE", help="The article: UTF-8 text, its title on the first line.")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="The article: UTF-8 text (-: stdin, kept as seeds/ID.txt).")
+    ],
     source_id: Annotated[str, typer.Option("--id", metavar="ID", help="The new source's id (a lowercase slug).")],
-    title: Annotated[str | None, typer.Option(metavar="T", help="Title (default: the first line).")] = None,
+    title: Annotated[
+        str | None, typer.Option(metavar="T", help="Its title, any text (default: the first line).")
+    ] = None,
     publisher: Annotated[str | None, typer.Option(metavar="P", help="Who published it.")] = None,
     url: Annotated[str | None, typer.Option(metavar="U", help="Where it was published.")] = None,
     published: Annotated[str | None, typer.Option(metavar="DATE", help="When (2025, 2025-04, 2025-04-28).")] = None,
@@ -112,8 +116,9 @@ def source_add(
     """Copy an article into the base's seeds/ and record it (sha256, title) in sources.yaml.
 
     \b
-    Example:
+    Examples:
       iranaz source add article.txt --id baku-visit --publisher "Tehran Times"
+      pbpaste | iranaz source add - --id baku-visit --title "Pezeshkian in Baku"
     """
     from ..write.edit import add_source
 

@@ -421,3 +421,57 @@ def test_source_add_reads_stdin_and_keeps_it_under_its_id(news, cli):
     assert blank.exit_code == 2 and "<stdin>: the first line is empty; give the title with --title" in blank.stderr
     titled = cli("--data", str(news), "source", "add", "-", "--id", "blank", "--title", "T", input="\nBody only.\n")
     assert titled.exit_code == 0, titled.output
+
+
+# --- 6. new: a person by name -----------------------------------------------------------------------------
+
+
+def _scripted(answers: list[str], rejected: list[str], offered: dict[str, list[str]] | None = None):
+    def ask(question, check, choices):
+        if offered is not None:
+            offered[question] = list(choices)
+        while True:
+            answer = answers.pop(0)
+            why = check(answer)
+            if why is None:
+                return answer
+            rejected.append(f"{question}: {answer!r}: {why}")
+
+    return ask
+
+
+def test_new_takes_a_persons_name_and_asks_again_when_it_is_ambiguous(base):
+    from iranaz_cli.cli.interview import interview
+    from iranaz_cli.write.locate import source_texts
+
+    rejected: list[str] = []
+    answers = [
+        "rouhani-2019-again",  # id
+        "Rowhani",  # president: a name, as `who` takes it
+        "Azerbaijan",
+        "2019",
+        "Official visit",
+        "baku-visit-article",
+        "Hassan Rouhani visited twice",
+        "",  # no more sources
+        "Aliyev",  # host: two people are called Aliyev
+        "Ilham Aliyev",
+        "",  # place
+        "",  # agenda
+        "Sanaei, Dr Raisi",  # according_to: names, comma-separated
+        "",  # notes
+    ]
+    record = interview("visits", base, source_texts(base, str(ROOT / "data")), _scripted(answers, rejected))
+    assert answers == []
+    assert record["president"] == "rouhani" and record["host"] == "aliyev"
+    assert record["according_to"] == ["sanaei", "raisi"]
+    [ambiguous] = rejected
+    assert ambiguous.startswith("host (id or name) (optional, Enter to skip): 'Aliyev': 'Aliyev' names 2 people: ")
+    assert "Heydar Aliyev [heydar-aliyev]" in ambiguous and "Ilham Aliyev [aliyev]" in ambiguous
+
+
+def test_new_offers_whole_hyphenated_ids_to_complete(base):
+    from iranaz_cli.cli.edit import _completer
+
+    complete = _completer(["heydar-aliyev", "aliyev", "baku-visit-article"])
+    assert [complete("heydar-", i) for i in range(2)] == ["heydar-aliyev", None]

@@ -475,3 +475,7 @@ def test_new_offers_whole_hyphenated_ids_to_complete(base):
 
     complete = _completer(["heydar-aliyev", "aliyev", "baku-visit-article"])
     assert [complete("heydar-", i) for i in range(2)] == ["heydar-aliyev", None]
+    # a readline that splits at hyphens anyway (libedit) passes only what follows the last one:
+    # the completion is of the whole id typed, and replaces that part
+    split = _completer(["heydar-aliyev", "aliyev"], lambda: "heydar-al")
+    assert [split("al", i) for i in range(2)] == ["aliyev", None]

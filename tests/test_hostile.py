@@ -140,7 +140,8 @@ def test_markup_emoji_and_escapes_in_data_are_inert(base_dir):
 
 @pytest.mark.parametrize(
     ("args", "accepted"),
-    [(("visits", "--since", "abc"), "'abc' is not a valid int"), (("gas", "--unit", "furlongs"), "'bcm/y', 'mcm/d'"),
+    [(("visits", "--since", "abc"), "expected YYYY, YYYY-MM or YYYY-MM-DD"),
+     (("gas", "--unit", "furlongs"), "'bcm/y', 'mcm/d'"),
      (("frobnicate",), "No such command"), (("timeline", "--kind", "war"),
                                                                            "'visit', 'event', 'assessment'")],
 )  # fmt: skip

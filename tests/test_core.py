@@ -36,6 +36,7 @@ def test_visit_summary_counts_presidents_and_the_longest_gap(base):
     assert s == {
         "visits": 7,
         "in_article": 7,
+        "articles": 1,
         "presidents": 5,
         "first_year": 1993,
         "last_year": 2025,

@@ -557,7 +557,7 @@ def test_new_asks_field_by_field_and_checks_each_answer(new_base):
     assert [r.split(": ", 2)[2] for r in rejected] == [
         "'pezeshkian' is taken",
         "a lowercase slug (a-z, 0-9, single -)",
-        "not a person id: nobody (add them with `iranaz add people`)",
+        "no one matches 'nobody' (an id, or a name as `iranaz who` takes it; add people with `iranaz add people`)",
         rejected[3].split(": ", 2)[2],
         "cite at least one source",
     ]

@@ -287,3 +287,205 @@ def test_an_object_field_that_may_be_null_is_chosen_by_its_columns_too(command):
     columns = csv_header(command, ["last_confirmed"])
     assert columns == ["last_confirmed_date", "last_confirmed_source", "last_confirmed_publisher"]
     assert set(columns) <= set(choosable(command))
+
+
+# --- 5. add --template ---------------------------------------------------------------------------------
+
+FILLED = {  # kind: the required placeholders of its template, filled; every optional line is left in
+    "visits": {
+        '- id: ""': "- id: rouhani-2019-again",
+        '  president: ""': "  president: rouhani",
+        '  date: ""  # required': '  date: "2019"  # required',
+        '  occasion: ""': "  occasion: Official visit",
+        '    - source: ""': "    - source: baku-visit-article",
+        '      quote: ""': "      quote: Hassan Rouhani visited twice, once in 2016 and again in 2019",
+    },
+    "quotes": {
+        '- id: ""': "- id: rouhani-twice",
+        '  speaker: ""': "  speaker: rouhani",
+        '  text: ""': "  text: visited twice",
+        '  context: ""': "  context: A test",
+        '    - source: ""': "    - source: baku-visit-article",
+        '      quote: ""': "      quote: Hassan Rouhani visited twice, once in 2016 and again in 2019",
+    },
+    "people": {
+        '- id: ""': "- id: someone-new",
+        '  name: ""': "  name: Someone New",
+        '  country: ""': "  country: Iran",
+        '    - source: ""  # required: a source id': "    - source: baku-visit-article  # required: a source id",
+        '      quote: ""': "      quote: Hassan Rouhani visited twice, once in 2016 and again in 2019",
+    },
+}
+
+
+@pytest.mark.parametrize("kind", FILLED)
+def test_a_filled_template_validates_with_its_optional_lines_left_in(base_dir, cli, kind):
+    text = cli("add", kind, "--template").stdout
+    for placeholder, value in FILLED[kind].items():
+        assert placeholder in text, placeholder
+        text = text.replace(placeholder, value, 1)
+    result = cli("--data", str(base_dir), "add", kind, "-", "--dry-run", input=text)
+    assert result.exit_code == 0, result.output
+    assert '""' not in result.stdout and "null" not in result.stdout  # what is appended holds no blanks
+
+
+def test_a_blank_required_field_is_still_an_error(base_dir, cli):
+    text = cli("add", "visits", "--template").stdout
+    result = cli("--data", str(base_dir), "add", "visits", "-", "--dry-run", input=text)
+    assert result.exit_code == 3 and "id '' is not a lowercase slug" in result.stderr
+
+
+def test_every_problem_of_a_record_comes_in_one_round(base_dir, cli):
+    record = """\
+id: test-visit
+president: rouhani
+to: Iran
+date: "2019"
+occasion: [1]
+place: 5
+placee: Baku
+sources:
+  - source: baku-visit-article
+    quote: Hassan Rouhani visited twice
+    note: also a note
+  - source: baku-visit-article
+    qoute: typo
+"""
+    result = cli("--data", str(base_dir), "add", "visits", "-", "--dry-run", input=record)
+    assert result.exit_code == 3
+    errors = result.stderr
+    assert "<stdin>:5: 'occasion': expected 'str', got 'array'" in errors
+    assert "<stdin>:6: 'place': expected 'str | null', got 'int'" in errors
+    assert "<stdin>:7: unknown field 'placee'" in errors
+    assert "<stdin>:13: unknown field 'qoute'" in errors  # in the second citation
+
+
+def test_an_unknown_id_gets_did_you_mean(base_dir, cli):
+    record = """\
+id: test-visit
+president: rouhanni
+to: Azerbaijan
+date: "2019"
+occasion: Visit
+sources:
+  - source: baku-visit-articel
+    quote: Hassan Rouhani visited twice, once in 2016 and again in 2019
+"""
+    result = cli("--data", str(base_dir), "add", "visits", "-", "--dry-run", input=record)
+    assert result.exit_code == 3
+    assert "'president' names 'rouhanni', which is not a person id in people.yaml; did you mean rouhani?" in (
+        result.stderr
+    )
+    assert "cites 'baku-visit-articel', which is not a source id in sources.yaml; did you mean baku-visit-article?" in (
+        result.stderr
+    )
+
+
+# --- 8. the visits summary's words -----------------------------------------------------------------------
+
+
+def _visit(vid: str, source: str, quote: str, date: str) -> str:
+    return (
+        f"id: {vid}\npresident: pezeshkian\nto: Azerbaijan\ndate: '{date}'\noccasion: Meeting\n"
+        f"sources:\n  - source: {source}\n    quote: {quote}\n"
+    )
+
+
+def test_the_visits_summary_counts_articles_and_years(news, cli, tmp_path):
+    second = tmp_path / "second.txt"
+    second.write_text("Second Example\nPezeshkian came back to Baku in 2026.\n", encoding="utf-8")
+    assert cli("--data", str(news), "source", "add", str(second), "--id", "second").exit_code == 0
+    first_visit = _visit("p-2025", "border-meeting", "met Azerbaijani President Ilham Aliyev at Astara", "2025")
+    for record in (first_visit, _visit("p-2026", "second", "Pezeshkian came back to Baku in 2026", "2026")):
+        added = cli("--data", str(news), "add", "visits", "-", input=record)
+        assert added.exit_code == 0, added.output
+    text = " ".join(cli("--data", str(news), "visits", env={"COLUMNS": "200"}).stdout.split())
+    assert "2 visits known; 2 articles list 2;" in text and "the article" not in text
+    assert "longest gap between known visits: 1 year (2025–2026)" in text
+
+
+# --- 7. source add --title and stdin ---------------------------------------------------------------------
+
+
+def test_source_add_takes_any_title(news, cli, tmp_path):
+    article = tmp_path / "other.txt"
+    article.write_text("HEADLINE IN CAPITALS\nPezeshkian spoke in Baku.\n", encoding="utf-8")
+    result = cli("--data", str(news), "source", "add", str(article), "--id", "other", "--title", "Pezeshkian in Baku")
+    assert result.exit_code == 0, result.output
+    titles = {r["id"]: r["title"] for r in json.loads(cli("--data", str(news), "sources", "--json").stdout)}
+    assert titles["other"] == "Pezeshkian in Baku"
+    assert cli("--data", str(news), "validate").exit_code == 0
+
+
+def test_source_add_reads_stdin_and_keeps_it_under_its_id(news, cli):
+    text = "From the Clipboard\nPezeshkian spoke in Baku.\n"
+    result = cli("--data", str(news), "source", "add", "-", "--id", "clip", input=text)
+    assert result.exit_code == 0, result.output
+    assert "added source clip (seeds/clip.txt)" in result.stderr
+    assert (news.parent / "seeds" / "clip.txt").read_text(encoding="utf-8") == text
+    titles = {r["id"]: r["title"] for r in json.loads(cli("--data", str(news), "sources", "--json").stdout)}
+    assert titles["clip"] == "From the Clipboard"
+    no_id = cli("--data", str(news), "source", "add", "-", input=text)
+    assert no_id.exit_code == 2 and "--id" in no_id.stderr
+    blank = cli("--data", str(news), "source", "add", "-", "--id", "blank", input="\nBody only.\n")
+    assert blank.exit_code == 2 and "<stdin>: the first line is empty; give the title with --title" in blank.stderr
+    titled = cli("--data", str(news), "source", "add", "-", "--id", "blank", "--title", "T", input="\nBody only.\n")
+    assert titled.exit_code == 0, titled.output
+
+
+# --- 6. new: a person by name -----------------------------------------------------------------------------
+
+
+def _scripted(answers: list[str], rejected: list[str], offered: dict[str, list[str]] | None = None):
+    def ask(question, check, choices):
+        if offered is not None:
+            offered[question] = list(choices)
+        while True:
+            answer = answers.pop(0)
+            why = check(answer)
+            if why is None:
+                return answer
+            rejected.append(f"{question}: {answer!r}: {why}")
+
+    return ask
+
+
+def test_new_takes_a_persons_name_and_asks_again_when_it_is_ambiguous(base):
+    from iranaz_cli.cli.interview import interview
+    from iranaz_cli.write.locate import source_texts
+
+    rejected: list[str] = []
+    answers = [
+        "rouhani-2019-again",  # id
+        "Rowhani",  # president: a name, as `who` takes it
+        "Azerbaijan",
+        "2019",
+        "Official visit",
+        "baku-visit-article",
+        "Hassan Rouhani visited twice",
+        "",  # no more sources
+        "Aliyev",  # host: two people are called Aliyev
+        "Ilham Aliyev",
+        "",  # place
+        "",  # agenda
+        "Sanaei, Dr Raisi",  # according_to: names, comma-separated
+        "",  # notes
+    ]
+    record = interview("visits", base, source_texts(base, str(ARTICLE / "data")), _scripted(answers, rejected))
+    assert answers == []
+    assert record["president"] == "rouhani" and record["host"] == "aliyev"
+    assert record["according_to"] == ["sanaei", "raisi"]
+    [ambiguous] = rejected
+    assert ambiguous.startswith("host (id or name) (optional, Enter to skip): 'Aliyev': 'Aliyev' names 2 people: ")
+    assert "Heydar Aliyev [heydar-aliyev]" in ambiguous and "Ilham Aliyev [aliyev]" in ambiguous
+
+
+def test_new_offers_whole_hyphenated_ids_to_complete(base):
+    from iranaz_cli.cli.edit import _completer
+
+    complete = _completer(["heydar-aliyev", "aliyev", "baku-visit-article"])
+    assert [complete("heydar-", i) for i in range(2)] == ["heydar-aliyev", None]
+    # a readline that splits at hyphens anyway (libedit) passes only what follows the last one:
+    # the completion is of the whole id typed, and replaces that part
+    split = _completer(["heydar-aliyev", "aliyev"], lambda: "heydar-al")
+    assert [split("al", i) for i in range(2)] == ["aliyev", None]

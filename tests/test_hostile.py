@@ -61,7 +61,8 @@ CASES = {
     "duplicate-id": ("quotes.yaml", _replace("id: sanaei-new-beginning", "id: sanaei-compressed-trip"),
                      r"quotes\.yaml:\d+: duplicate id 'sanaei-compressed-trip' \(first at .*quotes\.yaml:\d+\)"),
     "dangling-reference": ("quotes.yaml", _replace("speaker: baghaei", "speaker: baghai"),
-                           r"quotes\.yaml:\d+: 'speaker' names 'baghai', which is not a person id in people\.yaml"),
+                           r"quotes\.yaml:\d+: 'speaker' names 'baghai', which is not a person id in people\.yaml; "
+                           r"did you mean baghaei\?"),
     "tab-indent": ("gas.yaml", _content("- id: x\n\tsupplier: Russia\n"),
                    r"gas\.yaml:2:1: found a tab character that violates indentation"),
     "syntax-error": ("gas.yaml", _content("- id: [unclosed\n"), r"gas\.yaml:2:1: .*"),
@@ -139,7 +140,8 @@ def test_markup_emoji_and_escapes_in_data_are_inert(base_dir):
 
 @pytest.mark.parametrize(
     ("args", "accepted"),
-    [(("visits", "--since", "abc"), "--since: bad date 'abc'"), (("gas", "--unit", "furlongs"), "'bcm/y', 'mcm/d'"),
+    [(("visits", "--since", "abc"), "expected YYYY, YYYY-MM or YYYY-MM-DD"),
+     (("gas", "--unit", "furlongs"), "'bcm/y', 'mcm/d'"),
      (("frobnicate",), "No such command"), (("timeline", "--kind", "war"),
                                                                            "'visit', 'event', 'assessment'")],
 )  # fmt: skip
@@ -214,7 +216,8 @@ def test_a_plain_decimal_number_is_read_as_written(base_dir, volume, value):
     [
         ("sources.yaml", _replace("- id: baku-visit-article\n", "- id: x\n  id: baku-visit-article\n"),
          [r"sources\.yaml:3: duplicate key 'id' \(first at line 2\)"]),
-        ("people.yaml", _replace("- id: sanaei\n", "- idd: sanaei\n"), [r"people\.yaml:\d+: unknown field 'idd'"]),
+        ("people.yaml", _replace("- id: sanaei\n", "- idd: sanaei\n"),
+         [r"people\.yaml:\d+: unknown field 'idd'; did you mean 'id'\?"]),
         ("sources.yaml", _content("- 5\n"), [r"sources\.yaml:1: expected a record \(a mapping of fields\)"]),
         ("people.yaml", _content("- 5\n"), [r"people\.yaml:1: expected a record \(a mapping of fields\)"]),
     ],

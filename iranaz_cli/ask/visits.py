@@ -69,6 +69,7 @@ def visit_summary(rows: list[dict]) -> dict:
         "visits": len(rows),
         # the visits an article itself lists (a quote is always an article's words)
         "in_article": sum(1 for r in rows if any("quote" in c for c in r["sources"])),
+        "articles": len({c["source"] for r in rows for c in r["sources"] if "quote" in c}),
         "presidents": len({r["president_id"] for r in rows}),
         "first_year": years[0] if years else None,
         "last_year": years[-1] if years else None,

@@ -102,9 +102,13 @@ app.add_typer(source_app, name="source")
 @source_app.command("add")
 def source_add(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(metavar="FILE", help="The article: UTF-8 text, its title on the first line.")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="The article: UTF-8 text (-: stdin, kept as seeds/ID.txt).")
+    ],
     source_id: Annotated[str, typer.Option("--id", metavar="ID", help="The new source's id (a lowercase slug).")],
-    title: Annotated[str | None, typer.Option(metavar="T", help="Title (default: the first line).")] = None,
+    title: Annotated[
+        str | None, typer.Option(metavar="T", help="Its title, any text (default: the first line).")
+    ] = None,
     publisher: Annotated[str | None, typer.Option(metavar="P", help="Who published it.")] = None,
     url: Annotated[str | None, typer.Option(metavar="U", help="Where it was published.")] = None,
     published: Annotated[str | None, typer.Option(metavar="DATE", help="When (2025, 2025-04, 2025-04-28).")] = None,
@@ -114,8 +118,9 @@ def source_add(
     """Copy an article into the base's seeds/ and record it (sha256, title) in sources.yaml.
 
     \b
-    Example:
+    Examples:
       iranaz source add article.txt --id baku-visit --publisher "Tehran Times"
+      pbpaste | iranaz source add - --id baku-visit --title "Pezeshkian in Baku"
     """
     from ..write.edit import add_source
 
@@ -304,14 +309,36 @@ def _on_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+def _completer(choices: list[str], typed: Callable[[], str] | None = None) -> Callable[[str, int], str | None]:
+    """Return a readline completer of ``choices`` that completes a whole hyphenated id.
+
+    A readline that still splits words at hyphens (libedit ignores the delimiters it is given)
+    passes only the part after the last one: the word is taken from the line as typed, and the
+    completion returned is what replaces that part."""
+    import re
+
+    def complete(text: str, state: int) -> str | None:
+        before = typed() if typed is not None else ""
+        word = re.split(r"[\s,]", before)[-1] if before else text
+        if not word.endswith(text):
+            word = text
+        cut = len(word) - len(text)
+        found = [c[cut:] for c in choices if c.startswith(word)]
+        return found[state] if state < len(found) else None
+
+    return complete
+
+
 def _ask_on_terminal(question: str, check: Callable[[str], str | None], choices: list[str]) -> str:
     """Ask until ``check`` accepts the answer; Tab completes from ``choices`` where readline exists."""
     try:
         import readline
 
-        readline.set_completer(lambda text, i: ([c for c in choices if c.startswith(text)] + [None])[i])
+        readline.set_completer(_completer(choices, lambda: readline.get_line_buffer()[: readline.get_endidx()]))
         readline.set_completer_delims(" \t\n,")  # an id is one word, hyphens and all
-        readline.parse_and_bind("tab: complete")
+        # (macOS's Python uses libedit, which has its own syntax for the binding)
+        libedit = "libedit" in (readline.__doc__ or "")
+        readline.parse_and_bind("bind ^I rl_complete" if libedit else "tab: complete")
     except ImportError:
         pass
     while True:

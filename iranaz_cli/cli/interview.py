@@ -36,6 +36,7 @@ class _Interview:
         from ..model import KINDS
 
         self.kind = kind
+        self.base = base
         self.ask = ask
         self.texts = texts
         self.ids = {r.id for k in KINDS for r in getattr(base, k)}
@@ -143,16 +144,39 @@ class _Interview:
 
         many = isinstance(field.type, msgspec.inspect.ListType)
         known = self.people + (list(self.sources) if field.name in SOURCE_OR_PERSON else [])
+        meant: dict[str, str] = {}  # a name typed -> the id it resolved to
 
         def check(answer: str) -> str | None:
             if not answer:
                 return "required" if field.required else None
-            unknown = [i for i in (_split(answer) if many else [answer]) if i not in known]
-            return f"not a person id: {', '.join(unknown)} (add them with `iranaz add people`)" if unknown else None
+            for given in _split(answer) if many else [answer]:
+                if given in known:
+                    continue
+                why = self.person_named(given, meant)
+                if why:
+                    return why
+            return None
 
-        question = name + (" (ids, comma-separated)" if many else "")
+        question = name + (" (ids or names, comma-separated)" if many else " (id or name)")
         answer = self.ask(question + ("" if field.required else " (optional, Enter to skip)"), check, known)
-        return _split(answer) if many else answer
+        ids = [meant.get(given, given) for given in (_split(answer) if many else [answer])]
+        return ids if many else ids[0]
+
+    def person_named(self, name: str, meant: dict[str, str]) -> str | None:
+        """Resolve a name as `who` does, into ``meant``; return why it names no one person (None if it does)."""
+        from ..ask.people import resolve_person
+        from ..errors import NotFound
+
+        try:
+            found = resolve_person(self.base, name)
+        except NotFound as e:
+            return f"{e} (an id, or a name as `iranaz who` takes it; add people with `iranaz add people`)"
+        if len(found) > 1:
+            named = {p.id: p.name for p in self.base.people}
+            listed = ", ".join(f"{named[i]} [{i}]" for i in found)
+            return f"'{name}' names {len(found)} people: {listed}; type one id or full name"
+        meant[name] = found[0]
+        return None
 
     def citations(self, required: bool = True) -> list[dict[str, Any]]:
         from ..write.locate import closest, find, hits_in

@@ -64,11 +64,13 @@ def _visits_caption(rows: list[dict]) -> str:
 
     s = visit_summary(rows)
     years = s["first_year"] if s["first_year"] == s["last_year"] else f"{s['first_year']}–{s['last_year']}"
-    known = f"{_plural(s['visits'], 'visit')} known; the article lists {s['in_article']}"
+    articles = s["articles"]
+    lists = "the article lists" if articles == 1 else f"{articles} articles list" if articles else "no article lists"
+    known = f"{_plural(s['visits'], 'visit')} known; {lists} {s['in_article'] if articles else 'any'}"
     text = f"{known}; by {_plural(s['presidents'], 'president')}, {years}"
     gap = s["longest_gap"]
     if gap:
-        text += f"; longest gap between known visits: {gap['years']} years ({gap['from']}–{gap['to']})"
+        text += f"; longest gap between known visits: {_plural(gap['years'], 'year')} ({gap['from']}–{gap['to']})"
     return text
 
 

@@ -53,6 +53,66 @@ def _msgspec_problem(message: str) -> tuple[Path_, str]:
     return path, f"'{_dotted(path)}': {readable}" if path else readable
 
 
+def _every_problem(raw: Any, struct: Any, at: Path_ = ()) -> list[tuple[Path_, str]]:
+    """Return every problem of a record that failed conversion, not only the first msgspec meets:
+    each unknown field, each missing one, and each field's own (in every item of a list of records).
+    Empty when the fields are each fine (the record's own checks failed: msgspec's one message)."""
+    if not isinstance(raw, dict):
+        return []
+    fields = {f.name: f for f in msgspec.structs.fields(struct)}
+    found: list[tuple[Path_, str]] = []
+    import difflib
+
+    meant = set()  # missing fields an unknown one is a typo of: named there, not again as missing
+    for key in raw:
+        if isinstance(key, str) and key not in fields:
+            close = difflib.get_close_matches(key, [f for f in fields if f not in raw], n=1, cutoff=0.6)
+            meant.update(close)
+            found.append(((*at, key), f"unknown field '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")))
+    for name, field in fields.items():
+        if name not in raw:
+            if field.required and name not in meant:
+                found.append(((*at,) if at else (), f"{_where(at)}missing required field '{name}'"))
+            continue
+        value, item = raw[name], _record_type(field.type)
+        if item is not None and isinstance(value, list):
+            for i, element in enumerate(value):
+                try:
+                    msgspec.convert(element, item)
+                except msgspec.ValidationError as e:
+                    found += _every_problem(element, item, (*at, name, i)) or [_at(at + (name, i), str(e))]
+            continue
+        try:
+            msgspec.convert(value, field.type)
+        except msgspec.ValidationError as e:
+            found.append(_at((*at, name), str(e)))
+    return found
+
+
+def _where(at: Path_) -> str:
+    return f"'{_dotted(at)}': " if at else ""
+
+
+def _at(at: Path_, message: str) -> tuple[Path_, str]:
+    """Return a problem msgspec found in a value at ``at`` within the record."""
+    path, readable = _msgspec_problem(message)
+    full = (*at, *path)
+    if readable.startswith("'") or readable.startswith("unknown field"):  # named already, or by its line
+        readable = readable.split(": ", 1)[1] if path and readable.startswith("'") else readable
+    return full, f"'{_dotted(full)}': {readable}" if not readable.startswith("unknown field") else readable
+
+
+def _record_type(annotation: Any) -> Any:
+    """Return the record type of a list of records (``list[Citation]``), else None."""
+    import typing
+
+    if typing.get_origin(annotation) is list:
+        (item,) = typing.get_args(annotation) or (None,)
+        if isinstance(item, type) and issubclass(item, msgspec.Struct):
+            return item
+    return None
+
+
 def _dotted(path: Path_) -> str:
     out = ""
     for part in path:
@@ -267,8 +327,8 @@ class _Validator(IdChecks, TermChecks):
         try:
             return msgspec.convert(raw, KINDS[kind])
         except msgspec.ValidationError as e:
-            path, message = _msgspec_problem(str(e))
-            self.at(display, (*where, *path), message)
+            for path, message in _every_problem(raw, KINDS[kind]) or [_msgspec_problem(str(e))]:
+                self.at(display, (*where, *path), message)
             return None
 
     def _check_record(self, kind, record, display, where, people, sources) -> None:

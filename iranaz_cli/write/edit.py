@@ -308,7 +308,9 @@ def read_records(text: str, display: str, kind: str) -> tuple[list[dict[str, Any
     def where(path: Path_) -> str:
         return f"{display}:{_line_of(lines, path[1:] if single else path)}"
 
-    return records, where
+    from .template import without_blanks  # (a template's optional lines, left blank, are absent)
+
+    return [without_blanks(kind, r) for r in records], where
 
 
 def add_records(
@@ -377,14 +379,21 @@ def limit_text(size: int) -> str:
 
 def check_source_file(file: str) -> tuple[bytes, str]:
     """Return the bytes and text of an article to add, refusing what cannot be one (one clear line)."""
-    shown = _shown(file)
+    shown = "<stdin>" if file == "-" else _shown(file)
     try:
-        size = os.stat(file).st_size
-        if not Path(file).is_file():
-            raise UsageError(f"{shown}: not a regular file")
-        if size > MAX_SOURCE_BYTES:
-            raise UsageError(f"{shown}: {size} bytes is over the {limit_text(MAX_SOURCE_BYTES)} limit for a source")
-        raw = Path(file).read_bytes()
+        if file == "-":  # (read up to the cap, so that /dev/zero is refused, not read until memory runs out)
+            import sys
+
+            raw = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
+            if len(raw) > MAX_SOURCE_BYTES:
+                raise UsageError(f"{shown}: over the {limit_text(MAX_SOURCE_BYTES)} limit for a source")
+        else:
+            size = os.stat(file).st_size
+            if not Path(file).is_file():
+                raise UsageError(f"{shown}: not a regular file")
+            if size > MAX_SOURCE_BYTES:
+                raise UsageError(f"{shown}: {size} bytes is over the {limit_text(MAX_SOURCE_BYTES)} limit for a source")
+            raw = Path(file).read_bytes()
     except OSError as e:
         raise UsageError(f"{shown}: cannot be read ({e.strerror})") from None
     if not raw.strip():
@@ -419,14 +428,15 @@ def add_source(
         raise UsageError(f"--id: id '{visible(source_id)}' is not a lowercase slug (a-z, 0-9, -)")
     path = writable_data_dir(data_dir)
     raw, text = check_source_file(file)
-    name = os.path.basename(file)
+    name = f"{source_id}.txt" if file == "-" else os.path.basename(file)  # (stdin: named after its id)
     if not _SEED_NAME.fullmatch(name):
         raise UsageError(
             f"{_shown(file)}: rename it with letters, digits, '.', '-', '+' or '_' only (it becomes seeds/NAME)"
         )
     first = text.split("\n", 1)[0].strip()
     if title is None and not first:
-        raise UsageError(f"{_shown(file)}: the first line is empty; an article's first line is its title")
+        shown = "<stdin>" if file == "-" else _shown(file)
+        raise UsageError(f"{shown}: the first line is empty; give the title with --title, or put it on the first line")
     record: dict[str, Any] = {
         "id": source_id,
         "title": title if title is not None else first,
@@ -450,7 +460,8 @@ def add_source(
         try:
             if seed.exists() or seed.is_symlink():
                 if seed.is_symlink() or not seed.is_file() or seed.read_bytes() != raw:
-                    raise UsageError(f"seeds/{_shown(name)} exists and is a different file; rename {_shown(file)}")
+                    fix = "give another --id" if file == "-" else f"rename {_shown(file)}"
+                    raise UsageError(f"seeds/{_shown(name)} exists and is a different file; {fix}")
             else:
                 seeds.mkdir(exist_ok=True)
                 safewrite.write_bytes(str(seed), raw)

@@ -96,3 +96,40 @@ def _example(t: Any) -> tuple[str, Any]:
     if isinstance(t, mi.IntType | mi.FloatType):
         return "0", None
     return '""', None
+
+
+def without_blanks(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    """Return a record with the optional lines of a template left blank taken out: an optional field
+    whose value is empty (``""``, ``null``, ``[]``, ``{date: "", source: ""}``, a list of blank
+    records) is absent. Required fields stay, so that a blank one is reported; no list item is
+    removed, so every problem keeps its line."""
+    return _clean(record, KINDS[kind])
+
+
+def _blank(value: Any) -> bool:
+    """Whether a value is a template's placeholder: empty text, null, an empty list or mapping, or
+    a mapping (or list of them) of placeholders only (``false`` counts, as a template's default)."""
+    if value is None or value == "" or value is False:
+        return True
+    if isinstance(value, dict | list):
+        return all(_blank(v) for v in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
+def _clean(record: dict[str, Any], struct: Any) -> dict[str, Any]:
+    import typing
+
+    import msgspec
+
+    fields = {f.name: f for f in msgspec.structs.fields(struct)}
+    out = {}
+    for key, value in record.items():
+        field = fields.get(key) if isinstance(key, str) else None
+        if field is not None and not field.required and _blank(value) and (value is not False or not field.default):
+            continue  # (false is dropped only where it is the default)
+        if field is not None and isinstance(value, list) and typing.get_origin(field.type) is list:
+            (item,) = typing.get_args(field.type)
+            if isinstance(item, type) and issubclass(item, msgspec.Struct):
+                value = [_clean(v, item) if isinstance(v, dict) else v for v in value]
+        out[key] = value
+    return out

@@ -49,8 +49,6 @@ class CitationChecks(Checks):
         if text is None:
             self.failed["sources"].add(source.id)  # reported: its citations are neither checked nor reported
             return
-        if fold_quote(text.split("\n", 1)[0]) != fold_quote(source.title):
-            self.at(display, (*where, "title"), "title is not the article's first line")
         self.source_text[source.id] = fold_quote(text)
         self._index_article(source, text, display, where)
 
@@ -106,7 +104,8 @@ class CitationChecks(Checks):
             at = (*where, "sources", i)
             if not self._checkable(cite.source):
                 if not self._unknown_reported("sources", cite.source):
-                    self.at(display, at, f"cites '{cite.source}', which is not a source id in sources.yaml")
+                    close = self._close(cite.source, self.source_kinds)
+                    self.at(display, at, f"cites '{cite.source}', which is not a source id in sources.yaml{close}")
                 continue
             text = self.source_text[cite.source]
             if text is None:

@@ -39,7 +39,8 @@ class IdChecks(CitationChecks):
                 if field in SOURCE_OR_PERSON
                 else "a person id in people.yaml"
             )
-            self.at(display, at, f"'{field}' names '{ref}', which is not {what}")
+            known = [*people, *(sources if field in SOURCE_OR_PERSON else ())]
+            self.at(display, at, f"'{field}' names '{ref}', which is not {what}" + self._close(ref, known))
         attributed = [ref for field, ref in people_named(kind, record) if field == "according_to" and ref in people]
         if attributed and not any(_attributes(c) for c in record.sources):
             self.at(
@@ -77,7 +78,10 @@ class IdChecks(CitationChecks):
                     continue
                 if self.unread or self.nameless or any(ref in failed for failed in self.failed.values()):
                     continue  # it may be a record whose failure is reported already
-                self.at(display, (*where, "about", j), f"'about' names '{ref}', which is not a record id in the base")
+                close = self._close(ref, self.ids)
+                self.at(
+                    display, (*where, "about", j), f"'about' names '{ref}', which is not a record id in the base{close}"
+                )
 
 
 # Words by which a note (a report's content in the base's own words) says who holds what it reports.

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ...model import FactBase
 from ..yamlread import Path_
+
+_SUGGESTIONS = 20  # unknown ids that get a "did you mean" in one validation
 
 
 class Checks:
@@ -29,6 +32,19 @@ class Checks:
 
     def at(self, display: str, path: Path_, message: str) -> None:
         self.problems.append((display, path, message))
+
+    def _close(self, ref: str, known: Iterable[str]) -> str:
+        """Return "; did you mean X?" for an unknown id close to known ones (empty if none is).
+
+        Only the first few unknown ids get one: a base of many bad references stays linear."""
+        suggested = getattr(self, "_suggested", 0)
+        if suggested >= _SUGGESTIONS or not isinstance(ref, str):
+            return ""
+        self._suggested = suggested + 1
+        import difflib
+
+        close = difflib.get_close_matches(ref, list(known), n=3, cutoff=0.6)
+        return f"; did you mean {', '.join(close)}?" if close else ""
 
     def _unknown_reported(self, kind: str, ref: str) -> bool:
         """Whether an unknown id of ``kind`` may be a record whose failure is reported already."""

@@ -51,7 +51,8 @@ class TermChecks(CitationChecks):
         if why:
             self.at(display, (*at, "date"), why)
         if not self._checkable(confirmed.source) and not self._unknown_reported("sources", confirmed.source):
-            self.at(display, (*at, "source"), f"'{confirmed.source}' is not a source id in sources.yaml")
+            close = self._close(confirmed.source, self.source_kinds)
+            self.at(display, (*at, "source"), f"'{confirmed.source}' is not a source id in sources.yaml{close}")
 
     # --- terms of office (issue 12) ---------------------------------------------------------------
 

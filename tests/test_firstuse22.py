@@ -10,9 +10,9 @@ import json
 
 import pytest
 
-from conftest import ARTICLE
+from conftest import ARTICLE as ARTICLE_BASE
 
-DATA = str(ARTICLE / "data")
+DATA = str(ARTICLE_BASE / "data")
 
 LISTINGS = [
     ("visits",),
@@ -471,7 +471,7 @@ def test_new_takes_a_persons_name_and_asks_again_when_it_is_ambiguous(base):
         "Sanaei, Dr Raisi",  # according_to: names, comma-separated
         "",  # notes
     ]
-    record = interview("visits", base, source_texts(base, str(ARTICLE / "data")), _scripted(answers, rejected))
+    record = interview("visits", base, source_texts(base, str(ARTICLE_BASE / "data")), _scripted(answers, rejected))
     assert answers == []
     assert record["president"] == "rouhani" and record["host"] == "aliyev"
     assert record["according_to"] == ["sanaei", "raisi"]

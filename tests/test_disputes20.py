@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from tests.test_schema20 import DISPUTE, REPORT, _append
+from test_schema20 import DISPUTE, REPORT, _append
 
 WIDE = {"COLUMNS": "250"}
 PUBLISHER = "Official website of the President of Azerbaijan"

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from tests.test_schema20 import DISPUTE, REPORT, VISIT_TO_IRAN, _append
+from test_schema20 import DISPUTE, REPORT, VISIT_TO_IRAN, _append
 
 SOURCES = """
 - id: dated-reference

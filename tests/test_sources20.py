@@ -6,8 +6,7 @@ import json
 import sqlite3
 
 import pytest
-
-from tests.test_schema20 import DISPUTE, REPORT, VISIT_TO_IRAN, _append
+from test_schema20 import DISPUTE, REPORT, VISIT_TO_IRAN, _append
 
 PUBLISHER = "Official website of the President of Azerbaijan"
 

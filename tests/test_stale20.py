@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from tests.test_confirmed20 import grown  # noqa: F401  (the fixture: a confirmed and an unconfirmed holder)
+from test_confirmed20 import grown  # noqa: F401  (the fixture: a confirmed and an unconfirmed holder)
 
 WIDE = {"COLUMNS": "250"}
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from tests.test_schema20 import REPORT, VISIT_TO_IRAN, _append
+from test_schema20 import REPORT, VISIT_TO_IRAN, _append
 
 WIDE = {"COLUMNS": "250"}
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 import test_edit
+
+from conftest import ARTICLE
 
 new_base = test_edit.new_base  # the fixture: a new base holding the test article
 
@@ -352,6 +355,18 @@ def test_a_save_into_any_base_data_folder_is_refused(cli, tmp_path, other_base, 
     result = cli(*[a.format(d=link, t=tmp_path) for a in args])
     assert result.exit_code == 2 and "sources.yaml" in result.stderr
     assert {p.name: p.read_bytes() for p in other_base.iterdir()} == before
+
+
+@pytest.mark.parametrize("args", [["visits", "--save-svg", "{s}", "--force"], ["export", "--sqlite", "{s}", "--force"]])
+def test_a_save_over_another_base_s_article_is_refused_even_with_force(cli, tmp_path, args):
+    other = tmp_path / "other"
+    shutil.copytree(ARTICLE / "data", other / "data")
+    shutil.copytree(ARTICLE / "seeds", other / "seeds")
+    [seed] = (other / "seeds").iterdir()
+    before = seed.read_bytes()
+    result = cli(*[a.format(s=seed) for a in args])
+    assert result.exit_code == 2 and "articles folder of a fact base" in result.stderr, result.output
+    assert seed.read_bytes() == before and cli("--data", str(other / "data"), "validate").exit_code == 0
 
 
 def test_export_metadata_is_never_the_database_being_written(cli, tmp_path):

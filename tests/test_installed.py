@@ -134,6 +134,15 @@ def test_completion_to_a_full_or_closed_stdout_is_one_error_line():
     assert (closed.returncode, closed.stderr) == (74, "Error: cannot write the output: stdout is closed\n")
 
 
+@pytest.mark.parametrize("option", ["--show-completion", "--install-completion"])
+def test_the_completion_script_to_a_full_or_closed_stdout_is_one_error_line(option, tmp_path):
+    env = {"HOME": str(tmp_path)}  # (--install-completion writes there, then reports on stdout)
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([str(IRANAZ), option, "bash"], stdout=full, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, **env}, timeout=60)  # fmt: skip
+    assert (result.returncode, result.stderr) == (74, "Error: cannot write the output: No space left on device\n")
+
+
 def test_a_usage_error_with_stderr_full_or_closed_still_exits_as_one():
     full = subprocess.run(f"'{IRANAZ}' nosuch 2>/dev/full", shell=True, capture_output=True, text=True, timeout=60)
     assert (full.returncode, full.stdout) == (2, "")

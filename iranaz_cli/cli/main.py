@@ -190,9 +190,9 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure:
             reconfigure(errors="backslashreplace")
-    _completion_for_named_shell(sys.argv[1:])
-    _only_invoked_command(sys.argv[1:])
     try:
+        _completion_for_named_shell(sys.argv[1:])
+        _only_invoked_command(sys.argv[1:])
         _app(prog_name="iranaz")
     except OSError as e:  # writing completions (Typer answers them before any command runs): as a command's output
         from ..errors import IoError

@@ -103,10 +103,11 @@ def _keys(person: Any) -> Iterable[tuple[str, bool]]:
 def build_index(people: list[Any]) -> dict[str, list[int]]:
     """Map each folded key to the people it names: a name key as ``i``, a role key as ``~i``."""
     index: dict[str, list[int]] = {}
+    seen: set[tuple[str, int]] = set()  # (a list scan per key was quadratic in the people sharing a key)
     for i, person in enumerate(people):
         for key, is_name in _keys(person):
-            entry = index.setdefault(key, [])
             code = i if is_name else ~i
-            if code not in entry:
-                entry.append(code)
+            if (key, code) not in seen:
+                seen.add((key, code))
+                index.setdefault(key, []).append(code)
     return index

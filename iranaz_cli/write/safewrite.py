@@ -83,6 +83,12 @@ def check_target(path: str, *, force: bool, protect: Iterable[Path] = (), save: 
             f"{_shown(path)} is in the data folder of a fact base (its folder holds sources.yaml);"
             " choose another folder"
         )
+    folder = Path(os.path.realpath(target.parent))  # (through links, and from inside the folder)
+    if save and folder.name == "seeds" and os.path.isfile(folder.parent / "data" / "sources.yaml"):
+        raise UsageError(
+            f"{_shown(path)} is in the articles folder of a fact base (seeds/ beside data/sources.yaml);"
+            " choose another folder"
+        )
     return target
 
 

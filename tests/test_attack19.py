@@ -563,3 +563,15 @@ def test_sql_internal_virtual_tables_are_refused_by_name(cli, table):
     assert result.exit_code == 2
     expected = f"Error: sql: the table {table} is not available (iranaz sql --tables lists those that are)\n"
     assert result.stderr == expected
+
+
+def test_an_article_over_the_article_cap_is_refused_when_added_and_when_read(cli, base_dir, tmp_path):
+    # an article's sentences and anchors take ~50 times its size in memory: articles are capped at 2 MiB
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"Title\n" + b"A. " * (2**21 // 3 + 1))
+    added = cli("--data", str(base_dir), "source", "add", str(big), "--id", "big")
+    assert added.exit_code == 2 and "over the 2 MiB limit for a source" in added.stderr, added.output
+    [seed] = (base_dir.parent / "seeds").iterdir()
+    seed.write_bytes(seed.read_bytes() + b" " * 2**21)  # the article of the base, grown past the cap
+    result = cli("--data", str(base_dir), "validate")
+    assert result.exit_code == 3 and "is over the 2 MiB limit" in result.stderr, result.output

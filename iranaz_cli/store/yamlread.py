@@ -19,6 +19,9 @@ from ..model import DATE_FIELDS
 from .paths import Stamp, Unreadable, contained, read_regular
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
+# An article (a source's text in seeds/): a long news article is ~100 KB. Its sentences and anchors take
+# ~50 times its size in memory, so 16 MiB texts took ~0.9 GB each; 2 MiB keeps a base of several within reach.
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 16
 
 Path_ = tuple[Any, ...]

@@ -21,12 +21,12 @@ from typing import Any
 from ..errors import FactBaseError, IoError, UsageError
 from ..model import KINDS
 from ..store.paths import resolve_data_dir, shipped_data_dir
-from ..store.yamlread import MAX_FILE_BYTES, Path_, decode, parse_yaml, read_file
+from ..store.yamlread import MAX_ARTICLE_BYTES, MAX_FILE_BYTES, Path_, decode, parse_yaml, read_file
 from ..text import visible
 from . import safewrite
 from .append import dump, joined
 
-MAX_SOURCE_BYTES = MAX_FILE_BYTES
+MAX_SOURCE_BYTES = MAX_ARTICLE_BYTES
 SHIPPED_READ_ONLY = "the shipped base is read-only; make your own with `iranaz init DIR --from-shipped`"
 SCHEMA_HINT = "# {kind}: a list of records; `iranaz add {kind} --template` describes the fields."
 _SEED_NAME = re.compile(r"\w[\w.+-]*")

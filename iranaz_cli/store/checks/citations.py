@@ -71,7 +71,7 @@ class CitationChecks(Checks):
             self.stamps.append(stamp)
             return self._checked_text(source, raw, stamp, display, where)
         try:
-            raw, stamp = read_regular(source_file(self.data_dir, source.path), yamlread.MAX_FILE_BYTES)
+            raw, stamp = read_regular(source_file(self.data_dir, source.path), yamlread.MAX_ARTICLE_BYTES)
         except Unreadable as e:
             self.at(display, (*where, "path"), f"source file {source.path} {e}")
             return None

@@ -575,3 +575,31 @@ def test_an_article_over_the_article_cap_is_refused_when_added_and_when_read(cli
     seed.write_bytes(seed.read_bytes() + b" " * 2**21)  # the article of the base, grown past the cap
     result = cli("--data", str(base_dir), "validate")
     assert result.exit_code == 3 and "is over the 2 MiB limit" in result.stderr, result.output
+
+
+# --- CSV: escapes as tables do (documented), JSON exact; quoting by RFC 4180 ------------------------------
+
+
+def test_csv_shows_hidden_characters_as_escapes_in_quoted_fields_and_json_keeps_them():
+    import csv
+    import io
+    import subprocess
+
+    from test_installed import IRANAZ
+
+    query = "SELECT 'a'||char(8238)||'b' AS r, 'q\"uote, x' AS q"
+    out = subprocess.run([str(IRANAZ), "sql", query, "--format", "csv"], capture_output=True, timeout=60).stdout
+    [row] = list(csv.DictReader(io.StringIO(out.decode("utf-8"), newline="")))
+    assert row == {"r": "a\\u202eb", "q": 'q"uote, x'}
+    exact = subprocess.run([str(IRANAZ), "sql", query, "--json"], capture_output=True, timeout=60).stdout
+    assert json.loads(exact) == [{"r": "a\u202eb", "q": 'q"uote, x'}]
+
+
+def test_a_csv_field_holding_a_carriage_return_is_quoted():
+    import io
+
+    from iranaz_cli.show.render import _csv_row
+
+    out = io.StringIO()
+    _csv_row(out, ["cr\rx", "plain", ""])
+    assert out.getvalue() == '"cr\rx",plain,\n'

@@ -158,7 +158,8 @@ def flat_row(row: dict) -> dict:
 def csv_cell(value: Any) -> str:
     """Return one CSV cell: booleans as true/false, as JSON writes them; a list (or an object inside an
     object) as JSON text, which splits back whatever its items hold (as Datasette and sqlite-utils
-    write lists); the rest as tables show them."""
+    write lists); the rest as tables show them (a control or invisible character as an escape: CSV
+    has no escape of its own, and a CSV piped to `cat` reaches a terminal; JSON keeps the exact value)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
@@ -192,18 +193,27 @@ def write_csv(
     """Write a header row of every field, then one row per record; a list as JSON text, an object
     (a volume) as one column per key. With no rows, ``header`` names the fields. A cell that a
     spreadsheet would run as a formula starts with ``'`` unless ``raw``."""
-    import csv
-
     out = out or sys.stdout
     flat = [flat_row(r) for r in rows]
     columns = flat_columns(flat) if flat else list(header or [])
     safe = (lambda text: text) if raw else neutralised
     if bom:
         out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([safe(cell(c)) for c in columns])  # (`sql` columns are named by the query: shown, not obeyed)
+    _csv_row(out, [safe(csv_cell(c)) for c in columns])  # (`sql` names its columns: shown, not obeyed)
     for row in flat:
-        writer.writerow([safe(csv_cell(row.get(c))) for c in columns])
+        _csv_row(out, [safe(csv_cell(row.get(c))) for c in columns])
+
+
+def _csv_row(out: IO[str], fields: list[str]) -> None:
+    """Write one CSV line (RFC 4180 quoting): a field holding a comma, a quote, a CR or a newline is
+    quoted (the csv module quotes only its line terminator's characters, so a lone CR went bare)."""
+    if fields == [""]:
+        out.write('""\n')  # (a row of one empty field, not an empty line)
+        return
+    out.write(",".join(f'"{f.replace(chr(34), chr(34) * 2)}"' if _CSV_SPECIAL.search(f) else f for f in fields) + "\n")
+
+
+_CSV_SPECIAL = re.compile('[,"\r\n]')
 
 
 # What Markdown or HTML would interpret in a table cell: backslash-escaped, or an HTML entity.

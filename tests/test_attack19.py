@@ -603,3 +603,14 @@ def test_a_csv_field_holding_a_carriage_return_is_quoted():
     out = io.StringIO()
     _csv_row(out, ["cr\rx", "plain", ""])
     assert out.getvalue() == '"cr\rx",plain,\n'
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table", "md"])
+def test_sql_blobs_and_infinities_read_alike_in_every_format(fmt):
+    from test_installed import run
+
+    result = run("sql", "SELECT 1e308*10 AS d, -1e308*10 AS e, x'00ff' AS b, 0.5 AS h", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    for shown in ("Infinity", "-Infinity", "X'00FF'", "0.5"):
+        assert shown in result.stdout, (fmt, result.stdout)
+    assert "null" not in result.stdout and "b'" not in result.stdout and "inf," not in result.stdout

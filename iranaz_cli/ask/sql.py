@@ -216,7 +216,7 @@ def run_sql(base: FactBase, query: str, limit: int | None = None) -> tuple[list[
             rows = _fetch(cursor, limit)
         finally:
             stop()
-        return columns, [dict(zip(columns, row, strict=True)) for row in rows]
+        return columns, [dict(zip(columns, map(_portable, row), strict=True)) for row in rows]
     except sqlite3.Error as e:
         if refused:
             from ..text import visible
@@ -277,3 +277,14 @@ def sql_tables(base: FactBase) -> list[dict]:
         return [{"table": t, "columns": [c[1] for c in db.execute(f'PRAGMA table_info("{t}")')]} for t in tables]
     finally:
         db.close()
+
+
+def _portable(value: Any) -> Any:
+    """Return a value every output writes alike: a blob as its SQL hex literal (X'00FF'), an infinite
+    or NaN float as the text JSON libraries use for it (Infinity, -Infinity, NaN); JSON has neither,
+    so JSON gave null (silently) and base64 where CSV and tables gave Python's b'...' and inf."""
+    if isinstance(value, bytes):
+        return f"X'{value.hex().upper()}'"
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    return value

@@ -614,3 +614,11 @@ def test_sql_blobs_and_infinities_read_alike_in_every_format(fmt):
     for shown in ("Infinity", "-Infinity", "X'00FF'", "0.5"):
         assert shown in result.stdout, (fmt, result.stdout)
     assert "null" not in result.stdout and "b'" not in result.stdout and "inf," not in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--data", "", "visits"], ["visits", "--data", ""], ["validate", ""]])
+def test_an_empty_data_folder_is_a_usage_error_not_the_working_folder(args, tmp_path):
+    from test_installed import run
+
+    result = run(*args, cwd=str(tmp_path))
+    assert result.returncode == 2 and result.stderr.count("Error:") == 1 and "empty" in result.stderr, result.stderr

@@ -38,6 +38,10 @@ def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     The folder is resolved once, here: a symlink, `.` or a relative path then names the same
     base (and the same cache entry) as its real path, and paths inside it are joined to it.
     """
+    if data_dir is not None and not os.fspath(data_dir):  # (an empty --data named the working folder)
+        from ..errors import UsageError
+
+        raise UsageError("--data is empty: name a fact-base folder (or leave the option out)")
     chosen = data_dir if data_dir is not None else os.environ.get(DATA_ENV) or None
     if chosen is None:
         return shipped_data_dir()

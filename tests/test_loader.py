@@ -425,7 +425,7 @@ def test_devices_and_proc_files_are_never_read(tmp_path):
 
 def test_a_source_over_the_size_cap_is_refused_before_reading(base_dir, monkeypatch):
     cap = max(p.stat().st_size for p in base_dir.glob("*.yaml")) + 1  # above every YAML file of the base
-    monkeypatch.setattr(yamlread, "MAX_FILE_BYTES", cap)
+    monkeypatch.setattr(yamlread, "MAX_ARTICLE_BYTES", cap)  # (an article has a cap of its own)
     seed = base_dir.parent / "seeds" / "000_553f010ad6d6be2c.txt"
     with open(seed, "a") as f:
         f.write("x" * cap)

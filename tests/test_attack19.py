@@ -622,3 +622,35 @@ def test_an_empty_data_folder_is_a_usage_error_not_the_working_folder(args, tmp_
 
     result = run(*args, cwd=str(tmp_path))
     assert result.returncode == 2 and result.stderr.count("Error:") == 1 and "empty" in result.stderr, result.stderr
+
+
+def test_a_sql_function_call_that_an_interrupt_cannot_reach_still_ends_in_time():
+    # instr over two 10 MB strings is one SQLite step: the interrupt waits for it, the grace period not
+    import subprocess
+    import sys
+    import time
+
+    program = (
+        "import sys; from iranaz_cli.ask import sql; sql.SQL_TIME_LIMIT = 0.5; sql.SQL_GRACE = 0.5\n"
+        "from iranaz_cli.cli.main import main; sys.argv = ['iranaz', 'sql', sys.argv[1]]; main()"
+    )
+    query = "SELECT instr(printf('%.*c', 15000000, 'a'), printf('%.*c', 7000000, 'a') || 'b') AS m"
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", program, query], capture_output=True, text=True, timeout=60)
+    assert time.monotonic() - started < 20
+    assert (result.returncode, result.stderr) == (
+        2,
+        "Error: sql: ran longer than 0.5 s and could not be stopped sooner\n",
+    )
+
+
+@pytest.mark.parametrize("args", [["resolve"], ["add", "people"], ["add", "people", "-"], ["new", "people"]])
+def test_a_closed_stdin_is_empty_input_not_a_crash(args, base_dir):
+    import subprocess
+
+    from test_installed import IRANAZ
+
+    command = " ".join([f"'{IRANAZ}'", *args, "--data", f"'{base_dir}'"])
+    result = subprocess.run(f"{command} <&-", shell=True, capture_output=True, text=True, timeout=60)
+    assert result.returncode in (1, 2, 3) and result.stderr.count("Error:") == 1, result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr

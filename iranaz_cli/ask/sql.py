@@ -92,8 +92,10 @@ def _authorizer(refused: list[str]) -> Any:
 # Table-valued functions a query may use: they only read the JSON text they are given.
 TABLE_FUNCTIONS = ("json_each", "json_tree")
 
-# A query still running after this many seconds is stopped (WITH RECURSIVE can loop for ever).
+# A query still running after this many seconds is stopped (WITH RECURSIVE can loop for ever); one
+# that a stop cannot reach within SQL_GRACE seconds more ends the process.
 SQL_TIME_LIMIT = 10.0
+SQL_GRACE = 3.0
 
 
 def memory_db(base: FactBase, refused: list[str] | None = None) -> sqlite3.Connection:
@@ -137,6 +139,12 @@ def _watchdog(db: sqlite3.Connection, seconds: float) -> Any:
         select.select([wake_r], [], [], seconds)
         if not done.is_set():
             db.interrupt()
+            # SQLite sees an interrupt only between its steps: one function call over huge values
+            # (instr of two 10 MB strings) runs on. The query holds no lock and writes nothing, so
+            # past a grace period the process ends, saying why (the step releases the GIL: this runs).
+            if not done.wait(SQL_GRACE):
+                os.write(2, f"Error: sql: ran longer than {seconds:g} s and could not be stopped sooner\n".encode())
+                os._exit(2)
 
     thread = threading.Thread(target=watch, daemon=True)
     thread.start()

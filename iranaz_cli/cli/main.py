@@ -127,7 +127,7 @@ def _reopened_if_closed(fd: int) -> bool:
         os.fstat(fd)
         return False
     except OSError:
-        null = os.open(os.devnull, os.O_WRONLY)
+        null = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
         if null != fd:
             os.dup2(null, fd)
             os.close(null)
@@ -138,6 +138,12 @@ def _guard_closed_stdout() -> None:
     """With fd 1 closed, keep it taken and fail writes (exit 74, not a silent success)."""
     if _reopened_if_closed(1):
         sys.stdout = _ClosedStream()
+
+
+def _guard_closed_stdin() -> None:
+    """With fd 0 closed (`<&-`), read it as empty input (Python then has no sys.stdin at all)."""
+    if _reopened_if_closed(0) or sys.stdin is None:
+        sys.stdin = open(0, encoding="utf-8", closefd=False)
 
 
 def _guard_closed_stderr() -> None:
@@ -186,6 +192,7 @@ def main() -> None:
     """Run the `iranaz` command (the console script and `python -m iranaz_cli`)."""
     _guard_closed_stdout()
     _guard_closed_stderr()
+    _guard_closed_stdin()
     for stream in (sys.stdout, sys.stderr):  # a stream that cannot encode a character shows an escape
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure:

@@ -654,3 +654,14 @@ def test_a_closed_stdin_is_empty_input_not_a_crash(args, base_dir):
     result = subprocess.run(f"{command} <&-", shell=True, capture_output=True, text=True, timeout=60)
     assert result.returncode in (1, 2, 3) and result.stderr.count("Error:") == 1, result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_base_whose_articles_pass_the_total_cap_names_the_article_that_passes_it(base_dir, monkeypatch):
+    from iranaz_cli.errors import FactBaseError
+    from iranaz_cli.store import loader, yamlread
+
+    monkeypatch.setattr(yamlread, "MAX_ARTICLES_BYTES", 1000)  # (16 MiB: some hundred news articles)
+    with pytest.raises(FactBaseError) as e:
+        loader.validate(base_dir)
+    [problem] = e.value.problems
+    assert problem.endswith("source file seeds/000_553f010ad6d6be2c.txt: the base's articles pass 1000 bytes in all")

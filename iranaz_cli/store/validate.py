@@ -174,6 +174,7 @@ class _Validator(IdChecks, TermChecks):
         self.cache = cache
         self.overrides = overrides or {}  # file name -> text to read instead of the file's (never cached)
         self.replaced = articles or {}  # a source's path -> bytes to read instead of its file's
+        self.article_bytes = 0  # read so far, against MAX_ARTICLES_BYTES
         self.problems: list[str | tuple[str, Path_, str]] = []
         self.files: dict[str, Path] = {}  # display name -> file
         self.lines: dict[str, dict[Path_, int]] = {}  # display name -> path -> line

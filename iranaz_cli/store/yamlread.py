@@ -22,6 +22,8 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 # An article (a source's text in seeds/): a long news article is ~100 KB. Its sentences and anchors take
 # ~50 times its size in memory, so 16 MiB texts took ~0.9 GB each; 2 MiB keeps a base of several within reach.
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+# All of a base's articles together (some hundred news articles): the memory they take stays bounded.
+MAX_ARTICLES_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 16
 
 Path_ = tuple[Any, ...]

@@ -76,6 +76,12 @@ class CitationChecks(Checks):
             self.at(display, (*where, "path"), f"source file {source.path} {e}")
             return None
         self.stamps.append(stamp)
+        self.article_bytes += len(raw)
+        if self.article_bytes > yamlread.MAX_ARTICLES_BYTES:
+            cap = yamlread.MAX_ARTICLES_BYTES
+            limit = f"{cap >> 20} MiB" if cap % 2**20 == 0 else f"{cap} bytes"
+            self.at(display, (*where, "path"), f"source file {source.path}: the base's articles pass {limit} in all")
+            return None
         written = self.root / source.path
         if os.fsencode(written) != stamp[0]:  # through a symlink: retargeting it changes what this stats
             try:

@@ -29,6 +29,7 @@ class Checks:
     nameless: set[str]  # kinds with a record that failed without an id: likewise
     stamps: list[Any]  # every file read, as it was before it was read
     replaced: dict[str, bytes]  # a source's path -> bytes read instead of its file's (`source update`)
+    article_bytes: int  # the bytes of the articles read so far (their total is capped)
 
     def at(self, display: str, path: Path_, message: str) -> None:
         self.problems.append((display, path, message))

@@ -87,7 +87,7 @@ REFERENCES = {
     "wikipedia-second-karabakh-war": "https://en.wikipedia.org/wiki/Second_Nagorno-Karabakh_War",
     "wikipedia-varzaqan-crash": "https://en.wikipedia.org/wiki/2024_Varzaqan_helicopter_crash",
     "irna-state-tv-port-explosion": None,
-    "wikipedia-name-spellings": None,
+    "wikipedia-name-spellings": "https://fa.wikipedia.org/",  # (the wiki; the Azerbaijani one apart since #20)
     # the Supreme Leader's term (issue 12 gives the date but names no reference that states it)
     "wikipedia-supreme-leader-of-iran": "https://en.wikipedia.org/wiki/Supreme_Leader_of_Iran",
 }

@@ -29,7 +29,7 @@ from conftest import ROOT
 
 FILES = [f"{kind}.yaml" for kind in KINDS]
 ORIGINAL = {name: (ROOT / "data" / name).read_bytes() for name in FILES}
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _scratch() -> Path:
@@ -130,7 +130,7 @@ COMMANDS = [
 ]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(st.sampled_from(COMMANDS), st.text(max_size=30))
 def test_random_queries_never_crash(command, query):
     result = CliRunner().invoke(app, command(query), prog_name="iranaz")
@@ -255,7 +255,7 @@ ARGUMENT_COMMANDS = [
 ]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.sampled_from(ARGUMENT_COMMANDS), st.text(st.sampled_from([*HOSTILE_CHARS, "\udce9"]) | st.characters()))
 def test_hostile_arguments_are_echoed_as_text(command, query):
     _assert_text_only(CliRunner().invoke(app, command(query), prog_name="iranaz"), False, (0, 1, 2, 3, 74))

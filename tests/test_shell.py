@@ -211,8 +211,8 @@ def _typed(shell: str, keys: list[str], cwd, data) -> str:
     def screen() -> str:
         return subprocess.run([*tmux, "capture-pane", "-p", "-S", "-500"], capture_output=True, text=True).stdout
 
-    def until(shown: Callable[[str], bool], what: str) -> str:
-        for _ in range(300):
+    def until(shown: Callable[[str], bool], what: str, seconds: float = 30) -> str:
+        for _ in range(int(seconds * 10)):
             now = screen()
             if shown(now):
                 return now
@@ -230,9 +230,9 @@ def _typed(shell: str, keys: list[str], cwd, data) -> str:
             before = screen()
             literal = key not in ("Tab", "Enter")
             subprocess.run([*tmux, "send-keys", *(["-l"] if literal else []), key], check=True, timeout=60)
-            if key == "Tab":  # completing runs iranaz: wait until the line changes (or give up after a while)
-                with contextlib.suppress(AssertionError):
-                    until(lambda s, before=before: s != before, "completion")
+            if key == "Tab":  # completing runs iranaz (~0.3 s): wait until the line changes, or 4 s when
+                with contextlib.suppress(AssertionError):  # nothing is offered (the hostile name is not)
+                    until(lambda s, before=before: s != before, "completion", seconds=4)
         subprocess.run([*tmux, "send-keys", "Enter"], check=True, timeout=60)
         return done("ENDMARK")
     finally:

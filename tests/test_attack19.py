@@ -665,3 +665,21 @@ def test_a_base_whose_articles_pass_the_total_cap_names_the_article_that_passes_
         loader.validate(base_dir)
     [problem] = e.value.problems
     assert problem.endswith("source file seeds/000_553f010ad6d6be2c.txt: the base's articles pass 1000 bytes in all")
+
+
+def test_a_table_of_cards_stops_at_fifty_and_says_how_many_more(base_dir, cli):
+    # 60,000 people sharing a surname took 33 s to draw as cards; scripts still get them all in JSON
+    people = base_dir / "people.yaml"
+    extra = "".join(
+        f"\n- id: zed-{i}\n  name: Person{i} Zedson\n  country: Iran\n  sources:\n    - source: baku-visit-article\n"
+        f"      quote: Azerbaijani President Ilham Aliyev\n"
+        for i in range(60)
+    )
+    people.write_text(people.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    table = cli("--data", str(base_dir), "who", "Zedson", env={"COLUMNS": "100"})
+    assert table.exit_code == 0, table.stderr
+    assert table.stderr == "60 match; the first 50 are shown (--limit N for more, or --format json)\n"
+    assert table.stdout.count("Person: Person") == 50
+    assert len(json.loads(cli("--data", str(base_dir), "who", "Zedson", "--json").stdout)) == 60
+    limited = cli("--data", str(base_dir), "who", "Zedson", "--limit", "55", env={"COLUMNS": "100"})
+    assert limited.stderr == "" and limited.stdout.count("Person: Person") == 55

@@ -240,9 +240,27 @@ def emit(
         raise
     if limit is not None:
         rows = rows[:limit]
+    elif fmt is Format.table and len(rows) > RECORDS_SHOWN and _cards(view):
+        # a card per record is for reading: past a screenful of them (60,000 people sharing a surname
+        # took 33 s to draw), the first ones and how many more; scripts take JSON or CSV, whole
+        typer.echo(
+            f"{len(rows)} match; the first {RECORDS_SHOWN} are shown (--limit N for more, or --format json)", err=True
+        )
+        rows = rows[:RECORDS_SHOWN]
     if fields:
         rows = [{f: field_value(row, f) for f in fields} for row in rows]
     _render(rows, view, fmt, saves, pager, fields, bom, raw_csv, title)
+
+
+RECORDS_SHOWN = 50  # cards a table prints at most without --limit
+
+
+def _cards(view: Any) -> bool:
+    """Whether a view prints a card (field/value pairs) per record, as `who` does."""
+    from ..show.views import VIEWS
+
+    spec = view if not isinstance(view, str) else VIEWS.get(view)
+    return bool(getattr(spec, "record", False))
 
 
 def _render(

@@ -47,9 +47,10 @@ def _rename_people(value, suffix: str, people: set[str]):
     return value + suffix if value in people else value
 
 
-def generate(out: Path, factor: int) -> int:
-    """Write the scaled base to OUT/data (and the seed to OUT/seeds); return its record count."""
-    shipped = shipped_data_dir()
+def generate(out: Path, factor: int, source: Path | None = None) -> int:
+    """Write the scaled base to OUT/data (and the seed to OUT/seeds); return its record count.
+    ``source``: the data folder to copy (default: the shipped base)."""
+    shipped = source or shipped_data_dir()
     base = msgspec.to_builtins(load_fact_base(shipped, cache=False))
     (out / "data").mkdir(parents=True, exist_ok=True)
     shutil.copytree(shipped.parent / "seeds", out / "seeds", dirs_exist_ok=True)

@@ -80,7 +80,7 @@ def interleaved(commands: dict[str, list[str]], runs: int, env: dict[str, str]) 
     return {name: (statistics.median(t) * 1000, peaks[name]) for name, t in times.items()}
 
 
-def edit_loop(data: Path, query: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
+def edit_loop(data: Path, query: list[str], env: dict[str, str], runs: int, model: Path | None) -> dict[str, float]:
     """Return, per file, the median time of the query after appending one record to that file.
 
     As `iranaz add` does, a record is appended as text after the file's last byte (a copy of the
@@ -92,7 +92,7 @@ def edit_loop(data: Path, query: list[str], env: dict[str, str], runs: int) -> d
 
     from iranaz_cli import load_fact_base
 
-    shipped = msgspec.to_builtins(load_fact_base(cache=False))
+    shipped = msgspec.to_builtins(load_fact_base(model, cache=False))  # (the base the large one copies)
     times: dict[str, float] = {}
     for kind in ("quotes", "events"):  # the file `add` writes most, and the largest file
         elapsed = []
@@ -268,7 +268,7 @@ def main() -> int:
         for name, (ms, peak) in tables.items():
             print(f"{args.factor}x {name:24} {ms:7.1f}ms  peak {peak:6.1f}MB")
         table_ratio = tables["timeline (table)"][0] / tables["timeline --json"][0]
-        edits = edit_loop(big / "data", query, env, runs=3)
+        edits = edit_loop(big / "data", query, env, runs=3, model=model)
         for kind, seconds in edits.items():
             print(f"after appending one record to {kind}.yaml: {seconds:6.2f}s = {seconds / cold:.0%} of the cold load")
         print(integrity_cost(Path(env["XDG_CACHE_HOME"]) / "iranaz"))

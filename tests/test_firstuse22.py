@@ -436,21 +436,9 @@ def test_source_add_reads_stdin_and_keeps_it_under_its_id(news, cli):
 # --- 6. new: a person by name -----------------------------------------------------------------------------
 
 
-def _scripted(answers: list[str], rejected: list[str], offered: dict[str, list[str]] | None = None):
-    def ask(question, check, choices):
-        if offered is not None:
-            offered[question] = list(choices)
-        while True:
-            answer = answers.pop(0)
-            why = check(answer)
-            if why is None:
-                return answer
-            rejected.append(f"{question}: {answer!r}: {why}")
-
-    return ask
-
-
 def test_new_takes_a_persons_name_and_asks_again_when_it_is_ambiguous(base):
+    from test_edit import scripted
+
     from iranaz_cli.cli.interview import interview
     from iranaz_cli.write.locate import source_texts
 
@@ -471,7 +459,7 @@ def test_new_takes_a_persons_name_and_asks_again_when_it_is_ambiguous(base):
         "Sanaei, Dr Raisi",  # according_to: names, comma-separated
         "",  # notes
     ]
-    record = interview("visits", base, source_texts(base, str(ARTICLE_BASE / "data")), _scripted(answers, rejected))
+    record = interview("visits", base, source_texts(base, str(ARTICLE_BASE / "data")), scripted(answers, rejected))
     assert answers == []
     assert record["president"] == "rouhani" and record["host"] == "aliyev"
     assert record["according_to"] == ["sanaei", "raisi"]

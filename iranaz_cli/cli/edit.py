@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app
+from .app import app, chosen_data
 from .options import DataOpt
 
 
@@ -62,12 +62,6 @@ def _print_made(*lines: str) -> None:
         _silence_stdout()
         if not isinstance(e, BrokenPipeError):  # a reader that stopped reading wants no message
             typer.echo(f"Warning: the change was made, but cannot print its output ({e.strerror or e})", err=True)
-
-
-def _data(data: str | None, ctx: typer.Context) -> str | None:
-    from .app import chosen_data
-
-    return chosen_data(data, ctx)
 
 
 @app.command()
@@ -125,7 +119,14 @@ def source_add(
     from ..write.edit import add_source
 
     record = add_source(
-        _data(data, ctx), file, source_id, title=title, publisher=publisher, url=url, published=published, wait=wait
+        chosen_data(data, ctx),
+        file,
+        source_id,
+        title=title,
+        publisher=publisher,
+        url=url,
+        published=published,
+        wait=wait,
     )
     _print_made(record["id"])
     typer.echo(f"added source {record['id']} ({_shown(record['path'])})", err=True)
@@ -150,7 +151,7 @@ def source_update(
     """
     from ..write.update import update_source
 
-    done = update_source(_data(data, ctx), source_id, file, wait=wait)
+    done = update_source(chosen_data(data, ctx), source_id, file, wait=wait)
     if not done["changed"]:
         typer.echo(f"source {done['id']} already has this text; nothing changed", err=True)
         return _print_made(done["id"])
@@ -187,7 +188,7 @@ def locate(
         from ..errors import UsageError
 
         raise UsageError("give the words to find")
-    hits, suggestion = find_in_base(load_base(data, ctx), _data(data, ctx), text, source)
+    hits, suggestion = find_in_base(load_base(data, ctx), chosen_data(data, ctx), text, source)
     if as_json:
         from ..show.render import write_json
 
@@ -246,7 +247,7 @@ def add(
 
             raise UsageError(f"give a FILE of {kind} records, or pipe them in: ... | iranaz add {kind} -")
     text, display = edit.read_input(file)
-    ids, addition, target = edit.add_records(_data(data, ctx), kind, text, display, dry_run=dry_run, wait=wait)
+    ids, addition, target = edit.add_records(chosen_data(data, ctx), kind, text, display, dry_run=dry_run, wait=wait)
     if dry_run:
         typer.echo(addition, nl=False)
         typer.echo(f"would add {len(ids)} record(s) to {_shown(target)} (nothing written)", err=True)
@@ -285,7 +286,7 @@ def new(
     edit.check_kind(kind)
     if not _on_terminal():
         raise UsageError(f"`iranaz new` asks its questions on a terminal; elsewhere use `iranaz add {kind} FILE`")
-    path = edit.writable_data_dir(_data(data, ctx))
+    path = edit.writable_data_dir(chosen_data(data, ctx))
     base = load_base(str(path))
     try:
         record = interview(kind, base, source_texts(base, str(path)), _ask_on_terminal)

@@ -121,6 +121,10 @@ class TermChecks(CitationChecks):
                     ):
                         continue
                 latest = (person, role)
+        held_by: dict[tuple[str, str], list[Any]] = {}  # (office, person id) -> that person's terms of it
+        for office, held in terms.items():
+            for person, role, _, _ in held:
+                held_by.setdefault((office, person), []).append(role)
         for kind, display, visit, where in pending:
             if kind != "visits" or edtf.check(visit.date) or visit.president not in checked:
                 continue  # a bad date, or a president whose record or terms are reported already
@@ -129,7 +133,7 @@ class TermChecks(CitationChecks):
             if not presidents:
                 continue  # a base that records no terms of the office cannot check its visits against them
             when = edtf.parse(visit.date)
-            mine = [r for p, r, _, _ in presidents if p == visit.president]
+            mine = held_by.get((office, visit.president), [])
             if not any(edtf.in_term(when, r.start, r.end) for r in mine):
                 holding = dict.fromkeys(p for p, r, _, _ in presidents if edtf.in_term(when, r.start, r.end))
                 holders = ", ".join(holding) or "no one recorded"

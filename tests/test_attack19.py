@@ -455,6 +455,14 @@ def test_markdown_record_views_and_headers_are_neutralised_too(cli):
     assert "| @<!-- -->someone :<!-- -->tada: :<!-- -->white\\_check\\_mark: |" in result.stdout
 
 
+def test_markdown_neutralises_issue_references(cli):
+    # GitHub links #123 to issue 123 of the repository the table is pasted in; C#1 or x#2 links nothing
+    result = cli("sql", "SELECT 'see #123, (#7) and C#1 or #x' AS \"#1\"", "-f", "md")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "| #<!-- -->1 |"
+    assert "| see #<!-- -->123, (#<!-- -->7) and C#1 or #x |" in result.stdout
+
+
 # --- validate B, where B is a base's root ---------------------------------------------------------------
 
 

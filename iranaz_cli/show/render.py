@@ -210,10 +210,13 @@ def _csv_row(out: IO[str], fields: list[str]) -> None:
     if fields == [""]:
         out.write('""\n')  # (a row of one empty field, not an empty line)
         return
-    out.write(",".join(f'"{f.replace(chr(34), chr(34) * 2)}"' if _CSV_SPECIAL.search(f) else f for f in fields) + "\n")
+    special = _csv_special()
+    out.write(",".join(f'"{f.replace(chr(34), chr(34) * 2)}"' if special.search(f) else f for f in fields) + "\n")
 
 
-_CSV_SPECIAL = re.compile('[,"\r\n]')
+@functools.cache
+def _csv_special() -> re.Pattern[str]:
+    return re.compile('[,"\r\n]')
 
 
 # What Markdown or HTML would interpret in a table cell: backslash-escaped, or an HTML entity.
@@ -221,21 +224,22 @@ _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\*_[]|`~"} | {"&": "&amp;", 
 
 
 # What GitHub turns into a live link or picture after Markdown is parsed, so that no backslash or HTML
-# entity stops it: @user (a mention that notifies them) and :name: (an emoji). An empty HTML comment
-# inside the word does (the usual escape: `@<!-- -->user`), and shows nothing.
-_EMOJI_CODE = re.compile(r":(?=(?:[a-z0-9+-]|\\?_)+:)", re.I)  # (an underscore is escaped by then)
-# A mention starts a word: an @ after a letter or digit (raisi@term-1, a@b.org) mentions no one.
-_MENTION = re.compile(r"(?<![A-Za-z0-9])@")
+# entity stops it: @user (a mention that notifies them), #123 (a link to an issue) and :name: (an
+# emoji). An empty HTML comment inside the word does (the usual escape: `@<!-- -->user`), and shows
+# nothing. A mention or a reference starts a word: an @ or # after a letter or digit (raisi@term-1,
+# a@b.org, C#1) links nothing.
+@functools.cache
+def _github_live() -> re.Pattern[str]:
+    """(Compiled on first use: a Markdown table needs it, no other output does.)"""
+    return re.compile(r"(?<![A-Za-z0-9])(?:@|#(?=[0-9]))|:(?=(?:[a-z0-9+-]|\\?_)+:)", re.I)
 
 
 def _md(text: str) -> str:
     """Return a cell's text as Markdown that shows it literally (a newline as <br>), with no live
-    @mention or :emoji: on GitHub."""
+    @mention, #reference or :emoji: on GitHub."""
     text = text.translate(_MD_ESCAPES)
-    if "@" in text:
-        text = _MENTION.sub("@<!-- -->", text)
-    if ":" in text:
-        text = _EMOJI_CODE.sub(":<!-- -->", text)
+    if "@" in text or "#" in text or ":" in text:
+        text = _github_live().sub(lambda m: m.group(0) + "<!-- -->", text)
     return text
 
 

@@ -18,6 +18,8 @@ from .rows import Lookup, brief, chronological, parse_date
 def _match_people(base: FactBase, query: str) -> tuple[list[tuple[Person, float]], list[Person]]:
     from . import names
 
+    if not query.strip():  # (an empty --president or --speaker would otherwise be no filter at all)
+        raise UsageError("the name is empty")
     index = base.name_index or names.build_index(base.people)
     matches, near = names.rank(index, query)
     return [(base.people[i], s) for i, s in matches], [base.people[i] for i in near]

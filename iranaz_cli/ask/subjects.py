@@ -81,7 +81,7 @@ def corridor(base: FactBase) -> list[dict]:
 
 def quotes(base: FactBase, speaker: str | None = None) -> list[dict]:
     """Return the quotes and reported statements, oldest first, optionally by one speaker."""
-    wanted = set(resolve_person(base, speaker)) if speaker else None
+    wanted = set(resolve_person(base, speaker)) if speaker is not None else None
     lookup = Lookup(base)
     rows = [
         {

@@ -132,6 +132,8 @@ def search(base: FactBase, text: str) -> list[dict]:
     # Words (with spaces, hyphens, apostrophes) are also matched with spelling folded; text with other
     # punctuation, such as "(COP29)", only literally.
     spelled = strip_titles(fold(text)).replace(" ", "") if _WORDS_ONLY.fullmatch(text) else ""
+    if len(spelled) < 3:  # folded that short ('aaaa' is 'e'), a spelling would match almost every record
+        spelled = ""
     lookup = Lookup(base)
     rows = []
     for kind, record in records_of(base):

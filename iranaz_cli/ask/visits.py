@@ -19,7 +19,7 @@ def visits(
     day: ``--since 2019-05``) and country visited."""
     span = date_span(since, until)
     country = _country(to) if to is not None else None
-    wanted = set(resolve_person(base, president)) if president else None
+    wanted = set(resolve_person(base, president)) if president is not None else None
     lookup = Lookup(base)
     hosts = host_terms(base)
     rows = [

@@ -6,6 +6,7 @@ so a JSON query never loads Rich or the YAML parser.
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -46,6 +47,21 @@ def _silence_stdout() -> None:
         os.close(devnull)
     except OSError:
         pass
+
+
+def print_made(*lines: str) -> None:
+    """Print on stdout what a change made (ids, the line that selects a base).
+
+    The change is made by now: a stdout that fails is a warning, not exit 74 (which says nothing changed).
+    """
+    try:
+        for line in lines:
+            typer.echo(line)
+        sys.stdout.flush()
+    except OSError as e:
+        _silence_stdout()
+        if not isinstance(e, BrokenPipeError):  # a reader that stopped reading wants no message
+            typer.echo(f"Warning: the change was made, but cannot print its output ({e.strerror or e})", err=True)
 
 
 def _io_message(e: OSError) -> str:

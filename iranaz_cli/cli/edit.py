@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, chosen_data
+from .app import app, chosen_data, print_made
 from .options import DataOpt
 
 
@@ -45,25 +45,6 @@ def _shown(path: object) -> str:
     return visible(str(path))
 
 
-def _print_made(*lines: str) -> None:
-    """Print on stdout what a change made (ids, the line that selects a base).
-
-    The change is made by now: a stdout that fails is a warning, not exit 74 (which says nothing changed).
-    """
-    import sys
-
-    try:
-        for line in lines:
-            typer.echo(line)
-        sys.stdout.flush()
-    except OSError as e:
-        from .app import _silence_stdout
-
-        _silence_stdout()
-        if not isinstance(e, BrokenPipeError):  # a reader that stopped reading wants no message
-            typer.echo(f"Warning: the change was made, but cannot print its output ({e.strerror or e})", err=True)
-
-
 @app.command()
 def init(
     directory: Annotated[str, typer.Argument(metavar="DIR", help="Folder to make the base in (new or empty).")],
@@ -86,7 +67,7 @@ def init(
 
     data_dir = init_base(directory, from_shipped)
     typer.echo(f"made a fact base in {_shown(directory)}; select it with:", err=True)
-    _print_made(f"export IRANAZ_DATA={shlex.quote(str(data_dir))}")
+    print_made(f"export IRANAZ_DATA={shlex.quote(str(data_dir))}")
 
 
 source_app = typer.Typer(help="Add a source (an article) to the base, or update its text.", rich_markup_mode=None)
@@ -128,7 +109,7 @@ def source_add(
         published=published,
         wait=wait,
     )
-    _print_made(record["id"])
+    print_made(record["id"])
     typer.echo(f"added source {record['id']} ({_shown(record['path'])})", err=True)
 
 
@@ -154,8 +135,8 @@ def source_update(
     done = update_source(chosen_data(data, ctx), source_id, file, wait=wait)
     if not done["changed"]:
         typer.echo(f"source {done['id']} already has this text; nothing changed", err=True)
-        return _print_made(done["id"])
-    _print_made(done["id"])
+        return print_made(done["id"])
+    print_made(done["id"])
     n = done["quotes"]
     found = f"{n} quote{'' if n == 1 else 's'} found in the new text"
     typer.echo(
@@ -252,7 +233,7 @@ def add(
         typer.echo(addition, nl=False)
         typer.echo(f"would add {len(ids)} record(s) to {_shown(target)} (nothing written)", err=True)
         return
-    _print_made(*ids)
+    print_made(*ids)
     typer.echo(f"added {len(ids)} record(s) to {_shown(target)}", err=True)
 
 
@@ -300,7 +281,7 @@ def new(
         typer.echo("\ncancelled; nothing was added", err=True)
         raise typer.Exit(130) from None
     ids, addition, target = edit.add_parsed(str(path), kind, [record], lambda p: "the new record", wait=wait)
-    _print_made(ids[0])
+    print_made(ids[0])
     typer.echo(f"added 1 record to {_shown(target)}", err=True)
 
 

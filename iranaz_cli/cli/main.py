@@ -182,9 +182,12 @@ def _completion_for_named_shell(args: list[str]) -> None:
     if option == "--show-completion":
         typer.echo(get_completion_script(**names))
     else:
+        from .app import print_made
+
         _, path = install(**names)
-        typer.echo(f"{shell} completion installed in {path}")
-        typer.echo("Completion will take effect once you restart the terminal")
+        print_made(
+            f"{shell} completion installed in {path}", "Completion will take effect once you restart the terminal"
+        )
     raise SystemExit(0)
 
 

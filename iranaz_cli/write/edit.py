@@ -88,6 +88,8 @@ def init_base(directory: str, from_shipped: bool = False) -> Path:
     import shutil
     import tempfile
 
+    if directory in ("", "-"):  # ('-' means stdin or stdout to every other command; '' the working folder)
+        raise UsageError(f"'{directory}' is not a folder name: name the folder to make the base in")
     root = Path(os.path.abspath(directory))
     if visible(directory) != directory:  # it is printed in the `export` line, which must stay plain
         raise UsageError(f"{_shown(directory)}: a folder name with control characters; choose another")

@@ -32,3 +32,25 @@ def test_a_search_folded_to_almost_nothing_matches_literally_only(cli):
     assert (result.exit_code, result.stdout) == (1, "[]\n")
     spelled = json.loads(cli("search", "Rajai", "--json").stdout)  # (the base spells the port Rajaee)
     assert "shahid-rajaee-port-explosion-2025" in [r["id"] for r in spelled]
+
+
+@pytest.mark.parametrize("call", ["printf('%.*c', 20000000, 'x')", "format('%20000000d', 1)", "printf('%s%s', v, v)"])
+def test_printf_past_the_value_cap_is_an_error_not_null(cli, call):
+    # SQLite's printf gives NULL past SQLITE_LIMIT_LENGTH, where every other function says "too big"
+    v = "printf('%.*c', 9000000, 'x')"
+    result = cli("sql", f"SELECT {call} AS r FROM (SELECT {v} AS v)", "--json")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: sql: a value is too large (more than 16 MB): ")
+    assert result.stdout == ""
+
+
+def test_printf_and_format_answer_as_sqlite_does(cli):
+    query = (
+        "SELECT printf('%s-%05.1f-%q', id, 2.5, 'it''s') AS p, format('%d', year) AS f, printf(NULL) AS n,"
+        " printf('%s', x'4142') AS b, length(printf('%.*c', 16000000, 'x')) AS big FROM visits ORDER BY id LIMIT 1"
+    )
+    result = cli("sql", query, "--json")
+    assert result.exit_code == 0, result.stderr
+    row = json.loads(result.stdout)[0]
+    assert row["p"].endswith("-002.5-it''s") and row["f"].isdigit()
+    assert (row["n"], row["b"], row["big"]) == (None, "AB", 16_000_000)

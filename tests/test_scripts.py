@@ -361,9 +361,9 @@ def test_sql_of_few_huge_steps_is_stopped_too(base, monkeypatch):
     from iranaz_cli.errors import UsageError
 
     monkeypatch.setattr(sqlquery, "SQL_TIME_LIMIT", 0.5)
-    huge = (  # each step builds a 50 MB string: the progress handler would hardly ever run
+    huge = (  # each step builds a 15 MB string (the cap is 16): the progress handler would hardly ever run
         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400)"
-        " SELECT sum(length(replace(printf('%.*c', 50000000 + x, 'a'), 'a', 'bb'))) FROM c"
+        " SELECT sum(length(replace(printf('%.*c', 15000000 + x, 'a'), 'a', 'b'))) FROM c"
     )
     started = time.monotonic()
     with pytest.raises(UsageError, match="ran longer than"):

@@ -98,12 +98,16 @@ SQL_TIME_LIMIT = 10.0
 SQL_GRACE = 3.0
 
 
-def memory_db(base: FactBase, refused: list[str] | None = None) -> sqlite3.Connection:
+def memory_db(
+    base: FactBase, refused: list[str] | None = None, too_large: list[str] | None = None
+) -> sqlite3.Connection:
     """Return the base as a read-only in-memory SQLite database with the schema of `export --sqlite`;
-    each function a query is refused is added to ``refused``."""
+    each function a query is refused is added to ``refused``, and each whose result passes
+    SQL_MAX_VALUE to ``too_large``."""
     db = _database(base)
     # Bound first: a change of temp_store resets the schema, and the tables connected below with it.
     _bound(db)
+    _printf_that_says_too_large(db, too_large if too_large is not None else [])
     # Full-text tables are virtual: each is connected on first use, which reads and writes its shadow
     # tables (a query's authorizer would refuse that), so they are connected before it is set.
     for (table,) in db.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'").fetchall():
@@ -185,6 +189,30 @@ def _bound(db: sqlite3.Connection) -> None:
     db.execute(f"PRAGMA hard_heap_limit = {2 * pages + SQL_MEMORY}")  # (for the process: reset after the query)
 
 
+def _printf_that_says_too_large(db: sqlite3.Connection, too_large: list[str]) -> None:
+    """Make printf and format fail, as every other function does, when their result would pass
+    SQL_MAX_VALUE: SQLite's own give NULL then, a wrong answer that looks like "no value".
+
+    Each call is SQLite's own printf, run in a second connection with the same cap; a NULL from a
+    format that is not NULL can only mean the cap was passed.
+    """
+    plain = sqlite3.connect(":memory:")
+    plain.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQL_MAX_VALUE)
+
+    def checked(name: str) -> Any:
+        def call(*args: Any) -> Any:
+            value = plain.execute(f"SELECT {name}({', '.join('?' * len(args))})", args).fetchone()[0]
+            if value is None and args and args[0] is not None:
+                too_large.append(name)
+                raise ValueError(name)  # (SQLite reports it as "user-defined function raised exception")
+            return value
+
+        return call
+
+    for name in ("printf", "format"):
+        db.create_function(name, -1, checked(name), deterministic=True)
+
+
 def _fetch(cursor: sqlite3.Cursor, limit: int | None) -> list[tuple]:
     """Return the rows of a query, fetched a batch at a time: at most ``limit``, else the whole result
     if it is within SQL_MAX_ROWS and SQL_MAX_BYTES."""
@@ -211,7 +239,8 @@ def run_sql(base: FactBase, query: str, limit: int | None = None) -> tuple[list[
     if not query.strip().strip(";").strip():
         raise UsageError("sql: the query is empty; give one SELECT statement")
     refused: list[str] = []
-    db = memory_db(base, refused)
+    too_large: list[str] = []
+    db = memory_db(base, refused, too_large)
     try:
         if not sqlite3.complete_statement(query.rstrip().rstrip(";") + "\n;"):  # (a trailing -- comment)
             raise UsageError("sql: the statement is incomplete")
@@ -231,6 +260,9 @@ def run_sql(base: FactBase, query: str, limit: int | None = None) -> tuple[list[
 
             name = visible(refused[0], lines=False)
             raise UsageError(f"sql: the function {name} is not allowed (see iranaz sql --help)") from None
+        if too_large:
+            limit = SQL_MAX_VALUE >> 20
+            raise UsageError(f"sql: a value is too large (more than {limit} MB): {too_large[0]}'s result") from None
         raise UsageError(f"sql: {_reason(e)}") from None
     except MemoryError:  # SQLite's heap limit (SQLITE_NOMEM)
         raise UsageError(f"sql: result too large (the query needs more than {SQL_MEMORY >> 20} MB)") from None

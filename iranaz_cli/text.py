@@ -46,10 +46,10 @@ _CONTEXTUAL = "\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef"
 
 
 @functools.cache
-def _unsafe(lines: bool, ascii: bool) -> re.Pattern[str]:
-    """The characters to escape (compiled on first use: ~1 ms that a JSON answer never needs); in ASCII
-    text, only C0 and DEL (a far smaller class, several times faster to scan)."""
-    chars = "\x00-\x08\x0b-\x1f\x7f" if ascii else _HIDDEN + _CONTEXTUAL
+def _unsafe(lines: bool, plain: bool) -> re.Pattern[str]:
+    """The characters to escape (compiled on first use: ~0.7 ms); in text whose only characters beyond
+    ASCII are plain (see _plain_beyond_ascii), C0 and DEL (a far smaller class, faster to scan)."""
+    chars = "\x00-\x08\x0b-\x1f\x7f" if plain else _HIDDEN + _CONTEXTUAL
     return re.compile(f"[{chars}]" if lines else f"[{chars}\t\n]")
 
 
@@ -75,6 +75,39 @@ def _kept(text: str, at: int) -> bool:
     return bool(before) and (unicodedata.category(before)[0] == "S" or 0x2E80 <= ord(before) <= 0x3FFFF)
 
 
+@functools.cache
+def _ranges() -> tuple[list[int], list[int]]:
+    """The first and last code points of each range of _HIDDEN and _CONTEXTUAL, sorted by first."""
+    chars = _HIDDEN + _CONTEXTUAL
+    spans, at = [], 0
+    while at < len(chars):
+        if at + 2 < len(chars) and chars[at + 1] == "-":
+            spans.append((ord(chars[at]), ord(chars[at + 2])))
+            at += 3
+        else:
+            spans.append((ord(chars[at]), ord(chars[at])))
+            at += 1
+    spans.sort()
+    return [first for first, _ in spans], [last for _, last in spans]
+
+
+@functools.cache
+def _special(char: str) -> bool:
+    """Say whether a non-ASCII character is one _unsafe matches (or a joiner it may keep)."""
+    import bisect
+
+    firsts, lasts = _ranges()
+    at = bisect.bisect_right(firsts, ord(char)) - 1
+    return at >= 0 and ord(char) <= lasts[at]
+
+
+def _plain_beyond_ascii(text: str) -> bool:
+    """Say whether ``text``'s characters beyond ASCII are all letters, marks and symbols shown as they
+    are: then only its C0 controls and DEL need looking for, with a pattern compiled in 0.02 ms rather
+    than 0.7 ms (most answers hold Persian or accented names, and no hidden character)."""
+    return not any(_special(char) for char in set(text) if char >= "\x80")
+
+
 def _hidden(text: str, lines: bool, escape: Callable[[str], str]) -> str:
     def replace(match: re.Match[str]) -> str:
         char = match.group(0)
@@ -82,7 +115,7 @@ def _hidden(text: str, lines: bool, escape: Callable[[str], str]) -> str:
             return char
         return escape(char)
 
-    return _unsafe(lines, text.isascii()).sub(replace, text)
+    return _unsafe(lines, text.isascii() or _plain_beyond_ascii(text)).sub(replace, text)
 
 
 def _contextual(char: str) -> bool:

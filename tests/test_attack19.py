@@ -205,6 +205,25 @@ def test_zwnj_and_zwj_stay_between_letters_of_a_joining_script_only():
     assert json_visible(json.dumps(PERSIAN, ensure_ascii=False).encode()).decode() == f'"{PERSIAN}"'
 
 
+def test_every_character_of_the_rule_is_escaped_beside_persian_and_no_other_is():
+    # (text beyond ASCII with no such character is scanned with a far smaller pattern: the two must agree)
+    import re
+
+    from iranaz_cli.text import _CONTEXTUAL, _HIDDEN, json_visible, visible
+
+    rule = re.compile(f"[{_HIDDEN}{_CONTEXTUAL}]")
+    edges = [ord(c) for c in re.findall(r".(?=-)|(?<=-).", _HIDDEN + _CONTEXTUAL)]  # each range's ends
+    singles = [ord(c) for c in _HIDDEN + _CONTEXTUAL if c != "-"]
+    codes = {c + d for c in edges + singles for d in range(-2, 3)} | set(range(0x80, 0x110000, 97))
+    for code in sorted(codes):
+        if not 0x80 <= code < 0x110000 or 0xD800 <= code <= 0xDFFF:
+            continue  # (a lone surrogate has no UTF-8: tested through file names elsewhere)
+        char = chr(code)
+        text = f"ی{char} "
+        assert (visible(text) != text) == bool(rule.match(char)), hex(code)
+    assert json_visible("صنایی Sanaei é ✓".encode()) == "صنایی Sanaei é ✓".encode()
+
+
 @pytest.mark.parametrize("name", HIDDEN)
 def test_json_escapes_them_and_reads_back_the_same(name):
     import msgspec

@@ -232,12 +232,14 @@ class FactBase(msgspec.Struct, kw_only=True):
     # folded name keys -> people (names.build_index); person id -> [kind, index, role] of every
     # record that names the person (mentions_index below); record id -> the anchor of each of its
     # citations (None for a reference's note); article source id -> its sentences; person id -> its
-    # index in people (so that a query names a person without reading every person of the base).
+    # index in people, source id -> its index in sources (so that a query finds a person or a source
+    # without reading every record of the kind).
     name_index: dict[str, list[int]] = {}
     mentions: dict[str, list[tuple[str, int, str]]] = {}
     anchors: dict[str, list[Anchor | None]] = {}
     sentences: dict[str, list[Sentence]] = {}
     person_index: dict[str, int] = {}
+    source_index: dict[str, int] = {}
 
 
 def people_named(kind: str, record: _Record) -> list[tuple[str, str]]:

@@ -8,8 +8,8 @@ each kind in file order.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
@@ -31,6 +31,8 @@ from ..model import (
 
 if TYPE_CHECKING:
     from ..edtf import Interval
+
+T = TypeVar("T")
 
 
 KIND = {
@@ -89,18 +91,18 @@ def _full(value: Any) -> Any:
     return as_data(value)
 
 
-class _PeopleById(Mapping[str, Person]):
-    """The base's people by id, each read only when asked for (a cached base decodes records lazily)."""
+class _ById(Mapping[str, T]):
+    """Records of one kind by id, each read only when asked for (a cached base decodes records lazily)."""
 
-    def __init__(self, base: FactBase):
-        self.people = base.people
-        self.index = base.person_index or {p.id: i for i, p in enumerate(base.people)}
+    def __init__(self, records: Sequence[T], index: dict[str, int]):
+        self.records = records
+        self.index = index or {r.id: i for i, r in enumerate(records)}  # type: ignore[attr-defined]
 
-    def __getitem__(self, person_id: str) -> Person:
-        return self.people[self.index[person_id]]
+    def __getitem__(self, record_id: str) -> T:
+        return self.records[self.index[record_id]]
 
-    def __contains__(self, person_id: object) -> bool:
-        return person_id in self.index
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self.index
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.index)
@@ -113,8 +115,8 @@ class Lookup:
     """People by id, built once per query."""
 
     def __init__(self, base: FactBase):
-        self.people = _PeopleById(base)
-        self.sources = {s.id: s for s in base.sources}
+        self.people: _ById[Person] = _ById(base.people, base.person_index)
+        self.sources: _ById[Source] = _ById(base.sources, base.source_index)
         self._base = base
         self._disputed: dict[str, list[str]] | None = None
 

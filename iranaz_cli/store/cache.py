@@ -275,7 +275,7 @@ def _lazy_type() -> Any:
     hints = typing.get_type_hints(FactBase)
     fields: list[Any] = [(kind, list[msgspec.Raw], []) for kind in KINDS]
     fields += [(name, msgspec.Raw, msgspec.Raw(b"\x80")) for name in ("anchors", "sentences")]
-    fields += [(name, hints[name], {}) for name in ("name_index", "mentions", "person_index")]
+    fields += [(name, hints[name], {}) for name in ("name_index", "mentions", "person_index", "source_index")]
     return msgspec.defstruct("_LazyBase", fields, kw_only=True), hints
 
 
@@ -290,6 +290,7 @@ def _lazy_base(raw: msgspec.Raw) -> FactBase | None:
         name_index=lazy.name_index,
         mentions=lazy.mentions,
         person_index=lazy.person_index,
+        source_index=lazy.source_index,
         anchors=_LazyMap(lazy.anchors, hints["anchors"]),  # type: ignore[arg-type]
         sentences=_LazyMap(lazy.sentences, hints["sentences"]),  # type: ignore[arg-type]
     )

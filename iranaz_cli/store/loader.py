@@ -78,6 +78,7 @@ def load_fact_base(data_dir: str | os.PathLike[str] | None = None, *, cache: boo
     base.name_index = index if index is not None else build_index(base.people)
     base.mentions = mentions_index(base)
     base.person_index = {p.id: i for i, p in enumerate(base.people)}
+    base.source_index = {s.id: i for i, s in enumerate(base.sources)}
     if folder is not None and files is not None:
         files.keep_name_index(base.name_index)
         files.write()

@@ -54,3 +54,21 @@ def test_printf_and_format_answer_as_sqlite_does(cli):
     row = json.loads(result.stdout)[0]
     assert row["p"].endswith("-002.5-it''s") and row["f"].isdigit()
     assert (row["n"], row["b"], row["big"]) == (None, "AB", 16_000_000)
+
+
+def test_ctrl_c_during_a_sql_step_an_interrupt_cannot_reach_is_cancelled_not_timed_out():
+    # Ctrl-C woke the watchdog, which waited out the grace and then said "ran longer than 10 s", exit 2
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    program = "import sys; from iranaz_cli.cli.main import main; sys.argv = ['iranaz', 'sql', sys.argv[1]]; main()"
+    query = "SELECT instr(printf('%.*c', 15000000, 'a'), printf('%.*c', 7000000, 'a') || 'b') AS m"
+    process = subprocess.Popen([sys.executable, "-c", program, query], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)  # (the query is running by then: loading the base takes a fraction of it)
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert time.monotonic() - started < 2
+    assert (process.returncode, out, b"ran longer" in err) == (130, b"", False)

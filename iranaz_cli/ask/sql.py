@@ -140,15 +140,23 @@ def _watchdog(db: sqlite3.Connection, seconds: float) -> Any:
     done = threading.Event()
 
     def watch() -> None:
-        select.select([wake_r], [], [], seconds)
-        if not done.is_set():
-            db.interrupt()
-            # SQLite sees an interrupt only between its steps: one function call over huge values
-            # (instr of two 10 MB strings) runs on. The query holds no lock and writes nothing, so
-            # past a grace period the process ends, saying why (the step releases the GIL: this runs).
-            if not done.wait(SQL_GRACE):
-                os.write(2, f"Error: sql: ran longer than {seconds:g} s and could not be stopped sooner\n".encode())
-                os._exit(2)
+        cancelled = bool(select.select([wake_r], [], [], seconds)[0])
+        if done.is_set():
+            return
+        db.interrupt()
+        # SQLite sees an interrupt only between its steps: one function call over huge values (instr
+        # of two 10 MB strings) runs on. The query holds no lock and writes nothing, so past a grace
+        # period the process ends, saying why (the step releases the GIL: this runs). Ctrl-C, before
+        # or during the grace, ends it as cancelled (130), as the interruptible query would.
+        if cancelled:
+            os.read(wake_r, 512)  # (the signal's byte: the grace below waits for a second one)
+        grace = 0.5 if cancelled else SQL_GRACE
+        cancelled = bool(select.select([wake_r], [], [], grace)[0]) or cancelled
+        if done.is_set():
+            return
+        if not cancelled:
+            os.write(2, f"Error: sql: ran longer than {seconds:g} s and could not be stopped sooner\n".encode())
+        os._exit(130 if cancelled else 2)
 
     thread = threading.Thread(target=watch, daemon=True)
     thread.start()

@@ -143,6 +143,18 @@ def _title_url(row: dict) -> str:
     return f"{title}\n{cell(row['url'])}" if row.get("url") else title
 
 
+UNCITED_SHOWN = 50  # uncited sentences a coverage table lists (an uncited 2 MiB article has ~25,000)
+
+
+def _uncited(row: dict) -> str:
+    """List an article's uncited sentences, the first UNCITED_SHOWN, then how many more JSON gives."""
+    uncited = row["uncited"]
+    lines = [f"line {u['line']}: {cell(u['text'])}" for u in uncited[:UNCITED_SHOWN]]
+    if len(uncited) > UNCITED_SHOWN:
+        lines.append(f"… and {len(uncited) - UNCITED_SHOWN} more (--json lists them all)")
+    return "\n".join(lines)
+
+
 def _published(row: dict) -> str:
     """Return who published a source and when, and the day it was last checked."""
     lines = [cell(row["publisher"]) or "publisher unknown", row["published"] or "undated"]
@@ -270,7 +282,7 @@ VIEWS: dict[str, View] = {
             ("Sentences", "sentences"),
             ("Cited", lambda r: f"{r['cited']} ({r['percent']:g}% of the factual ones)"),
             ("Not factual", "not_factual"),
-            ("Uncited", lambda r: "\n".join(f"line {u['line']}: {cell(u['text'])}" for u in r["uncited"])),
+            ("Uncited", _uncited),
             ("Marked", lambda r: "\n".join(f"“{cell(m['quote'])}”: {cell(m['reason'])}" for m in r["marks"])),
         ],
         record=True,

@@ -222,22 +222,22 @@ def _printf_that_says_too_large(db: sqlite3.Connection, too_large: list[str]) ->
 
 
 def _fetch(cursor: sqlite3.Cursor, limit: int | None) -> list[tuple]:
-    """Return the rows of a query, fetched a batch at a time: at most ``limit``, else the whole result
-    if it is within SQL_MAX_ROWS and SQL_MAX_BYTES."""
+    """Return the rows of a query, fetched one at a time: at most ``limit``, else the whole result if it
+    is within SQL_MAX_ROWS and SQL_MAX_BYTES (checked at each row: a batch of rows of 15 MB values
+    held 3 GB before a check per batch saw it)."""
     rows: list[tuple] = []
     size = 0
     wanted = limit if limit is not None else SQL_MAX_ROWS + 1
-    while len(rows) < wanted:
-        batch = cursor.fetchmany(min(1000, wanted - len(rows)))
-        if not batch:
-            break
-        rows += batch
-        size += sum(_cost(row) for row in batch)
+    for row in cursor:
+        rows.append(row)
+        size += _cost(row)
         if size > SQL_MAX_BYTES or (limit is None and len(rows) > SQL_MAX_ROWS):
             raise UsageError(
                 f"sql: result too large (more than {SQL_MAX_ROWS:,} rows or {SQL_MAX_BYTES >> 20} MB);"
                 " narrow the query or use --limit"
             )
+        if len(rows) >= wanted:
+            break
     return rows
 
 

@@ -116,3 +116,17 @@ def test_a_sql_result_of_huge_rows_is_refused_before_it_is_held_whole():
     assert (result.returncode, result.stdout) == (2, "")
     assert error.startswith("Error: sql: result too large")
     assert int(peak.split()[1]) < 1_000_000  # KB: the cap is 256 MB of values, and SQLite's copy of one row
+
+
+def test_init_refuses_a_newline_in_the_folder_name(cli, tmp_path, monkeypatch):
+    # a newline passed, and its message showed a line of the attacker's ("export X=1; select it with:")
+    monkeypatch.chdir(tmp_path)
+    result = cli("init", "nl\nexport X=1")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "Error: nl\\nexport X=1: a folder name with control characters; choose another\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_search_of_punctuation_only_says_so_not_empty(cli):
+    result = cli("search", "'")
+    assert (result.exit_code, result.stderr) == (2, "Error: the search text has no letter or digit\n")

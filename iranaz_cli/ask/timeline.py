@@ -128,7 +128,7 @@ def search(base: FactBase, text: str) -> list[dict]:
 
     literal = plain(fold_quote(text))
     if not literal:
-        raise UsageError("the search text is empty")
+        raise UsageError("the search text is empty" if not text.strip() else "the search text has no letter or digit")
     # Words (with spaces, hyphens, apostrophes) are also matched with spelling folded; text with other
     # punctuation, such as "(COP29)", only literally.
     spelled = strip_titles(fold(text)).replace(" ", "") if _WORDS_ONLY.fullmatch(text) else ""

@@ -86,7 +86,7 @@ RawCsvOpt = Annotated[
     bool,
     typer.Option(
         "--raw-csv",
-        help="Write CSV cells as they are; by default a cell starting with = + - @ (a formula) gets a leading '.",
+        help="Keep CSV cells that start with = + - @ as they are (by default such a formula gets a leading ').",
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --save-svg/--save-html file.")]

@@ -91,7 +91,7 @@ def init_base(directory: str, from_shipped: bool = False) -> Path:
     if directory in ("", "-"):  # ('-' means stdin or stdout to every other command; '' the working folder)
         raise UsageError(f"'{directory}' is not a folder name: name the folder to make the base in")
     root = Path(os.path.abspath(directory))
-    if visible(directory) != directory:  # it is printed in the `export` line, which must stay plain
+    if visible(directory, lines=False) != directory:  # it is printed in the `export` line, which must stay plain
         raise UsageError(f"{_shown(directory)}: a folder name with control characters; choose another")
     try:
         if root.is_symlink() or (root.exists() and (not root.is_dir() or any(root.iterdir()))):

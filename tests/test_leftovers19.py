@@ -130,3 +130,21 @@ def test_init_refuses_a_newline_in_the_folder_name(cli, tmp_path, monkeypatch):
 def test_a_search_of_punctuation_only_says_so_not_empty(cli):
     result = cli("search", "'")
     assert (result.exit_code, result.stderr) == (2, "Error: the search text has no letter or digit\n")
+
+
+def test_of_two_names_that_fold_alike_the_one_spelt_as_asked_comes_first(cli, base_dir):
+    # Hasan and Hassan fold to one key: both scored 100, and the other person came first
+    people = base_dir / "people.yaml"
+    twin = (
+        "- id: hasan-rouhani-2\n  name: Hasan Rouhani\n  country: Iran\n  sources:\n"
+        "    - source: wikipedia-name-spellings\n      note: A namesake, for the test.\n"
+    )
+    people.write_text(people.read_text().rstrip("\n") + "\n" + twin)
+    resolved = cli("resolve", "-", "--json", "--data", str(base_dir), input="Hasan Rouhani\nHassan Rouhani\n")
+    assert resolved.exit_code == 0, resolved.stderr
+    first, second = json.loads(resolved.stdout)
+    assert (first["id"], first["match"], second["id"], second["match"]) == ("hasan-rouhani-2", True, "rouhani", True)
+    who = json.loads(cli("who", "Hasan Rouhani", "--json", "--data", str(base_dir)).stdout)
+    assert who[0]["id"] == "hasan-rouhani-2"
+    visits = json.loads(cli("visits", "--president", "Hassan Rouhani", "--json", "--data", str(base_dir)).stdout)
+    assert visits and {v["president_id"] for v in visits} == {"rouhani"}

@@ -22,7 +22,16 @@ def _match_people(base: FactBase, query: str) -> tuple[list[tuple[Person, float]
         raise UsageError("the name is empty")
     index = base.name_index or names.build_index(base.people)
     matches, near = names.rank(index, query)
-    return [(base.people[i], s) for i, s in matches], [base.people[i] for i in near]
+    found = [(base.people[i], s) for i, s in matches]
+    found.sort(key=lambda ps: (-ps[1], not _spelt_as(ps[0], query)))  # (stable: the index's order otherwise)
+    return found, [base.people[i] for i in near]
+
+
+def _spelt_as(person: Person, query: str) -> bool:
+    """Say whether ``query`` is the person's name or an alias as written (case and spacing aside):
+    names that fold alike (Hasan and Hassan) score alike, and the one spelt as asked comes first."""
+    asked = " ".join(query.casefold().split())
+    return any(" ".join(n.casefold().split()) == asked for n in (person.name, *person.aliases))
 
 
 def resolve_person(base: FactBase, query: str) -> list[str]:
@@ -31,7 +40,8 @@ def resolve_person(base: FactBase, query: str) -> list[str]:
     if not matches:
         raise NotFound(_no_match(query, near))
     _refuse_a_given_name(query, [p for p, _ in matches])
-    return [p.id for p, _ in matches]
+    spelt = [p.id for p, s in matches if s == matches[0][1] and _spelt_as(p, query)]
+    return spelt or [p.id for p, _ in matches]  # (a name spelt as asked names that person alone)
 
 
 def _refuse_a_given_name(query: str, matches: list[Person]) -> None:
@@ -58,10 +68,12 @@ def resolve(base: FactBase, queries: Iterable[str]) -> list[dict]:
     for query in queries:
         key = query.strip()
         if key not in done:
-            found = names.candidates(index, key) if key else []
+            found = names.candidates(index, key, n=50) if key else []  # (the five best, once spelling breaks ties)
             scored = [(base.people[i], round(s, 1)) for i, s in found]
+            scored = sorted(scored, key=lambda ps: (-ps[1], not _spelt_as(ps[0], key)))[:5]
             best = scored[0] if scored and scored[0][1] >= names.CUTOFF else None
-            clear = best is not None and (len(scored) == 1 or best[1] - scored[1][1] >= names.TIE)
+            spelt = [p for p, s in scored if best is not None and s == best[1] and _spelt_as(p, key)]
+            clear = best is not None and (len(scored) == 1 or best[1] - scored[1][1] >= names.TIE or len(spelt) == 1)
             clear = clear and best is not None and not names.given_name_only([best[0].name, *best[0].aliases], key)
             done[key] = {
                 "id": best[0].id if best else None,

@@ -227,8 +227,9 @@ def _fetch(cursor: sqlite3.Cursor, limit: int | None) -> list[tuple]:
     held 3 GB before a check per batch saw it)."""
     rows: list[tuple] = []
     size = 0
-    wanted = limit if limit is not None else SQL_MAX_ROWS + 1
-    for row in cursor:
+    import itertools
+
+    for row in itertools.islice(cursor, limit if limit is not None else SQL_MAX_ROWS + 1):  # (no row past it stepped)
         rows.append(row)
         size += _cost(row)
         if size > SQL_MAX_BYTES or (limit is None and len(rows) > SQL_MAX_ROWS):
@@ -236,8 +237,6 @@ def _fetch(cursor: sqlite3.Cursor, limit: int | None) -> list[tuple]:
                 f"sql: result too large (more than {SQL_MAX_ROWS:,} rows or {SQL_MAX_BYTES >> 20} MB);"
                 " narrow the query or use --limit"
             )
-        if len(rows) >= wanted:
-            break
     return rows
 
 

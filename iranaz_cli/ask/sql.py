@@ -7,6 +7,8 @@ keeps the database's image beside it, so a later query only loads the image.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import sqlite3
 from typing import Any
 
@@ -204,12 +206,10 @@ def _printf_that_says_too_large(db: sqlite3.Connection, too_large: list[str]) ->
     Each call is SQLite's own printf, run in a second connection with the same cap; a NULL from a
     format that is not NULL can only mean the cap was passed.
     """
-    plain = sqlite3.connect(":memory:")
-    plain.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQL_MAX_VALUE)
 
     def checked(name: str) -> Any:
         def call(*args: Any) -> Any:
-            value = plain.execute(f"SELECT {name}({', '.join('?' * len(args))})", args).fetchone()[0]
+            value = _plain_sqlite().execute(f"SELECT {name}({', '.join('?' * len(args))})", args).fetchone()[0]
             if value is None and args and args[0] is not None:
                 too_large.append(name)
                 raise ValueError(name)  # (SQLite reports it as "user-defined function raised exception")
@@ -221,14 +221,21 @@ def _printf_that_says_too_large(db: sqlite3.Connection, too_large: list[str]) ->
         db.create_function(name, -1, checked(name), deterministic=True)
 
 
+@functools.cache
+def _plain_sqlite() -> sqlite3.Connection:
+    """A connection with no function of iranaz's and the value cap, opened on first use (a query that
+    calls no printf never opens it)."""
+    plain = sqlite3.connect(":memory:")
+    plain.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQL_MAX_VALUE)
+    return plain
+
+
 def _fetch(cursor: sqlite3.Cursor, limit: int | None) -> list[tuple]:
     """Return the rows of a query, fetched one at a time: at most ``limit``, else the whole result if it
     is within SQL_MAX_ROWS and SQL_MAX_BYTES (checked at each row: a batch of rows of 15 MB values
     held 3 GB before a check per batch saw it)."""
     rows: list[tuple] = []
     size = 0
-    import itertools
-
     for row in itertools.islice(cursor, limit if limit is not None else SQL_MAX_ROWS + 1):  # (no row past it stepped)
         rows.append(row)
         size += _cost(row)

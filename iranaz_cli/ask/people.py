@@ -22,9 +22,13 @@ def _match_people(base: FactBase, query: str) -> tuple[list[tuple[Person, float]
         raise UsageError("the name is empty")
     index = base.name_index or names.build_index(base.people)
     matches, near = names.rank(index, query)
-    found = [(base.people[i], s) for i, s in matches]
-    found.sort(key=lambda ps: (-ps[1], not _spelt_as(ps[0], query)))  # (stable: the index's order otherwise)
-    return found, [base.people[i] for i in near]
+    return _spelling_first([(base.people[i], s) for i, s in matches], query), [base.people[i] for i in near]
+
+
+def _spelling_first(scored: list[tuple[Person, float]], query: str) -> list[tuple[Person, float]]:
+    """Return (person, score) pairs best first; of equal scores, a person spelt as asked comes first
+    (stable: the index's order otherwise)."""
+    return sorted(scored, key=lambda ps: (-ps[1], not _spelt_as(ps[0], query)))
 
 
 def _spelt_as(person: Person, query: str) -> bool:
@@ -70,7 +74,7 @@ def resolve(base: FactBase, queries: Iterable[str]) -> list[dict]:
         if key not in done:
             found = names.candidates(index, key, n=50) if key else []  # (the five best, once spelling breaks ties)
             scored = [(base.people[i], round(s, 1)) for i, s in found]
-            scored = sorted(scored, key=lambda ps: (-ps[1], not _spelt_as(ps[0], key)))[:5]
+            scored = _spelling_first(scored, key)[:5]
             best = scored[0] if scored and scored[0][1] >= names.CUTOFF else None
             spelt = [p for p, s in scored if best is not None and s == best[1] and _spelt_as(p, key)]
             clear = best is not None and (len(scored) == 1 or best[1] - scored[1][1] >= names.TIE or len(spelt) == 1)

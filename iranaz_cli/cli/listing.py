@@ -42,6 +42,13 @@ OUTPUT_OPTIONS = (
 )
 
 
+# The parameters every listing command adds to its query's own: made once, not once per command
+_SHARED_PARAMETERS = (
+    inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+    [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=t) for n, t, d in OUTPUT_OPTIONS],
+)
+
+
 def listing(
     view: str | Callable[[dict], str], empty: str | Callable[[dict], str], single: bool = False
 ) -> Callable[[Callable[..., Any]], Callable[..., None]]:
@@ -55,10 +62,7 @@ def listing(
 
     def decorate(query: Callable[..., Any]) -> Callable[..., None]:
         own = [p for p in inspect.signature(query).parameters.values() if p.name != "base"]
-        shared = [
-            inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=t) for n, t, d in OUTPUT_OPTIONS
-        ]
-        context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+        context, shared = _SHARED_PARAMETERS
 
         def command(ctx: typer.Context, **options: Any) -> None:
             out = {name: options.pop(name) for name, _, _ in OUTPUT_OPTIONS}

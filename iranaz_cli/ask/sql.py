@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import sqlite3
+import sys
 from typing import Any
 
 from ..errors import UsageError
@@ -20,9 +21,8 @@ def _database(base: FactBase) -> sqlite3.Connection:
     """Return the base in a new in-memory database: from the cached image, else built (and cached)."""
     from ..store import cache
 
-    # A column declared BOOLEAN (stored as 1 and 0) comes out as true and false, as every other output
-    # writes a boolean; an expression over it (direct + 0) is a number, as SQL computes it.
-    sqlite3.register_converter("BOOLEAN", lambda value: value not in (b"0", b""))
+    # A column declared BOOLEAN holds 1 and 0 and comes out so, as SQLite stores it: a conversion by
+    # declared type also converted the other arms of a UNION (a count of 8 came out as true).
     image = cache.read_image(base)
     if image is None:
         from .tables import build
@@ -35,7 +35,7 @@ def _database(base: FactBase) -> sqlite3.Connection:
     # A query always runs over a fresh copy of the image: a database built in this connection would
     # finish creating its full-text tables on first use (an UPDATE of sqlite_master, which the
     # authorizer refuses), so a first run and a cached run would answer differently.
-    db = sqlite3.connect(":memory:", detect_types=sqlite3.PARSE_DECLTYPES)
+    db = sqlite3.connect(":memory:")
     db.deserialize(image)
     return db
 
@@ -100,16 +100,14 @@ SQL_TIME_LIMIT = 10.0
 SQL_GRACE = 3.0
 
 
-def memory_db(
-    base: FactBase, refused: list[str] | None = None, too_large: list[str] | None = None
-) -> sqlite3.Connection:
+def memory_db(base: FactBase, refused: list[str] | None = None, failed: list[str] | None = None) -> sqlite3.Connection:
     """Return the base as a read-only in-memory SQLite database with the schema of `export --sqlite`;
-    each function a query is refused is added to ``refused``, and each whose result passes
-    SQL_MAX_VALUE to ``too_large``."""
+    each function a query is refused is added to ``refused``, and why a call of printf or format
+    failed (its result too large, or not text) to ``failed``."""
     db = _database(base)
     # Bound first: a change of temp_store resets the schema, and the tables connected below with it.
     _bound(db)
-    _printf_that_says_too_large(db, too_large if too_large is not None else [])
+    _printf_that_says_why(db, failed if failed is not None else [])
     # Full-text tables are virtual: each is connected on first use, which reads and writes its shadow
     # tables (a query's authorizer would refuse that), so they are connected before it is set.
     for (table,) in db.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'").fetchall():
@@ -122,8 +120,10 @@ def memory_db(
     return db
 
 
-def _watchdog(db: sqlite3.Connection, seconds: float) -> Any:
-    """Interrupt ``db`` after ``seconds``, or at once on Ctrl-C; return the function that ends the watch.
+def _watchdog(db: sqlite3.Connection, seconds: float, cancelled: list[bool]) -> Any:
+    """Interrupt ``db`` after ``seconds``, or at once on Ctrl-C (appending True to ``cancelled``: the
+    query then fails as interrupted, or as a function of iranaz's that Ctrl-C reached); return the
+    function that ends the watch.
 
     A progress handler would miss a query of few, huge steps (a string of 100 MB at a time), and
     Python sees Ctrl-C only between its own steps: a thread waits on the signal wake-up fd instead.
@@ -141,24 +141,31 @@ def _watchdog(db: sqlite3.Connection, seconds: float) -> Any:
         previous = None
     done = threading.Event()
 
+    def woken(timeout: float) -> bool | None:
+        """Wait at most ``timeout`` s: True on a signal (Ctrl-C: its number is written), None when the
+        watch is ended (stop writes a zero), False when the time is up."""
+        if not select.select([wake_r], [], [], timeout)[0]:
+            return False
+        if any(os.read(wake_r, 512)):
+            cancelled.append(True)  # (before anything else: the query may end at once, as cancelled)
+            return True
+        return None
+
     def watch() -> None:
-        cancelled = bool(select.select([wake_r], [], [], seconds)[0])
-        if done.is_set():
+        by_user = woken(seconds)
+        if by_user is None or done.is_set():
             return
         db.interrupt()
         # SQLite sees an interrupt only between its steps: one function call over huge values (instr
         # of two 10 MB strings) runs on. The query holds no lock and writes nothing, so past a grace
         # period the process ends, saying why (the step releases the GIL: this runs). Ctrl-C, before
         # or during the grace, ends it as cancelled (130), as the interruptible query would.
-        if cancelled:
-            os.read(wake_r, 512)  # (the signal's byte: the grace below waits for a second one)
-        grace = 0.5 if cancelled else SQL_GRACE
-        cancelled = bool(select.select([wake_r], [], [], grace)[0]) or cancelled
-        if done.is_set():
+        again = woken(0.5 if by_user else SQL_GRACE)
+        if again is None or done.is_set():
             return
-        if not cancelled:
+        if not (by_user or again):
             os.write(2, f"Error: sql: ran longer than {seconds:g} s and could not be stopped sooner\n".encode())
-        os._exit(130 if cancelled else 2)
+        os._exit(130 if by_user or again else 2)
 
     thread = threading.Thread(target=watch, daemon=True)
     thread.start()
@@ -182,13 +189,23 @@ def _watchdog(db: sqlite3.Connection, seconds: float) -> Any:
 SQL_MAX_VALUE = 16 << 20
 SQL_MEMORY = 512 << 20
 SQL_MAX_ROWS = 500_000
-SQL_MAX_BYTES = 256 << 20
+SQL_MAX_BYTES = 128 << 20
 _ROW_COST = 120  # a tuple and a dict of the row, roughly
 _CELL_COST = 40  # an int, a float or an empty str
 
 
 def _cost(row: tuple) -> int:
-    return _ROW_COST + sum(_CELL_COST + (len(v) if isinstance(v, str | bytes) else 0) for v in row)
+    """What a row costs as Python holds it: a str 1, 2 or 4 bytes a character (an emoji 4: counting
+    characters let 60 rows of 15 MB of emoji through), a blob its bytes and the hex text it is shown as."""
+    cost = _ROW_COST
+    for v in row:
+        if isinstance(v, str):
+            cost += sys.getsizeof(v)
+        elif isinstance(v, bytes):
+            cost += _CELL_COST + 3 * len(v)
+        else:
+            cost += _CELL_COST
+    return cost
 
 
 def _bound(db: sqlite3.Connection) -> None:
@@ -199,23 +216,42 @@ def _bound(db: sqlite3.Connection) -> None:
     db.execute(f"PRAGMA hard_heap_limit = {2 * pages + SQL_MEMORY}")  # (for the process: reset after the query)
 
 
-def _printf_that_says_too_large(db: sqlite3.Connection, too_large: list[str]) -> None:
+CANCELLED = "cancelled"  # (what `failed` holds when Ctrl-C stopped printf)
+
+
+def _printf_that_says_why(db: sqlite3.Connection, failed: list[str]) -> None:
     """Make printf and format fail, as every other function does, when their result would pass
     SQL_MAX_VALUE: SQLite's own give NULL then, a wrong answer that looks like "no value".
 
-    Each call is SQLite's own printf, run in a second connection with the same cap; a NULL from a
-    format that is not NULL can only mean the cap was passed.
+    Each call is SQLite's own printf, run in a second connection with the same cap, over the format
+    with one letter before it: a NULL then can only mean the cap was passed (an empty format's NULL
+    is SQLite's answer, and stays so). Why a call failed is added to ``failed``: SQLite only reports
+    "user-defined function raised exception".
     """
 
     def checked(name: str) -> Any:
         def call(*args: Any) -> Any:
-            value = _plain_sqlite().execute(f"SELECT {name}({', '.join('?' * len(args))})", args).fetchone()[0]
-            if value is None and args and args[0] is not None:
-                too_large.append(name)
-                raise ValueError(name)  # (SQLite reports it as "user-defined function raised exception")
-            return value
+            try:
+                return printf(name, args)
+            except KeyboardInterrupt:  # (SQLite would only say the function raised an exception)
+                failed.append(CANCELLED)
+                raise ValueError(name) from None
 
         return call
+
+    def printf(name: str, args: tuple) -> Any:
+        marks = ", ".join("?" * len(args))
+        if not args or args[0] in (None, "", b""):  # (no format: SQLite's answer, NULL, cannot be too large)
+            return _plain_sqlite().execute(f"SELECT {name}({marks})", args).fetchone()[0]
+        value = _plain_sqlite().execute(f"SELECT {name}('x' || {marks})", args).fetchone()[0]
+        if value is None:
+            failed.append(f"a value is too large (more than {SQL_MAX_VALUE >> 20} MB): {name}'s result")
+            raise ValueError(name)
+        try:
+            return value[1:].decode("utf-8")
+        except UnicodeDecodeError:
+            failed.append(f"{name}'s result is not UTF-8 text (a blob holds other bytes: hex() shows them)")
+            raise ValueError(name) from None
 
     for name in ("printf", "format"):
         db.create_function(name, -1, checked(name), deterministic=True)
@@ -223,10 +259,11 @@ def _printf_that_says_too_large(db: sqlite3.Connection, too_large: list[str]) ->
 
 @functools.cache
 def _plain_sqlite() -> sqlite3.Connection:
-    """A connection with no function of iranaz's and the value cap, opened on first use (a query that
-    calls no printf never opens it)."""
+    """A connection with no function of iranaz's and the value cap (one byte more, for the letter
+    before each format), opened on first use: a query that calls no printf never opens it."""
     plain = sqlite3.connect(":memory:")
-    plain.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQL_MAX_VALUE)
+    plain.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQL_MAX_VALUE + 1)
+    plain.text_factory = bytes
     return plain
 
 
@@ -236,14 +273,15 @@ def _fetch(cursor: sqlite3.Cursor, limit: int | None) -> list[tuple]:
     held 3 GB before a check per batch saw it)."""
     rows: list[tuple] = []
     size = 0
-    for row in itertools.islice(cursor, limit if limit is not None else SQL_MAX_ROWS + 1):  # (no row past it stepped)
+    wanted = min(limit, sys.maxsize) if limit is not None else SQL_MAX_ROWS + 1  # (islice takes at most maxsize)
+    for row in itertools.islice(cursor, wanted):  # (no row past it is stepped)
         rows.append(row)
         size += _cost(row)
         if size > SQL_MAX_BYTES or (limit is None and len(rows) > SQL_MAX_ROWS):
-            raise UsageError(
-                f"sql: result too large (more than {SQL_MAX_ROWS:,} rows or {SQL_MAX_BYTES >> 20} MB);"
-                " narrow the query or use --limit"
-            )
+            most, advice = f"{SQL_MAX_BYTES >> 20} MB", "lower --limit"
+            if limit is None:
+                most, advice = f"{SQL_MAX_ROWS:,} rows or {most}", "use --limit"
+            raise UsageError(f"sql: result too large (more than {most}); narrow the query or {advice}")
     return rows
 
 
@@ -252,13 +290,16 @@ def run_sql(base: FactBase, query: str, limit: int | None = None) -> tuple[list[
     ``limit``: the rest are never fetched)."""
     if not query.strip().strip(";").strip():
         raise UsageError("sql: the query is empty; give one SELECT statement")
+    if _first_word(query) == "explain" and _first_word(query, 2) != "query":
+        raise UsageError("sql: EXPLAIN is not allowed (its programs show memory addresses); EXPLAIN QUERY PLAN is")
     refused: list[str] = []
-    too_large: list[str] = []
-    db = memory_db(base, refused, too_large)
+    failed: list[str] = []
+    cancelled: list[bool] = []
+    db = memory_db(base, refused, failed)
     try:
         if not sqlite3.complete_statement(query.rstrip().rstrip(";") + "\n;"):  # (a trailing -- comment)
             raise UsageError("sql: the statement is incomplete")
-        stop = _watchdog(db, SQL_TIME_LIMIT)
+        stop = _watchdog(db, SQL_TIME_LIMIT, cancelled)
         try:
             cursor = db.execute(query)
             if cursor.description is None:
@@ -269,20 +310,30 @@ def run_sql(base: FactBase, query: str, limit: int | None = None) -> tuple[list[
             stop()
         return columns, [dict(zip(columns, map(_portable, row), strict=True)) for row in rows]
     except sqlite3.Error as e:
+        if cancelled or CANCELLED in failed:  # Ctrl-C: the interrupt it sent, or in a function of iranaz's
+            raise KeyboardInterrupt from None
         if refused:
             from ..text import visible
 
             name = visible(refused[0], lines=False)
             raise UsageError(f"sql: the function {name} is not allowed (see iranaz sql --help)") from None
-        if too_large:
-            limit = SQL_MAX_VALUE >> 20
-            raise UsageError(f"sql: a value is too large (more than {limit} MB): {too_large[0]}'s result") from None
+        if failed:
+            raise UsageError(f"sql: {failed[0]}") from None
         raise UsageError(f"sql: {_reason(e)}") from None
     except MemoryError:  # SQLite's heap limit (SQLITE_NOMEM)
         raise UsageError(f"sql: result too large (the query needs more than {SQL_MEMORY >> 20} MB)") from None
     finally:
         db.close()
         sqlite3.connect(":memory:").execute("PRAGMA hard_heap_limit = 0").connection.close()
+
+
+def _first_word(query: str, nth: int = 1) -> str:
+    """Return the ``nth`` word of a statement, lower-cased, past blanks and comments ("" if none)."""
+    import re
+
+    words = re.findall(r"\s+|--[^\n]*(?:\n|$)|/\*.*?(?:\*/|$)|(\w+)|.", query, flags=re.DOTALL)
+    words = [w for w in words if w]
+    return words[nth - 1].lower() if len(words) >= nth else ""
 
 
 def _reason(error: sqlite3.Error) -> str:

@@ -21,7 +21,7 @@ from .rows import KIND, Lookup, kind_of, record_columns, record_fields, summary
 def _column_type(values: list[Any]) -> str:
     present = [v for v in values if v is not None]
     if present and all(isinstance(v, bool) for v in present):
-        return "BOOLEAN"  # stored as 1 and 0; `sql` gives true and false (ask/sql.py)
+        return "BOOLEAN"  # stored as 1 and 0, and `sql` gives them so (ask/sql.py)
     if present and all(isinstance(v, bool | int) for v in present):
         return "INTEGER"
     if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):

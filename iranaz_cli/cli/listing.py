@@ -295,7 +295,7 @@ def _render(
     else:
         spec = VIEWS[view]
     if fields:  # the chosen fields, as columns named by the field
-        spec = render.View(spec.title, [(f, f) for f in fields], record=spec.record)
+        spec = render.View(spec.title, [(visible(f, lines=False), f) for f in fields], record=spec.record)
     if fmt is Format.md:
         return render.write_md(rows, spec)
     from ..show.table import make_console, write_table

@@ -224,22 +224,27 @@ _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\*_[]|`~"} | {"&": "&amp;", 
 
 
 # What GitHub turns into a live link or picture after Markdown is parsed, so that no backslash or HTML
-# entity stops it: @user (a mention that notifies them), #123 (a link to an issue) and :name: (an
-# emoji). An empty HTML comment inside the word does (the usual escape: `@<!-- -->user`), and shows
-# nothing. A mention or a reference starts a word: an @ or # after a letter or digit (raisi@term-1,
-# a@b.org, C#1) links nothing.
+# entity stops it: @user (a mention that notifies them), #123, GH-123 and owner/repo#123 (links to
+# issues) and :name: (an emoji). An empty HTML comment inside the word does (the usual escape:
+# `@<!-- -->user`), and shows nothing. A mention or a bare reference starts a word: an @ or # after a
+# letter or digit (raisi@term-1, a@b.org, C#1) links nothing. A web address is left whole (GitHub
+# links it as it is; a comment inside would cut the link).
 @functools.cache
 def _github_live() -> re.Pattern[str]:
     """(Compiled on first use: a Markdown table needs it, no other output does.)"""
-    return re.compile(r"(?<![A-Za-z0-9])(?:@|#(?=[0-9]))|:(?=(?:[a-z0-9+-]|\\?_)+:)", re.I)
+    return re.compile(
+        r"((?:https?://|www\.)[^\s<]+)"  # a web address: kept whole
+        r"|(?<![A-Za-z0-9])(?:@|#(?=[0-9])|GH(?=-[0-9]))|/[A-Za-z0-9_.-]+#(?=[0-9])|:(?=(?:[a-z0-9+-]|\\?_)+:)",
+        re.I,
+    )
 
 
 def _md(text: str) -> str:
     """Return a cell's text as Markdown that shows it literally (a newline as <br>), with no live
-    @mention, #reference or :emoji: on GitHub."""
+    @mention, issue reference or :emoji: on GitHub."""
     text = text.translate(_MD_ESCAPES)
-    if "@" in text or "#" in text or ":" in text:
-        text = _github_live().sub(lambda m: m.group(0) + "<!-- -->", text)
+    if "@" in text or "#" in text or ":" in text or "-" in text:
+        text = _github_live().sub(lambda m: m.group(0) if m.group(1) else m.group(0) + "<!-- -->", text)
     return text
 
 

@@ -15,11 +15,19 @@ from .rows import Lookup, brief, chronological, parse_date
 # --- people ------------------------------------------------------------------------------------
 
 
+def _check_name(query: str) -> None:
+    """Refuse a name with no letter: empty, an --president or --speaker would be no filter at all, and
+    digits matched the '111' of a role's title (Article 111)."""
+    if not query.strip():
+        raise UsageError("the name is empty")
+    if not any(c.isalpha() for c in query):
+        raise UsageError(f"'{query.strip()}' is not a name: it has no letter")
+
+
 def _match_people(base: FactBase, query: str) -> tuple[list[tuple[Person, float]], list[Person]]:
     from . import names
 
-    if not query.strip():  # (an empty --president or --speaker would otherwise be no filter at all)
-        raise UsageError("the name is empty")
+    _check_name(query)
     index = base.name_index or names.build_index(base.people)
     matches, near = names.rank(index, query)
     return _spelling_first([(base.people[i], s) for i, s in matches], query), [base.people[i] for i in near]
@@ -103,6 +111,7 @@ def people(base: FactBase, query: str, limit: int | None = None, at: str | None 
     A query naming a role rather than a person ("president of iran") answers with the holders of
     that role, the current one first; with ``at``, only those who held it then.
     """
+    _check_name(query)
     when = parse_date(at) if at is not None else None
     holders = _role_holders(base, query)
     if holders is not None:

@@ -181,6 +181,7 @@ def test_no_cache_in_the_root_or_the_working_folder(base_dir, tmp_path, monkeypa
 def test_a_relative_xdg_cache_home_is_ignored_for_home(base_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", "relative")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
     assert cache_module.cache_folder() == tmp_path / "home" / ".cache" / "iranaz"
     loader.load_fact_base(base_dir)
     assert list((tmp_path / "home" / ".cache" / "iranaz").glob("base-*"))

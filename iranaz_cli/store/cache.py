@@ -32,6 +32,9 @@ _DIGEST_SIZE = 32  # BLAKE2b of the payload, after the magic line
 # A file changed less than this long before the cache was written may change again within the
 # file system's timestamp granularity without its stamp changing, so its content is checked too.
 _RACY_NS = 2_000_000_000
+# No entry is larger: a base's files are capped (16 MiB each, its articles 16 MiB together), and its
+# entry holds about three times what they do. A larger file is not read (an 8 GB one took 8 GB and 60 s).
+MAX_ENTRY = 512 << 20
 
 T = TypeVar("T")
 
@@ -94,8 +97,8 @@ def cache_folder() -> Path | None:
     home = os.environ.get("HOME")
     if home is None:
         home = os.path.expanduser("~")  # from the password database
-    if not os.path.isabs(home):
-        return None
+    if not os.path.isabs(home) or not os.path.isdir(home):
+        return None  # (a missing home, such as /nonexistent for a service, is not made)
     return Path(home) / ".cache" / "iranaz"
 
 
@@ -134,9 +137,9 @@ def _read_entry(file: Path, check: bool = True) -> tuple[memoryview, bytes] | No
         return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_size > MAX_ENTRY:
             os.close(fd)
-            return None  # only a regular file this user wrote (not a folder, a FIFO, another's file)
+            return None  # only a regular file this user wrote (not a folder, a FIFO, another's file, 8 GB)
         with open(fd, "rb") as f:
             data = f.read()
     except OSError:
@@ -155,8 +158,11 @@ def _write_entry(file: Path, payload: bytes) -> bytes | None:
     could not be written (a failure only costs speed)."""
     import tempfile
 
+    if len(payload) + len(_MAGIC) + _DIGEST_SIZE > MAX_ENTRY:
+        return None  # (it would never be read)
     try:
         file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _remove_abandoned(file.parent)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".entry-", suffix=".tmp")
         digest = _hash(payload)
         try:
@@ -171,6 +177,23 @@ def _write_entry(file: Path, payload: bytes) -> bytes | None:
     except OSError:
         return None  # a read-only or full cache folder only costs speed
     return digest
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Remove the temporary files of writers that were killed (SIGTERM, kill -9) an hour ago or more:
+    no writer takes that long, and nothing else would ever remove them."""
+    import time
+
+    old = time.time() - 3600
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(".entry-") and entry.name.endswith(".tmp"):
+                    st = entry.stat(follow_symlinks=False)
+                    if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() and st.st_mtime < old:
+                        os.unlink(entry.path)
+    except OSError:
+        pass  # (only tidiness is lost)
 
 
 def decode(payload: bytes | memoryview | msgspec.Raw, type_: Any) -> Any:

@@ -1,0 +1,176 @@
+"""What the fifth attack on issue 19 found in `sql`, Markdown, names and the cache, closed as a user
+meets it: an address leak through EXPLAIN, booleans that swallowed a UNION's counts, a result cap
+that counted characters, printf's false errors, live GitHub references, digits taken for a name, and
+cache files read or left behind whole."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+SQL_PROGRAM = (
+    "import atexit, resource, sys\n"
+    "atexit.register(lambda: print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr))\n"
+    "from iranaz_cli.cli.main import main; sys.argv = ['iranaz', 'sql', *sys.argv[1:]]; main()"
+)
+
+
+def _sql_in_a_new_process(*args: str) -> tuple[subprocess.CompletedProcess, int]:
+    """Run `iranaz sql ARGS` as a process of its own (SQLite's heap limit counts every connection of
+    a process); return it, its stderr without the last line, and its peak memory in KB."""
+    result = subprocess.run([sys.executable, "-c", SQL_PROGRAM, *args], capture_output=True, text=True, timeout=120)
+    *errors, peak = result.stderr.splitlines()
+    result.stderr = "".join(f"{line}\n" for line in errors)
+    return result, int(peak.split()[1])
+
+
+def test_explain_is_refused_for_its_memory_addresses_and_explain_query_plan_answers(cli):
+    # EXPLAIN's p4 column showed `vtab:55C6B2863D18`: a heap address, as fts3_tokenizer gave
+    for query in ("EXPLAIN SELECT * FROM json_each('[1]')", "/* x */ -- y\n  explain SELECT 1"):
+        result = cli("sql", query, "--format", "jsonl")
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.startswith("Error: sql: EXPLAIN is not allowed")
+    plan = cli("sql", "EXPLAIN QUERY PLAN SELECT * FROM visits", "--json")
+    assert plan.exit_code == 0 and "SCAN visits" in plan.stdout
+
+
+def test_a_union_over_a_boolean_column_keeps_each_value_as_sqlite_gives_it(cli):
+    # the converter by declared type read the count 8 of the second arm as `true`
+    count = json.loads(cli("sql", "SELECT count(*) AS n FROM quotes", "--json").stdout)[0]["n"]
+    result = cli("sql", "SELECT id, direct FROM quotes UNION ALL SELECT 'total', count(*) FROM quotes", "-f", "csv")
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[-1] == ["total", str(count)] and count > 1
+    assert {r[1] for r in rows[1:-1]} == {"0", "1"}
+    direct = json.loads(cli("sql", "SELECT direct FROM quotes WHERE 0 UNION ALL SELECT 0.0 AS d", "--json").stdout)
+    assert direct == [{"direct": 0.0}]
+
+
+def test_sql_limit_past_the_largest_integer_answers(cli):
+    result = cli("sql", "SELECT 1 AS a", "--limit", "99999999999999999999", "--format", "csv")
+    assert (result.exit_code, result.stdout) == (0, "a\n1\n")
+
+
+@pytest.mark.parametrize("fmt", ["table", "md"])
+def test_sql_fields_name_a_column_visibly(cli, fmt):
+    # the header of a column chosen with --fields reached the terminal raw (ESC, U+202E)
+    name = "a\x1b[31mRED\u202e"
+    result = cli("sql", f'SELECT 1 AS "{name}"', "--fields", name, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert "x1b" in result.stdout and "31mRED" in result.stdout
+
+
+def test_printf_of_an_empty_format_is_null_as_in_sqlite_not_too_large(cli):
+    query = (
+        "SELECT printf('') AS a, printf(X'') AS b, format(zeroblob(0)) AS c, format('%s', '') AS d,"
+        " printf('%d', 7) AS e"
+    )
+    result = cli("sql", query, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == [{"a": None, "b": None, "c": None, "d": "", "e": "7"}]
+
+
+def test_printf_of_bytes_that_are_not_utf8_says_so(cli):
+    result = cli("sql", "SELECT printf('%s', X'FF') AS v")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("Error: sql: printf's result is not UTF-8 text (a blob holds other bytes")
+
+
+def test_ctrl_c_during_a_query_calling_printf_is_cancelled():
+    # Ctrl-C reached printf's Python function: "user-defined function raised exception", or "ran
+    # longer than 10 s" after 2 s, with exit 2
+    query = (
+        "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 100000000)"
+        " SELECT count(printf('%d', i)) AS n FROM c"
+    )
+    command = [sys.executable, "-c", SQL_PROGRAM, query]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out) == (130, b"")
+    assert b"Error" not in err
+
+
+def test_a_sql_result_is_counted_by_the_memory_it_takes_not_its_characters():
+    # an emoji is 4 bytes: 200 rows of 15.6 MB reached 1.1 GB before "result too large", 60 passed it
+    query = (
+        "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200)"
+        " SELECT i, replace(hex(zeroblob(1950000)), '0', '\U0001f600') AS v FROM c"
+    )
+    result, peak = _sql_in_a_new_process(query, "--format", "csv")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("Error: sql: result too large (more than 500,000 rows or 128 MB)")
+    assert peak < 400_000  # KB (1.1 GB before)
+    limited, _ = _sql_in_a_new_process(query, "--limit", "100", "--format", "csv")
+    assert "lower --limit" in limited.stderr  # (not "use --limit": it was given)
+
+
+def test_markdown_keeps_no_github_reference_live_and_no_link_cut(cli):
+    # GH-12 and owner/repo#3 link to issues on GitHub; a comment inside a web address cut its link
+    text = "GH-12 owner/repo#3 C#1 see http://x.y/@user and a-b 12:30"
+    result = cli("sql", f"SELECT '{text}' AS v", "--format", "md")
+    assert result.stdout.splitlines()[2] == (
+        "| GH<!-- -->-12 owner/repo#<!-- -->3 C#1 see http://x.y/@user and a-b 12:30 |"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["visits", "--president", "1"], ["quotes", "--speaker", "1"], ["who", "1 1"], ["who", "+1"], ["who", "\u200b"]],
+)
+def test_a_name_without_a_letter_is_refused_not_matched_to_a_title(cli, args):
+    # '1' matched the '111' of "Article 111" in three people's role titles
+    result = cli(*args, "--json")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith("is not a name: it has no letter\n")
+
+
+def _entries(folder):
+    return sorted(p.name for p in (folder / "iranaz").iterdir())
+
+
+def test_a_cache_entry_too_large_for_any_base_is_not_read(cli, tmp_path, monkeypatch):
+    # an 8 GB sparse file at the entry's path took 8 GB and 60 s, or MemoryError, on every run
+    from iranaz_cli.store import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cli("who", "Sanaei", "--json").exit_code == 0
+    (entry,) = (tmp_path / "iranaz").glob("base-*")
+    os.truncate(entry, cache.MAX_ENTRY + 1)  # (sparse: no disk is used)
+    started = time.monotonic()
+    result = cli("who", "Sanaei", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)[0]["id"] == "sanaei"
+    assert time.monotonic() - started < 5
+    assert entry.stat().st_size < 10 << 20  # written anew
+
+
+def test_a_cache_writer_removes_temporary_files_abandoned_an_hour_ago(cli, tmp_path, monkeypatch):
+    # a reader killed by SIGTERM while writing an entry left a 48 MB `.entry-*.tmp` for good
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / "iranaz"
+    folder.mkdir()
+    (folder / ".entry-old.tmp").write_bytes(b"x" * 100)
+    os.utime(folder / ".entry-old.tmp", (time.time() - 7200, time.time() - 7200))
+    (folder / ".entry-now.tmp").write_bytes(b"x")  # (another writer's, still being written)
+    assert cli("who", "Sanaei").exit_code == 0
+    names = _entries(tmp_path)
+    assert ".entry-old.tmp" not in names and ".entry-now.tmp" in names
+    assert [n for n in names if n.startswith("base-")]
+
+
+def test_a_missing_home_folder_is_not_made_for_the_cache(cli, tmp_path, monkeypatch):
+    # HOME=/nonexistent (a service's usual home) made /nonexistent/.cache/iranaz
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "no" / "such" / "home"))
+    result = cli("who", "Sanaei", "--json")
+    assert result.exit_code == 0
+    assert list(tmp_path.iterdir()) == []

@@ -115,7 +115,7 @@ def test_a_sql_result_of_huge_rows_is_refused_before_it_is_held_whole():
     error, peak = result.stderr.splitlines()
     assert (result.returncode, result.stdout) == (2, "")
     assert error.startswith("Error: sql: result too large")
-    assert int(peak.split()[1]) < 1_000_000  # KB: the cap is 128 MB as Python holds values, and SQLite's copy of one row
+    assert int(peak.split()[1]) < 1_000_000  # KB: the cap (128 MB as Python holds values) and SQLite's copy of a row
 
 
 def test_init_refuses_a_newline_in_the_folder_name(cli, tmp_path, monkeypatch):

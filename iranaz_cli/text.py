@@ -47,10 +47,10 @@ _CONTEXTUAL = "\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef"
 
 @functools.cache
 def _unsafe(lines: bool, plain: bool) -> re.Pattern[str]:
-    """The characters to escape (compiled on first use: ~0.7 ms); in text whose only characters beyond
-    ASCII are plain (see _plain_beyond_ascii), C0 and DEL (a far smaller class, faster to scan)."""
+    """Runs of the characters to escape (compiled on first use: ~0.7 ms); in text whose only characters
+    beyond ASCII are plain (see _plain_beyond_ascii), C0 and DEL (a far smaller class, faster to scan)."""
     chars = "\x00-\x08\x0b-\x1f\x7f" if plain else _HIDDEN + _CONTEXTUAL
-    return re.compile(f"[{chars}]" if lines else f"[{chars}\t\n]")
+    return re.compile(f"[{chars}]+" if lines else f"[{chars}\t\n]+")
 
 
 def _joins(char: str) -> bool:
@@ -108,12 +108,36 @@ def _plain_beyond_ascii(text: str) -> bool:
     return not any(_special(char) for char in set(text) if char >= "\x80")
 
 
-def _hidden(text: str, lines: bool, escape: Callable[[str], str]) -> str:
+class _Escapes(dict):
+    """A str.translate table that escapes every character it is asked for, each computed once."""
+
+    def __init__(self, escape: Callable[[str], str]):
+        super().__init__()
+        self.escape = escape
+
+    def __missing__(self, code: int) -> str:
+        self[code] = escaped = self.escape(chr(code))
+        return escaped
+
+
+@functools.cache
+def _run_escape(escape: Callable[[str], str]) -> Callable[[str], str]:
+    """Return ``escape`` (of one character) made to escape a run of them in one call."""
+    table = _Escapes(escape)
+    return lambda run: run.translate(table)
+
+
+def _hidden(text: str, lines: bool, escape_run: Callable[[str], str]) -> str:
+    """Return ``text`` with each run of characters to escape replaced by ``escape_run(run)`` (a call a
+    character took 25 s for 15 million NULs)."""
+
     def replace(match: re.Match[str]) -> str:
-        char = match.group(0)
-        if _contextual(char) and _kept(match.string, match.start()):
-            return char
-        return escape(char)
+        run = match.group(0)
+        # A joiner or selector is kept where it belongs: after a letter or symbol, so only as the
+        # first of a run (the others follow a hidden character)
+        if _contextual(run[0]) and _kept(match.string, match.start()):
+            return run[0] + escape_run(run[1:]) if len(run) > 1 else run
+        return escape_run(run)
 
     return _unsafe(lines, text.isascii() or _plain_beyond_ascii(text)).sub(replace, text)
 
@@ -123,8 +147,9 @@ def _contextual(char: str) -> bool:
     return code in (0x200C, 0x200D) or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
 
 
-def _escape(char: str) -> str:
-    return char.encode("unicode_escape", "backslashreplace").decode("ascii")
+def _escape(run: str) -> str:
+    """Python's escapes of a run of characters ('\\x1b', '\\u202e'), each as it would be alone."""
+    return run.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def visible(text: str, *, lines: bool = True) -> str:
@@ -139,7 +164,7 @@ def visible(text: str, *, lines: bool = True) -> str:
 def escaped(text: str, escape: Callable[[str], str]) -> str:
     """Return ``text`` with each character that ``visible`` would escape replaced by ``escape(char)``
     (a YAML or JSON escape, which keeps the value as it is); newlines and tabs stay."""
-    return _hidden(text, True, escape)
+    return _hidden(text, True, _run_escape(escape))
 
 
 def _json_escape(char: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from ..text import json_visible, number, visible
@@ -68,6 +68,18 @@ def cell(value: Any) -> str:
     return visible(str(value))
 
 
+# A table or Markdown cell shows at most this many characters, then says how many more there are: a
+# `sql` value of 15 million characters took 14-38 s to draw (Markdown: 24 s and 2.5 GB), and no one
+# reads it there. JSON and CSV, for scripts, give every value whole.
+CELL_MAX = 100_000
+
+
+def cut_cell(text: str) -> str:
+    if len(text) <= CELL_MAX:
+        return text
+    return f"{text[:CELL_MAX]} … ({len(text) - CELL_MAX:,} more characters: --format json or csv shows them all)"
+
+
 def source_label(value: dict) -> str:
     """Return how a citation names its source: its id, then its publisher and date where known."""
     about = ", ".join(v for v in (value.get("publisher"), value.get("published")) if v)
@@ -105,8 +117,19 @@ def _encoded_json(data: Any) -> bytes:
 
 
 def write_json(data: Any, out: IO[str] | None = None) -> None:
-    """Write ``data`` as indented UTF-8 JSON and a newline, whatever the terminal."""
-    _write_bytes(json_visible(_encoded_json(data)) + b"\n", out)
+    """Write ``data`` as indented UTF-8 JSON and a newline, whatever the terminal.
+
+    A list is written an item at a time, as indented as it would be whole: a result of huge values
+    (NULs, each six bytes as `\\u0000`) was held three times over, 1.5 GB for 120 MB of values."""
+    if not isinstance(data, list) or not data:
+        return _write_bytes(json_visible(_encoded_json(data)), out, end=b"\n")
+    _write_batches(
+        (b"  " + json_visible(_encoded_json(item)).replace(b"\n", b"\n  ") for item in data),
+        out,
+        b",\n",
+        b"[\n",
+        b"\n]\n",
+    )
 
 
 # Characters that JSON leaves raw but line splitters (Python's str.splitlines, some JSON Lines
@@ -119,21 +142,41 @@ def write_jsonl(rows: list[dict], out: IO[str] | None = None) -> None:
     """Write one compact JSON object per line."""
     import msgspec
 
-    data = json_visible(b"".join(msgspec.json.encode(r) + b"\n" for r in rows))
-    for raw, escaped in _LINE_ENDS:
-        data = data.replace(raw, escaped)
-    _write_bytes(data, out)
+    def lines() -> Iterator[bytes]:
+        for row in rows:
+            line = json_visible(msgspec.json.encode(row))
+            for raw, escaped in _LINE_ENDS:
+                line = line.replace(raw, escaped)
+            yield line
+
+    if rows:
+        _write_batches(lines(), out, b"\n", b"", b"\n")
 
 
-def _write_bytes(data: bytes, out: IO[str] | None) -> None:
+def _write_batches(parts: Iterator[bytes], out: IO[str] | None, between: bytes, start: bytes, end: bytes) -> None:
+    """Write ``start``, the parts with ``between`` them, and ``end``, about a megabyte at a time (a result
+    of huge rows is never held whole twice)."""
+    batch: list[bytes] = [start]
+    size = 0
+    for i, part in enumerate(parts):
+        batch += [between, part] if i else [part]
+        size += len(part)
+        if size > 1 << 20:
+            _write_bytes(b"".join(batch), out)
+            batch, size = [], 0
+    _write_bytes(b"".join(batch), out, end=end)
+
+
+def _write_bytes(data: bytes, out: IO[str] | None, end: bytes = b"") -> None:
     out = out or sys.stdout
     buffer = getattr(out, "buffer", None)
     if buffer is not None:
         out.flush()
         buffer.write(data)
+        buffer.write(end)
         buffer.flush()
     else:  # a text-only stream (tests, StringIO)
-        out.write(data.decode("utf-8"))
+        out.write(data.decode("utf-8") + end.decode("utf-8"))
 
 
 def flat_columns(rows: list[dict]) -> list[str]:
@@ -219,22 +262,26 @@ def _csv_special() -> re.Pattern[str]:
     return re.compile('[,"\r\n]')
 
 
-# What Markdown or HTML would interpret in a table cell: backslash-escaped, or an HTML entity.
-_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\*_[]|`~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>"})
+# What Markdown or HTML would interpret in a table cell: backslash-escaped, or an HTML entity (`$` too:
+# GitHub shows $x$ as mathematics).
+_MD_ESCAPES = str.maketrans(
+    {c: "\\" + c for c in "\\*_[]|`~$"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "<br>"}
+)
 
 
 # What GitHub turns into a live link or picture after Markdown is parsed, so that no backslash or HTML
 # entity stops it: @user (a mention that notifies them), #123, GH-123 and owner/repo#123 (links to
-# issues) and :name: (an emoji). An empty HTML comment inside the word does (the usual escape:
-# `@<!-- -->user`), and shows nothing. A mention or a bare reference starts a word: an @ or # after a
-# letter or digit (raisi@term-1, a@b.org, C#1) links nothing. A web address is left whole (GitHub
-# links it as it is; a comment inside would cut the link).
+# issues), user/repo@SHA and a 40-digit SHA (links to commits) and :name: (an emoji). An empty HTML
+# comment inside the word does (the usual escape: `@<!-- -->user`), and shows nothing. A mention or a
+# bare reference starts a word: an @ or # after a letter or digit (raisi@term-1, a@b.org, C#1) links
+# nothing. A web address is left whole (GitHub links it as it is; a comment inside would cut the link).
 @functools.cache
 def _github_live() -> re.Pattern[str]:
     """(Compiled on first use: a Markdown table needs it, no other output does.)"""
     return re.compile(
-        r"((?:https?://|www\.)[^\s<]+)"  # a web address: kept whole
-        r"|(?<![A-Za-z0-9])(?:@|#(?=[0-9])|GH(?=-[0-9]))|/[A-Za-z0-9_.-]+#(?=[0-9])|:(?=(?:[a-z0-9+-]|\\?_)+:)",
+        r"((?<![A-Za-z0-9])(?:https?://|www\.)[A-Za-z0-9][^\s<]*)"  # a web address (a host first): kept whole
+        r"|(?<![A-Za-z0-9])(?:@|#(?=[0-9])|GH(?=-[0-9]))|/[A-Za-z0-9_.-]+#(?=[0-9])|:(?=(?:[a-z0-9+-]|\\?_)+:)"
+        r"|@(?=[0-9a-f]{7,40}\b)|(?<![A-Za-z0-9])[0-9a-f]{7}(?=[0-9a-f]{33}\b)",  # user/repo@sha, a bare SHA
         re.I,
     )
 
@@ -255,12 +302,12 @@ def write_md(rows: list[dict], view: View, out: IO[str] | None = None) -> None:
     if view.record:
         for row in rows:
             lines = ["| Field | Value |", "| --- | --- |"]
-            lines += [f"| {_md(h)} | {_md(column_value(row, k))} |" for h, k in view.columns]
+            lines += [f"| {_md(h)} | {_md(cut_cell(column_value(row, k)))} |" for h, k in view.columns]
             blocks.append("\n".join(lines))
     else:
         lines = ["| " + " | ".join(_md(h) for h, _ in view.columns) + " |"]
         lines.append("| " + " | ".join("---" for _ in view.columns) + " |")
-        lines += ["| " + " | ".join(_md(column_value(r, k)) for _, k in view.columns) + " |" for r in rows]
+        lines += ["| " + " | ".join(_md(cut_cell(column_value(r, k))) for _, k in view.columns) + " |" for r in rows]
         blocks.append("\n".join(lines))
     if view.caption:
         blocks.append(_md(view.caption(rows)))

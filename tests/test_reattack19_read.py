@@ -174,3 +174,63 @@ def test_a_missing_home_folder_is_not_made_for_the_cache(cli, tmp_path, monkeypa
     result = cli("who", "Sanaei", "--json")
     assert result.exit_code == 0
     assert list(tmp_path.iterdir()) == []
+
+
+# --- the re-attack of these fixes --------------------------------------------------------------------
+
+
+def test_a_long_run_of_hidden_characters_is_escaped_in_one_step():
+    # one call a character: 15 million NULs took 25 s to print as CSV (99 s for 120 MB)
+    from iranaz_cli.text import escaped, json_visible, visible
+
+    started = time.monotonic()
+    assert visible("a" + "\x00" * 10_000_000 + "b") == "a" + "\\x00" * 10_000_000 + "b"
+    assert escaped("\u200d" * 1_000_000, lambda c: f"<{ord(c):x}>") == "<200d>" * 1_000_000
+    assert json_visible('"\u202e\u202e"'.encode()) == b'"\\u202e\\u202e"'
+    assert time.monotonic() - started < 5  # (a hang guard, not a benchmark)
+    assert visible("خامنه\u200cای ❤\ufe0f \u200c\u200c") == "خامنه\u200cای ❤\ufe0f \\u200c\\u200c"
+
+
+@pytest.mark.parametrize("fmt", ["table", "md"])
+def test_a_table_or_markdown_cell_shows_a_huge_value_cut_and_says_how_much_more(cli, fmt):
+    # a value of 15 million characters took 14-38 s to draw as a table, and Markdown 2.5 GB
+    result = cli("sql", "SELECT printf('%.*c', 250000, 'x') AS v", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    shown = result.stdout.replace("\n", "")  # (a table wraps the cell)
+    assert "x" * 100_000 in shown and "x" * 100_001 not in shown
+    assert "(150,000 more characters: --format json or csv shows them all)" in result.stdout
+    whole = cli("sql", "SELECT printf('%.*c', 250000, 'x') AS v", "--json")
+    assert json.loads(whole.stdout) == [{"v": "x" * 250_000}]
+
+
+def test_a_json_list_is_written_item_by_item_as_it_would_be_whole(cli):
+    import msgspec
+
+    rows = json.loads(cli("visits", "--json").stdout)
+    assert cli("visits", "--json").stdout.encode() == msgspec.json.format(msgspec.json.encode(rows), indent=2) + b"\n"
+    assert cli("sql", "SELECT 1 AS a WHERE 0", "--json").stdout == "[]\n"
+
+
+@pytest.mark.parametrize("name", ["\u06401", "\u00aa 1", "\u0640 111"])
+def test_a_name_whose_only_letters_fold_away_is_refused(cli, name):
+    # a tatweel is dropped and ª folds to the stop word 'a': only the digit was matched
+    result = cli("visits", "--president", name, "--json")
+    assert (result.exit_code, result.stdout) == (2, "")
+    resolved = json.loads(cli("resolve", "--json", input=f"{name}\n1\n").stdout)
+    assert [(r["id"], r["candidates"]) for r in resolved] == [(None, []), (None, [])]
+
+
+def test_printf_given_text_that_is_not_utf8_says_so(cli):
+    result = cli("sql", "SELECT printf('%s', CAST(X'FF' AS TEXT)) AS v")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: sql: printf or format was given text that is not UTF-8 (hex() shows its bytes)\n",
+    )
+
+
+def test_markdown_neutralises_commit_references_and_mentions_after_a_bare_www(cli):
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    result = cli("sql", f"SELECT 'www.@bob awww.#12 user/repo@abc1234 {sha} $x$' AS v", "--format", "md")
+    cell = result.stdout.splitlines()[2]
+    assert "www.@<!-- -->bob awww.#<!-- -->12 user/repo@<!-- -->abc1234 0123456<!-- -->789abcdef" in cell
+    assert cell.endswith(r"\$x\$ |")

@@ -20,8 +20,16 @@ def _check_name(query: str) -> None:
     digits matched the '111' of a role's title (Article 111)."""
     if not query.strip():
         raise UsageError("the name is empty")
-    if not any(c.isalpha() for c in query):
+    if not _has_letter(query):
         raise UsageError(f"'{query.strip()}' is not a name: it has no letter")
+
+
+def _has_letter(query: str) -> bool:
+    """Say whether a word of ``query`` that names are matched by holds a letter, once folded as names
+    are (a tatweel is dropped, ª is the stop word 'a': 'ـ1' and 'ª 1' are only the digit)."""
+    from ..store.nameindex import NON_WORD, STOPWORDS, plain
+
+    return any(c.isalpha() for word in NON_WORD.split(plain(query)) if word not in STOPWORDS for c in word)
 
 
 def _match_people(base: FactBase, query: str) -> tuple[list[tuple[Person, float]], list[Person]]:
@@ -80,7 +88,7 @@ def resolve(base: FactBase, queries: Iterable[str]) -> list[dict]:
     for query in queries:
         key = query.strip()
         if key not in done:
-            found = names.candidates(index, key, n=50) if key else []  # (the five best, once spelling breaks ties)
+            found = names.candidates(index, key, n=50) if _has_letter(key) else []  # (5 best once spelling ties)
             scored = [(base.people[i], round(s, 1)) for i, s in found]
             scored = _spelling_first(scored, key)[:5]
             best = scored[0] if scored and scored[0][1] >= names.CUTOFF else None

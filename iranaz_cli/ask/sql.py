@@ -348,6 +348,9 @@ def _reason(error: sqlite3.Error) -> str:
         return f"a value is too large (more than {SQL_MAX_VALUE >> 20} MB)"
     if text.startswith("vtable constructor failed: "):  # an eponymous virtual table (dbstat, sqlite_stmt)
         return f"the table {text.split(': ', 1)[1]} is not available (iranaz sql --tables lists those that are)"
+    if text == "user-defined function raised exception":  # (printf and format are the only ones, and
+        # said why they failed: this is Python's sqlite3 failing to read an argument of theirs)
+        return "printf or format was given text that is not UTF-8 (hex() shows its bytes)"
     if "one statement at a time" in text:
         return "one statement at a time"
     return text

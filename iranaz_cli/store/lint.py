@@ -98,10 +98,26 @@ def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
         for i, s in enumerate(base.sources)
         if s.kind != "article" and not s.published and not s.url
     ]
+    problems += [
+        (i, _link_warning(s.id, link)) for i, s in enumerate(base.sources) if (link := _link(data_dir, s.path))
+    ]
     if problems:
         lines = read_yaml(data_dir / "sources.yaml", display)[1]
         out.extend(f"{display}:{lines.get((i,), 1)}: {message}" for i, message in sorted(problems))
     return out
+
+
+def _link(data_dir: Path, path: str | None) -> str | None:
+    from .paths import link_on_path
+
+    return link_on_path(data_dir, path) if path else None
+
+
+def _link_warning(source_id: str, link: str) -> str:
+    return (
+        f"source '{source_id}': {link} is a link; `iranaz source update` will not write through it"
+        " (put a copy of the file in its place)"
+    )
 
 
 def _shell_warning(person: Any) -> str:

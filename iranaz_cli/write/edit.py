@@ -412,6 +412,16 @@ def check_source_file(file: str) -> tuple[bytes, str]:
     return raw, text
 
 
+def _seed_bytes(seed: Path) -> bytes | None:
+    """Return the bytes of a file in seeds/ as readers read it (regular, size-capped), or None."""
+    from ..store.paths import Unreadable, read_regular
+
+    try:
+        return read_regular(seed, MAX_SOURCE_BYTES)[0]
+    except Unreadable:
+        return None
+
+
 def add_source(
     data_dir: str | os.PathLike[str] | None,
     file: str,
@@ -457,11 +467,13 @@ def add_source(
 
     seeds = path.parent / "seeds"
     seed = seeds / name
+    if os.path.islink(seeds):  # (a file written there would be written where the link leads, outside the base)
+        raise FactBaseError(["seeds is a link; a base keeps its articles in a folder of its own: make seeds/ one"])
     with _writing(path, wait) as lock:
         created = False
         try:
-            if seed.exists() or seed.is_symlink():
-                if seed.is_symlink() or not seed.is_file() or seed.read_bytes() != raw:
+            if os.path.lexists(seed):
+                if seed.is_symlink() or _seed_bytes(seed) != raw:
                     fix = "give another --id" if file == "-" else f"rename {_shown(file)}"
                     raise UsageError(f"seeds/{_shown(name)} exists and is a different file; {fix}")
             else:

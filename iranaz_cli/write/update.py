@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FactBaseError, IoError, NotFound, UsageError
-from ..store.yamlread import MAX_FILE_BYTES, decode, parse_yaml, read_file
+from ..store.yamlread import MAX_ARTICLE_BYTES, MAX_FILE_BYTES, decode, parse_yaml, read_file
 from ..text import fold_quote, visible
 from . import safewrite
 from .edit import _ATTEMPTS, _writing, check_source_file, writable_data_dir
@@ -32,7 +32,7 @@ def update_source(data_dir: str | os.PathLike[str] | None, source_id: str, file:
     """Replace the text of the added article ``source_id`` with ``file``'s; return what was done:
     ``id``, ``path``, ``sha256``, ``changed`` (False when the base held this text already) and
     ``quotes`` (how many quotes cite the article, each found in the new text)."""
-    from ..store.paths import Unreadable, base_root, source_file
+    from ..store.paths import base_root
     from ..store.validate import _display_dir, validate
 
     path = writable_data_dir(data_dir)
@@ -45,11 +45,7 @@ def update_source(data_dir: str | os.PathLike[str] | None, source_id: str, file:
             listed, stamp = read_file(target, display, base_root(path))
             old_yaml = decode(listed, display)
             at, record, lines = _find(old_yaml, display, source_id)
-            try:
-                seed = source_file(path, record["path"])
-                old_raw: bytes | None = seed.read_bytes() if seed.is_file() else None
-            except (Unreadable, OSError) as e:
-                raise IoError(f"cannot read {visible(record['path'])}: {getattr(e, 'strerror', None) or e}") from None
+            seed, old_raw = _old_seed(path, record["path"])
             done = {"id": record["id"], "path": record["path"], "sha256": digest}
             new_yaml = _with_new_hash(old_yaml, display, at, record, lines, digest)
             new_yaml = _with_new_title(new_yaml, display, at, record, lines, old_raw, text)
@@ -81,6 +77,36 @@ def update_source(data_dir: str | os.PathLike[str] | None, source_id: str, file:
             quotes = sum(1 for _, rec in _records(base) for c in getattr(rec, "sources", []) if _cites(c, source_id))
             return {**done, "changed": True, "quotes": quotes}
     raise IoError(f"{display} kept changing while being written (a writer ignoring the lock?); nothing was changed")
+
+
+def _old_seed(data_dir: Path, relative: str) -> tuple[Path, bytes | None]:
+    """Return where a source's text is written and its bytes now (None when there is no file), read as
+    readers read it (inside seeds/, regular, size-capped); raise FactBaseError for a file that must not be
+    replaced: a link (its target may be another source's article), a folder, a FIFO, a file over the cap."""
+    from ..store.paths import Unreadable, link_on_path, read_regular, source_file
+
+    shown = visible(relative)
+    try:
+        source_file(data_dir, relative)  # (a path outside seeds/ is refused from its text alone)
+    except Unreadable as e:
+        raise FactBaseError([f"source file {shown} {e}"]) from None
+    link = link_on_path(data_dir, relative)
+    if link is not None:
+        raise FactBaseError(
+            [
+                f"{visible(link)} is a link; `iranaz source update` never writes through a link (the file it leads "
+                "to may be another source's article): put a copy of the file in its place and run this again"
+            ]
+        )
+    seed = data_dir.parent.joinpath(*[part for part in relative.split("/") if part not in ("", ".")])
+    if not os.path.lexists(seed):
+        return seed, None
+    try:
+        return seed, read_regular(seed, MAX_ARTICLE_BYTES)[0]
+    except Unreadable as e:
+        raise FactBaseError(
+            [f"source file {shown} {e}; it cannot be an article: remove it and run this again to write the new text"]
+        ) from None
 
 
 def _records(base: Any) -> Any:

@@ -1,0 +1,108 @@
+"""What the fifth attack on issue 19 found in the writers, closed as a user meets it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+
+import pytest
+
+ONE = "The envoy met officials in Baku on Monday.\n"
+
+
+def _files(root) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): (os.readlink(p).encode() if p.is_symlink() else p.read_bytes())
+        for p in sorted(root.rglob("*"))
+        if p.is_symlink() or p.is_file()
+    }
+
+
+@pytest.fixture
+def linked(tmp_path, cli):
+    """A base of two articles: art-one's file, and art-two's path, a link to art-one's file; return data/."""
+    assert cli("init", str(tmp_path / "B")).exit_code == 0
+    data = tmp_path / "B" / "data"
+    (tmp_path / "one.txt").write_text(ONE, encoding="utf-8")
+    added = cli(
+        "--data", str(data), "source", "add", str(tmp_path / "one.txt"), "--id", "art-one", "--title", "One",
+        "--url", "https://e.org/1", "--published", "2025-01-01",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    os.symlink("one.txt", tmp_path / "B" / "seeds" / "two.txt")
+    with open(data / "sources.yaml", "a", encoding="utf-8") as f:
+        f.write(
+            "\n- id: art-two\n  title: Two\n  kind: article\n  url: https://e.org/2\n"
+            f'  published: "2025-01-01"\n  path: seeds/two.txt\n  sha256: {hashlib.sha256(ONE.encode()).hexdigest()}\n'
+        )
+    assert cli("--data", str(data), "validate").exit_code == 0
+    return data
+
+
+# --- 1. a writer never writes through a link in seeds/ -----------------------------------------------
+
+
+def test_source_update_refuses_a_seed_that_is_a_link_and_changes_nothing(linked, cli, tmp_path):
+    # it wrote the link's target: art-one's article was replaced, "updated", exit 0, and the base invalid
+    new = tmp_path / "new.txt"
+    new.write_text("Something else entirely.\n", encoding="utf-8")
+    before = _files(linked.parent)
+    result = cli("--data", str(linked), "source", "update", "art-two", str(new))
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1 and "seeds/two.txt is a link" in result.stderr, result.stderr
+    assert _files(linked.parent) == before
+    assert (linked.parent / "seeds" / "one.txt").read_text(encoding="utf-8") == ONE
+    assert cli("--data", str(linked), "validate").exit_code == 0
+
+
+def test_validate_says_a_source_path_is_a_link(linked, cli):
+    result = cli("--data", str(linked), "validate")
+    assert result.exit_code == 0
+    assert "source 'art-two': seeds/two.txt is a link" in result.stderr, result.stderr
+
+
+def test_source_add_refuses_a_seeds_folder_that_is_a_link(tmp_path, cli):
+    assert cli("init", str(tmp_path / "B")).exit_code == 0
+    (tmp_path / "B" / "seeds").rmdir()
+    (tmp_path / "elsewhere").mkdir()
+    os.symlink(tmp_path / "elsewhere", tmp_path / "B" / "seeds")
+    (tmp_path / "one.txt").write_text(ONE, encoding="utf-8")
+    data = tmp_path / "B" / "data"
+    before = _files(tmp_path / "B")
+    result = cli("--data", str(data), "source", "add", str(tmp_path / "one.txt"), "--id", "art-one", "--title", "T")
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1 and "seeds is a link" in result.stderr, result.stderr
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+    assert _files(tmp_path / "B") == before
+
+
+# --- 2. a writer reads an existing seed as readers do: regular, size-capped ---------------------------
+
+
+def test_source_update_refuses_a_huge_sparse_seed_at_once(linked, cli, tmp_path):
+    seed = linked.parent / "seeds" / "one.txt"
+    os.truncate(seed, 8 * 2**30)  # a sparse file: no disk used
+    new = tmp_path / "new.txt"
+    new.write_text(ONE + "One more line.\n", encoding="utf-8")
+    started = time.monotonic()
+    result = cli("--data", str(linked), "source", "update", "art-one", str(new))
+    assert time.monotonic() - started < 5
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1
+    assert "seeds/one.txt" in result.stderr and "over the 2 MiB limit" in result.stderr, result.stderr
+    assert seed.stat().st_size == 8 * 2**30
+
+
+def test_source_add_compares_a_huge_sparse_seed_without_reading_it(tmp_path, cli):
+    assert cli("init", str(tmp_path / "B")).exit_code == 0
+    data = tmp_path / "B" / "data"
+    orphan = tmp_path / "B" / "seeds" / "article.txt"
+    orphan.touch()
+    os.truncate(orphan, 8 * 2**30)
+    (tmp_path / "article.txt").write_text(ONE, encoding="utf-8")
+    started = time.monotonic()
+    result = cli("--data", str(data), "source", "add", str(tmp_path / "article.txt"), "--id", "x", "--title", "T")
+    assert time.monotonic() - started < 5
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "seeds/article.txt exists and is a different file" in result.stderr

@@ -20,8 +20,8 @@ def _files(root) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def linked(tmp_path, cli):
-    """A base of two articles: art-one's file, and art-two's path, a link to art-one's file; return data/."""
+def article(tmp_path, cli):
+    """A base of one added article, art-one (seeds/one.txt); return its data folder."""
     assert cli("init", str(tmp_path / "B")).exit_code == 0
     data = tmp_path / "B" / "data"
     (tmp_path / "one.txt").write_text(ONE, encoding="utf-8")
@@ -30,6 +30,13 @@ def linked(tmp_path, cli):
         "--url", "https://e.org/1", "--published", "2025-01-01",
     )  # fmt: skip
     assert added.exit_code == 0, added.output
+    return data
+
+
+@pytest.fixture
+def linked(article, tmp_path, cli):
+    """The base of `article` and art-two, whose path is a link to art-one's file; return data/."""
+    data = article
     os.symlink("one.txt", tmp_path / "B" / "seeds" / "two.txt")
     with open(data / "sources.yaml", "a", encoding="utf-8") as f:
         f.write(
@@ -56,6 +63,18 @@ def test_source_update_refuses_a_seed_that_is_a_link_and_changes_nothing(linked,
     assert cli("--data", str(linked), "validate").exit_code == 0
 
 
+def test_source_update_refuses_a_file_another_source_reads_through_a_link(linked, cli, tmp_path):
+    # art-two's file is art-one's through a link: replacing art-one's text changed art-two's too
+    new = tmp_path / "new.txt"
+    new.write_text(ONE + "One more line.\n", encoding="utf-8")
+    before = _files(linked.parent)
+    result = cli("--data", str(linked), "source", "update", "art-one", str(new))
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1
+    assert "seeds/one.txt is also the text of source 'art-two' (seeds/two.txt)" in result.stderr, result.stderr
+    assert _files(linked.parent) == before
+
+
 def test_validate_says_a_source_path_is_a_link(linked, cli):
     result = cli("--data", str(linked), "validate")
     assert result.exit_code == 0
@@ -80,13 +99,13 @@ def test_source_add_refuses_a_seeds_folder_that_is_a_link(tmp_path, cli):
 # --- 2. a writer reads an existing seed as readers do: regular, size-capped ---------------------------
 
 
-def test_source_update_refuses_a_huge_sparse_seed_at_once(linked, cli, tmp_path):
-    seed = linked.parent / "seeds" / "one.txt"
+def test_source_update_refuses_a_huge_sparse_seed_at_once(article, cli, tmp_path):
+    seed = article.parent / "seeds" / "one.txt"
     os.truncate(seed, 8 * 2**30)  # a sparse file: no disk used
     new = tmp_path / "new.txt"
     new.write_text(ONE + "One more line.\n", encoding="utf-8")
     started = time.monotonic()
-    result = cli("--data", str(linked), "source", "update", "art-one", str(new))
+    result = cli("--data", str(article), "source", "update", "art-one", str(new))
     assert time.monotonic() - started < 5
     assert (result.exit_code, result.stdout) == (3, "")
     assert result.stderr.count("Error: ") == 1
@@ -106,3 +125,61 @@ def test_source_add_compares_a_huge_sparse_seed_without_reading_it(tmp_path, cli
     assert time.monotonic() - started < 5
     assert (result.exit_code, result.stdout) == (2, "")
     assert "seeds/article.txt exists and is a different file" in result.stderr
+
+
+# --- 3. source update on a full disk leaves a valid base, or says how to mend it ---------------------
+
+
+def _fail_for(monkeypatch, name: str, where: str):
+    """Make safewrite fail with ENOSPC for the file called ``name``: ``where`` is 'write' (its temporary
+    file) or 'commit' (its rename into place, after every other file was written)."""
+    import errno
+
+    from iranaz_cli.write import safewrite
+
+    real_write, real_commit = safewrite.write_bytes, safewrite._commit
+
+    def write_bytes(path, data, **kwargs):
+        if where == "write" and os.path.basename(path) == name:
+            raise safewrite.IoError(f"cannot write {path}: No space left on device")
+        return real_write(path, data, **kwargs)
+
+    def commit(tmp, target, force):
+        if where == "commit" and target.name == name:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_commit(tmp, target, force)
+
+    monkeypatch.setattr(safewrite, "write_bytes", write_bytes)
+    monkeypatch.setattr(safewrite, "_commit", commit)
+
+
+def test_source_update_that_cannot_write_the_article_changes_nothing(article, cli, tmp_path, monkeypatch):
+    # the new sha256 was recorded first, then the article's write failed: every query then exited 3
+    new = tmp_path / "new.txt"
+    new.write_text(ONE + "One more line.\n", encoding="utf-8")
+    before = _files(article.parent)
+    _fail_for(monkeypatch, "one.txt", "write")
+    result = cli("--data", str(article), "source", "update", "art-one", str(new))
+    assert (result.exit_code, result.stdout) == (74, "")
+    assert result.stderr.count("Error: ") == 1
+    assert "seeds/one.txt: No space left on device" in result.stderr, result.stderr
+    monkeypatch.undo()
+    assert _files(article.parent) == before
+    assert cli("--data", str(article), "validate").exit_code == 0
+
+
+def test_source_update_whose_article_cannot_be_renamed_says_to_run_it_again(article, cli, tmp_path, monkeypatch):
+    # the hint existed but was dead code: the write raises IoError, the code caught OSError
+    new = tmp_path / "new.txt"
+    new.write_text(ONE + "One more line.\n", encoding="utf-8")
+    _fail_for(monkeypatch, "one.txt", "commit")
+    result = cli("--data", str(article), "source", "update", "art-one", str(new))
+    assert (result.exit_code, result.stdout) == (74, "")
+    assert result.stderr.count("Error: ") == 1
+    assert "recorded the new sha256 but cannot write seeds/one.txt (No space left on device)" in result.stderr
+    assert "run the same `iranaz source update` again" in result.stderr
+    monkeypatch.undo()
+    assert not [p for p in (article.parent / "seeds").iterdir() if p.name.startswith(".iranaz-")]
+    again = cli("--data", str(article), "source", "update", "art-one", str(new))
+    assert again.exit_code == 0, again.output
+    assert cli("--data", str(article), "validate").exit_code == 0

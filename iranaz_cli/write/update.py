@@ -44,8 +44,9 @@ def update_source(data_dir: str | os.PathLike[str] | None, source_id: str, file:
         for _ in range(_ATTEMPTS):
             listed, stamp = read_file(target, display, base_root(path))
             old_yaml = decode(listed, display)
-            at, record, lines = _find(old_yaml, display, source_id)
+            at, record, lines, records = _find(old_yaml, display, source_id)
             seed, old_raw = _old_seed(path, record["path"])
+            _not_shared(path, seed, record, records)
             done = {"id": record["id"], "path": record["path"], "sha256": digest}
             new_yaml = _with_new_hash(old_yaml, display, at, record, lines, digest)
             new_yaml = _with_new_title(new_yaml, display, at, record, lines, old_raw, text)
@@ -63,15 +64,31 @@ def update_source(data_dir: str | os.PathLike[str] | None, source_id: str, file:
                 lock.check()
                 safewrite.unchanged(real, stamp, MAX_FILE_BYTES)
 
-            try:  # the record first: a crash before the text is written is mended by running this again
-                safewrite.write_bytes(str(real), new_yaml.encode("utf-8"), force=True, before_commit=compare)
+            recorded: list[bool] = []
+
+            def record_hash(
+                real: Path = real,
+                data: bytes = new_yaml.encode("utf-8"),
+                compare: Any = compare,
+                marks: list = recorded,
+            ) -> None:
+                lock.check()
+                safewrite.write_bytes(str(real), data, force=True, before_commit=compare)
+                marks.append(True)
+
+            # The new text is written in full (the larger file: a full disk stops here, nothing changed), then the
+            # record with its new sha256 replaces sources.yaml, then the text is renamed into place: only a crash
+            # between the two renames leaves the base failing, and running the same update again mends it.
+            try:
+                safewrite.write_bytes(str(seed), raw, force=True, before_commit=record_hash)
             except safewrite.Changed:
                 continue
-            try:
-                safewrite.write_bytes(str(seed), raw, force=True, before_commit=lock.check)
-            except OSError as e:
+            except IoError as e:
+                if not recorded:
+                    raise
+                why = str(e).rpartition(": ")[2]
                 raise IoError(
-                    f"recorded the new sha256 but cannot write {visible(record['path'])} ({e.strerror or e}); "
+                    f"recorded the new sha256 but cannot write {visible(record['path'])} ({why}); "
                     "run the same `iranaz source update` again"
                 ) from None
             quotes = sum(1 for _, rec in _records(base) for c in getattr(rec, "sources", []) if _cites(c, source_id))
@@ -109,6 +126,28 @@ def _old_seed(data_dir: Path, relative: str) -> tuple[Path, bytes | None]:
         ) from None
 
 
+def _not_shared(data_dir: Path, seed: Path, record: dict, records: list) -> None:
+    """Raise FactBaseError if another source reads the file ``seed`` (through a link of its own): its
+    text would change with this one's, and its sha256 would no longer match."""
+    from ..store.paths import Unreadable, source_file
+
+    for other in records:
+        if not isinstance(other, dict) or other is record or not isinstance(other.get("path"), str):
+            continue
+        try:
+            same = source_file(data_dir, other["path"]) == seed
+        except Unreadable:
+            continue
+        if same:
+            raise FactBaseError(
+                [
+                    f"{visible(record['path'])} is also the text of source '{visible(str(other.get('id')))}' "
+                    f"({visible(other['path'])}); `iranaz source update` would change both: give that source a "
+                    "file of its own (a copy) and run this again"
+                ]
+            )
+
+
 def _records(base: Any) -> Any:
     from ..model import KINDS
 
@@ -119,8 +158,8 @@ def _cites(citation: Any, source_id: str) -> bool:
     return citation.source == source_id and citation.quote is not None
 
 
-def _find(text: str, display: str, source_id: str) -> tuple[int, dict, dict]:
-    """Return the index, record and line map of the added article ``source_id`` in sources.yaml."""
+def _find(text: str, display: str, source_id: str) -> tuple[int, dict, dict, list]:
+    """Return the index, record and line map of the added article ``source_id`` in sources.yaml, and its records."""
     records, lines, problems, _ = parse_yaml(text, display, all_lines=True)
     if problems:
         raise FactBaseError(problems)
@@ -132,7 +171,7 @@ def _find(text: str, display: str, source_id: str) -> tuple[int, dict, dict]:
                     f"source '{visible(source_id)}' is a {visible(str(record.get('kind', 'source')))} with no text "
                     "in the base; only an added article (`iranaz source add`) has a text to update"
                 )
-            return i, record, lines
+            return i, record, lines, records
     import difflib
 
     ids = [str(r.get("id")) for r in records if isinstance(r, dict) and isinstance(r.get("path"), str)]

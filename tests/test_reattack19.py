@@ -183,3 +183,46 @@ def test_source_update_whose_article_cannot_be_renamed_says_to_run_it_again(arti
     again = cli("--data", str(article), "source", "update", "art-one", str(new))
     assert again.exit_code == 0, again.output
     assert cli("--data", str(article), "validate").exit_code == 0
+
+
+# --- 4. a change made is exit 0, even when stderr cannot be written ----------------------------------
+
+
+@pytest.mark.parametrize("command", ["init", "add", "source add", "source update", "--install-completion"])
+def test_a_writer_whose_stderr_is_full_reports_the_change_by_its_exit_code(tmp_path, command):
+    # the change was made, then "added ..." failed on stderr: exit 74, which says nothing changed
+    import subprocess
+    import sys
+
+    iranaz = [sys.executable, "-m", "iranaz_cli"]
+    env = {**{k: v for k, v in os.environ.items() if k != "IRANAZ_DATA"}, "HOME": str(tmp_path / "home")}
+    (tmp_path / "home").mkdir()
+    data = tmp_path / "b" / "data"
+    if command != "init":
+        assert subprocess.run([*iranaz, "init", str(tmp_path / "b")], capture_output=True, env=env).returncode == 0
+    (tmp_path / "one.txt").write_text(ONE, encoding="utf-8")
+    if command == "source update":
+        added = [*iranaz, "--data", str(data), "source", "add", str(tmp_path / "one.txt"), "--id", "art-one"]
+        assert subprocess.run(added, capture_output=True, env=env).returncode == 0
+        (tmp_path / "one.txt").write_text(ONE + "One more line.\n", encoding="utf-8")
+    args = {
+        "init": ["init", str(tmp_path / "b")],
+        "add": ["--data", str(data), "add", "sources", "-"],
+        "source add": ["--data", str(data), "source", "add", str(tmp_path / "one.txt"), "--id", "art-one"],
+        "source update": ["--data", str(data), "source", "update", "art-one", str(tmp_path / "one.txt")],
+        "--install-completion": ["--install-completion", "bash"],
+    }[command]
+    stdin = "id: a-ref\ntitle: A reference\nkind: reference\n" if command == "add" else ""
+    with open("/dev/full", "w") as full:  # (--install-completion: its stdout full too, as the attack tried)
+        stdout = full if command == "--install-completion" else subprocess.PIPE
+        result = subprocess.run(
+            [*iranaz, *args], input=stdin, stdout=stdout, stderr=full, text=True, env=env, timeout=60
+        )
+    assert result.returncode == 0
+    if command == "--install-completion":
+        assert "iranaz" in (tmp_path / "home" / ".bashrc").read_text(encoding="utf-8")
+    else:
+        validated = subprocess.run([*iranaz, "validate", str(data)], capture_output=True, text=True, env=env)
+        assert validated.returncode == 0, validated.stderr
+        listed = subprocess.run([*iranaz, "--data", str(data), "sources", "--json"], capture_output=True, env=env)
+        assert (b"a-ref" if command == "add" else b"art-one") in listed.stdout or command == "init"

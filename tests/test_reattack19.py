@@ -226,3 +226,36 @@ def test_a_writer_whose_stderr_is_full_reports_the_change_by_its_exit_code(tmp_p
         assert validated.returncode == 0, validated.stderr
         listed = subprocess.run([*iranaz, "--data", str(data), "sources", "--json"], capture_output=True, env=env)
         assert (b"a-ref" if command == "add" else b"art-one") in listed.stdout or command == "init"
+
+
+# --- 5. a writer pointed at a folder that is not a base makes nothing there --------------------------
+
+
+@pytest.mark.parametrize("command", ["source add", "add", "source update"])
+@pytest.mark.parametrize("folder", ["P/d", "P"])
+def test_a_writer_pointed_at_a_folder_that_is_no_base_makes_nothing(tmp_path, cli, command, folder):
+    # it took the lock (.iranaz.lock) and made seeds/ beside the folder, then said exit 3
+    (tmp_path / "P" / "d").mkdir(parents=True)
+    (tmp_path / "x.txt").write_text(ONE, encoding="utf-8")
+    args = {
+        "source add": ["source", "add", str(tmp_path / "x.txt"), "--id", "e1", "--title", "T"],
+        "add": ["add", "sources", "-"],
+        "source update": ["source", "update", "e1", str(tmp_path / "x.txt")],
+    }[command]
+    result = cli("--data", str(tmp_path / folder), *args, input="id: a-ref\ntitle: A reference\nkind: reference\n")
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1
+    assert "people.yaml, " in result.stderr and "(a fact base has one file per kind)" in result.stderr
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == ["P", "P/d", "x.txt"]
+
+
+@pytest.mark.parametrize(
+    ("how", "why"), [("fifo", "is not a regular file"), ("folder", "is a folder, not a file")]
+)  # fmt: skip
+def test_a_kind_file_that_is_no_regular_file_is_named_for_what_it_is(base_dir, cli, how, why):
+    # readers said "missing people.yaml" for a FIFO or a folder where writers said what it was
+    (base_dir / "people.yaml").unlink()
+    (os.mkfifo if how == "fifo" else os.mkdir)(base_dir / "people.yaml")
+    result = cli("--data", str(base_dir), "who", "Aliyev")
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1 and f"people.yaml: {why}" in result.stderr, result.stderr

@@ -46,6 +46,9 @@ def writable_data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
         shipped = False
     if shipped:
         raise UsageError(SHIPPED_READ_ONLY)
+    from ..store.validate import _display_dir, check_is_base
+
+    check_is_base(path, _display_dir(path))  # (a folder that is no base gets no lock file, no seeds/)
     _check_readable(path)
     return path
 

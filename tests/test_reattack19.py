@@ -259,3 +259,35 @@ def test_a_kind_file_that_is_no_regular_file_is_named_for_what_it_is(base_dir, c
     result = cli("--data", str(base_dir), "who", "Aliyev")
     assert (result.exit_code, result.stdout) == (3, "")
     assert result.stderr.count("Error: ") == 1 and f"people.yaml: {why}" in result.stderr, result.stderr
+
+
+# --- 6. init refuses a folder name that is blank or begins or ends with a space -----------------------
+
+
+@pytest.mark.parametrize(
+    ("folder", "why"),
+    [
+        (" ", "is not a folder name"),
+        ("  ", "is not a folder name"),
+        ("\u00a0", "is not a folder name"),
+        ("a/ ", "is not a folder name"),
+        (" x", "begins or ends with a space"),
+        ("x ", "begins or ends with a space"),
+        ("x /", "begins or ends with a space"),
+    ],
+)
+def test_init_refuses_a_blank_folder_name_or_one_with_a_space_at_an_end(cli, tmp_path, monkeypatch, folder, why):
+    # `init " "` made a folder named with a space, and printed "made a fact base in  ;"
+    monkeypatch.chdir(tmp_path)
+    result = cli("init", "--", folder)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: '{folder}' {why}: name the folder to make the base in" + (
+        " without it\n" if "space" in why else "\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_still_makes_a_folder_with_a_space_inside_its_name(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli("init", "my base").exit_code == 0
+    assert (tmp_path / "my base" / "data" / "people.yaml").is_file()

@@ -91,8 +91,13 @@ def init_base(directory: str, from_shipped: bool = False) -> Path:
     import shutil
     import tempfile
 
-    if directory in ("", "-"):  # ('-' means stdin or stdout to every other command; '' the working folder)
-        raise UsageError(f"'{directory}' is not a folder name: name the folder to make the base in")
+    name = os.path.basename(directory.rstrip("/")) or directory
+    if directory in ("", "-") or not name.strip():  # ('-': stdin or stdout to every other command; '': here)
+        raise UsageError(f"'{_shown(directory)}' is not a folder name: name the folder to make the base in")
+    if name != name.strip() or directory != directory.strip():  # (a name no one can tell from another when typed)
+        raise UsageError(
+            f"'{_shown(directory)}' begins or ends with a space: name the folder to make the base in without it"
+        )
     root = Path(os.path.abspath(directory))
     if visible(directory, lines=False) != directory:  # it is printed in the `export` line, which must stay plain
         raise UsageError(f"{_shown(directory)}: a folder name with control characters; choose another")

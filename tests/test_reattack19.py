@@ -291,3 +291,23 @@ def test_init_still_makes_a_folder_with_a_space_inside_its_name(cli, tmp_path, m
     monkeypatch.chdir(tmp_path)
     assert cli("init", "my base").exit_code == 0
     assert (tmp_path / "my base" / "data" / "people.yaml").is_file()
+
+
+# --- 7. --install-completion refuses an empty or relative HOME ----------------------------------------
+
+
+@pytest.mark.parametrize("home", ["", "rel/home", "."])
+@pytest.mark.parametrize("shell", [["bash"], ["zsh"], []])
+def test_install_completion_refuses_a_home_that_is_empty_or_relative(tmp_path, home, shell):
+    # HOME= wrote /.bash_completions/iranaz.sh and /.bashrc; a relative HOME wrote under the working folder
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HOME": home, "SHELL": "/bin/bash"}
+    result = subprocess.run(
+        [sys.executable, "-m", "iranaz_cli", "--install-completion", *shell],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: --install-completion: HOME is ")
+    assert list(tmp_path.iterdir()) == []

@@ -311,3 +311,33 @@ def test_install_completion_refuses_a_home_that_is_empty_or_relative(tmp_path, h
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: --install-completion: HOME is ")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- 8. smaller findings --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["link", "folder"])
+def test_a_lock_file_that_is_a_link_or_a_folder_is_named(base_dir, cli, tmp_path, how):
+    # "cannot lock B/data: Too many levels of symbolic links" named the folder, not the file at fault
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep\n", encoding="utf-8")
+    lock = base_dir / ".iranaz.lock"
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(victim) if how == "link" else lock.mkdir()
+    result = cli("--data", str(base_dir), "add", "sources", "-", input="id: a-ref\ntitle: A ref\nkind: reference\n")
+    assert (result.exit_code, result.stdout) == (74, "")
+    what = "a symbolic link" if how == "link" else "a folder"
+    assert result.stderr.count("Error: ") == 1
+    assert f"/.iranaz.lock is {what}, not the writers' lock file; remove it and try again" in result.stderr
+    assert victim.read_text(encoding="utf-8") == "keep\n"
+    assert b"a-ref" not in (base_dir / "sources.yaml").read_bytes()
+
+
+@pytest.mark.parametrize("path", ["../../x.txt", "/etc/hostname"])
+def test_source_update_of_a_path_outside_seeds_is_an_invalid_base(article, cli, tmp_path, path):
+    # it said exit 74 where every reader says 3 for the same path
+    text = (article / "sources.yaml").read_text(encoding="utf-8")
+    (article / "sources.yaml").write_text(text.replace("path: seeds/one.txt", f"path: {path}"), encoding="utf-8")
+    result = cli("--data", str(article), "source", "update", "art-one", str(tmp_path / "one.txt"))
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1 and f"source file {path} " in result.stderr, result.stderr

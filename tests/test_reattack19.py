@@ -341,3 +341,42 @@ def test_source_update_of_a_path_outside_seeds_is_an_invalid_base(article, cli, 
     result = cli("--data", str(article), "source", "update", "art-one", str(tmp_path / "one.txt"))
     assert (result.exit_code, result.stdout) == (3, "")
     assert result.stderr.count("Error: ") == 1 and f"source file {path} " in result.stderr, result.stderr
+
+
+def _renamed(base_dir, name: str):
+    people = base_dir / "people.yaml"
+    text = people.read_text(encoding="utf-8").replace("name: Mehdi Sanaei", f'name: "{name}"')
+    people.write_text(text, encoding="utf-8")
+
+
+def test_a_persian_name_with_a_zwnj_between_letters_is_no_shell_warning_and_is_completed(base_dir, cli):
+    # validate said ZWNJ "holds characters a shell acts on", and completion never offered such a name
+    from iranaz_cli.text import shell_safe
+
+    _renamed(base_dir, "Mohammad\u200creza Sanaei")
+    result = cli("validate", str(base_dir))
+    assert result.exit_code == 0 and "Sanaei" not in result.stderr, result.stderr
+    assert shell_safe("Mohammad\u200creza Sanaei") and shell_safe("محمد\u200cرضا")
+    assert not shell_safe("\u200cMohammad") and not shell_safe("Mohammad\u200c") and not shell_safe("a\u200c b")
+    import subprocess
+    import sys
+
+    env = {**os.environ, "IRANAZ_DATA": str(base_dir), "_IRANAZ_COMPLETE": "complete_bash"}
+    env.update({"COMP_WORDS": "iranaz who Mohammad", "COMP_CWORD": "2"})
+    out = subprocess.run([sys.executable, "-m", "iranaz_cli"], capture_output=True, text=True, env=env, timeout=60)
+    assert "Mohammad\u200creza\\ Sanaei" in out.stdout.split("\n"), out.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Mehdi\u00adSanaei", "holds invisible characters (U+00AD); Tab completion does not offer it"),
+        ("Mehdi Sanaei\u200c", "holds invisible characters (U+200C); Tab completion does not offer it"),
+        ("Mehdi $anaei\u200b", "holds characters a shell acts on ($) and invisible characters (U+200B);"),
+    ],
+)
+def test_validate_names_invisible_characters_for_what_they_are(base_dir, cli, name, said):
+    _renamed(base_dir, name)
+    result = cli("validate", str(base_dir))
+    warned = [line for line in result.stderr.splitlines() if "'sanaei': name" in line]
+    assert len(warned) == 1 and said in warned[0], result.stderr

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import KINDS, FactBase, mentions_index
-from ..text import shell_safe
+from ..text import shell_safe, shell_unsafe
 from .yamlread import read_yaml
 
 _MONTH = (
@@ -121,13 +121,19 @@ def _link_warning(source_id: str, link: str) -> str:
 
 
 def _shell_warning(person: Any) -> str:
-    """Say which characters of a person's name a shell would act on (completion does not offer it)."""
-    acting = "".join(dict.fromkeys(c for c in person.name if not shell_safe(c)))
-    shown = " ".join("space" if c.isspace() else c for c in acting)
-    return (
-        f"'{person.id}': name {person.name!r} holds characters a shell acts on ({shown});"
-        " Tab completion does not offer it"
-    )
+    """Say which characters of a person's name a shell would act on, and which are invisible (a soft
+    hyphen, a zero-width space, a joiner not between two letters): completion does not offer it."""
+    import unicodedata
+
+    odd = shell_unsafe(person.name)
+    invisible = [c for c in odd if unicodedata.category(c) == "Cf"]
+    acting = [c for c in odd if c not in invisible]
+    said = []
+    if acting:
+        said.append("characters a shell acts on (" + " ".join("space" if c.isspace() else c for c in acting) + ")")
+    if invisible:
+        said.append("invisible characters (" + " ".join(f"U+{ord(c):04X}" for c in invisible) + ")")
+    return f"'{person.id}': name {person.name!r} holds {' and '.join(said)}; Tab completion does not offer it"
 
 
 def _change_warnings(record: Any, publishers: dict[str, str]) -> list[str]:

@@ -380,3 +380,17 @@ def test_validate_names_invisible_characters_for_what_they_are(base_dir, cli, na
     result = cli("validate", str(base_dir))
     warned = [line for line in result.stderr.splitlines() if "'sanaei': name" in line]
     assert len(warned) == 1 and said in warned[0], result.stderr
+
+
+def test_a_writer_never_cleans_up_where_a_seeds_link_leads(tmp_path, cli):
+    # a writer removes temporary files killed writers left in data/ and seeds/: not in a folder seeds/ leads to
+    assert cli("init", str(tmp_path / "B")).exit_code == 0
+    (tmp_path / "B" / "seeds").rmdir()
+    (tmp_path / "elsewhere").mkdir()
+    left = tmp_path / "elsewhere" / ".iranaz-abcdefgh.tmp"
+    left.write_text("someone's\n", encoding="utf-8")
+    os.symlink(tmp_path / "elsewhere", tmp_path / "B" / "seeds")
+    data = tmp_path / "B" / "data"
+    result = cli("--data", str(data), "add", "sources", "-", input="id: a-ref\ntitle: A ref\nkind: reference\n")
+    assert result.exit_code == 0, result.output
+    assert left.read_text(encoding="utf-8") == "someone's\n"

@@ -156,7 +156,8 @@ def _writing(data_dir: Path, wait: float) -> Iterator[safewrite.Lock]:
     """Hold the base's writers' lock; remove temporary files that a killed writer left behind."""
     with safewrite.locked(data_dir, timeout=wait) as lock:
         for folder in (data_dir, data_dir.parent / "seeds"):
-            safewrite.remove_left_temporary_files(folder)  # (a save may write in seeds/ without the lock)
+            if not os.path.islink(folder):  # (a seeds/ that is a link: never clean where it leads)
+                safewrite.remove_left_temporary_files(folder)  # (a save may write in seeds/ without the lock)
         yield lock
 
 

@@ -188,8 +188,29 @@ def json_visible(data: bytes) -> bytes:
 _SHELL_INERT = frozenset("-_.,+@/ ")
 
 
+# The zero-width non-joiner and joiner that Persian (and Indic) names hold between two letters
+# (`محمد‌رضا`): no shell acts on them, and between letters they are part of the word as written.
+_JOINERS = frozenset("\u200c\u200d")
+
+
 def shell_safe(word: str) -> bool:
-    """Say whether ``word`` means itself on a shell's command line: no quote, `$`, glob, `;` or the like."""
+    """Say whether ``word`` means itself on a shell's command line: no quote, `$`, glob, `;` or the like,
+    and nothing invisible but a joiner between two letters."""
+    return not shell_unsafe(word)
+
+
+def shell_unsafe(word: str) -> list[str]:
+    """Return the characters that keep ``word`` from meaning itself to a shell, each once, in order."""
     import unicodedata
 
-    return all(c in _SHELL_INERT or unicodedata.category(c)[0] in "LMN" for c in word)
+    def letter(i: int) -> bool:
+        return 0 <= i < len(word) and unicodedata.category(word[i])[0] in "LM"
+
+    unsafe = (
+        c
+        for i, c in enumerate(word)
+        if c not in _SHELL_INERT
+        and unicodedata.category(c)[0] not in "LMN"
+        and not (c in _JOINERS and letter(i - 1) and letter(i + 1))
+    )
+    return list(dict.fromkeys(unsafe))

@@ -39,14 +39,27 @@ def say_error(message: str) -> None:
         pass
 
 
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null, so that flushing what is left at exit cannot fail again."""
+def _silence_stdout(fd: int = 1) -> None:
+    """Point stdout (or ``fd``) at /dev/null, so that flushing what is left at exit cannot fail again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
+        os.dup2(devnull, fd)
         os.close(devnull)
     except OSError:
         pass
+
+
+def tell_made(message: str) -> None:
+    """Say on stderr what a change made (or that none was needed).
+
+    The change is made by now: a stderr that fails (full, gone) is no error, as for stdout in
+    ``print_made``; exit 74 would say that nothing changed.
+    """
+    try:
+        typer.echo(message, err=True)
+        sys.stderr.flush()
+    except OSError:
+        _silence_stdout(2)
 
 
 def print_made(*lines: str) -> None:
@@ -61,7 +74,7 @@ def print_made(*lines: str) -> None:
     except OSError as e:
         _silence_stdout()
         if not isinstance(e, BrokenPipeError):  # a reader that stopped reading wants no message
-            typer.echo(f"Warning: the change was made, but cannot print its output ({e.strerror or e})", err=True)
+            tell_made(f"Warning: the change was made, but cannot print its output ({e.strerror or e})")
 
 
 def _io_message(e: OSError) -> str:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, chosen_data, load_base
+from .app import app, chosen_data, load_base, tell_made
 from .options import DataOpt, SchemaKind
 
 
@@ -101,9 +101,9 @@ def export(
 
     with working("exporting the fact base…"):
         counts = export_sqlite(base, sqlite, force=force, protect=protect)
-    typer.echo(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {visible(sqlite, lines=False)}", err=True)
+    tell_made(f"wrote {sum(counts.values())} rows in {len(counts)} tables to {visible(sqlite, lines=False)}")
     if metadata is not None:
         from ..show.datasette import write_metadata
 
         write_metadata(base, sqlite, metadata, force=force, protect=protect)
-        typer.echo(f"wrote Datasette metadata to {visible(metadata, lines=False)}", err=True)
+        tell_made(f"wrote Datasette metadata to {visible(metadata, lines=False)}")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, chosen_data, print_made
+from .app import app, chosen_data, print_made, tell_made
 from .options import DataOpt
 
 
@@ -66,7 +66,7 @@ def init(
     from ..write.edit import init_base
 
     data_dir = init_base(directory, from_shipped)
-    typer.echo(f"made a fact base in {_shown(directory)}; select it with:", err=True)
+    tell_made(f"made a fact base in {_shown(directory)}; select it with:")
     print_made(f"export IRANAZ_DATA={shlex.quote(str(data_dir))}")
 
 
@@ -110,7 +110,7 @@ def source_add(
         wait=wait,
     )
     print_made(record["id"])
-    typer.echo(f"added source {record['id']} ({_shown(record['path'])})", err=True)
+    tell_made(f"added source {record['id']} ({_shown(record['path'])})")
 
 
 @source_app.command("update")
@@ -134,14 +134,12 @@ def source_update(
 
     done = update_source(chosen_data(data, ctx), source_id, file, wait=wait)
     if not done["changed"]:
-        typer.echo(f"source {done['id']} already has this text; nothing changed", err=True)
+        tell_made(f"source {done['id']} already has this text; nothing changed")
         return print_made(done["id"])
     print_made(done["id"])
     n = done["quotes"]
     found = f"{n} quote{'' if n == 1 else 's'} found in the new text"
-    typer.echo(
-        f"updated source {done['id']} ({_shown(done['path'])}): {found}, sha256 {done['sha256'][:12]}…", err=True
-    )
+    tell_made(f"updated source {done['id']} ({_shown(done['path'])}): {found}, sha256 {done['sha256'][:12]}…")
 
 
 @app.command()
@@ -234,7 +232,7 @@ def add(
         typer.echo(f"would add {len(ids)} record(s) to {_shown(target)} (nothing written)", err=True)
         return
     print_made(*ids)
-    typer.echo(f"added {len(ids)} record(s) to {_shown(target)}", err=True)
+    tell_made(f"added {len(ids)} record(s) to {_shown(target)}")
 
 
 @app.command()
@@ -282,7 +280,7 @@ def new(
         raise typer.Exit(130) from None
     ids, addition, target = edit.add_parsed(str(path), kind, [record], lambda p: "the new record", wait=wait)
     print_made(ids[0])
-    typer.echo(f"added 1 record to {_shown(target)}", err=True)
+    tell_made(f"added 1 record to {_shown(target)}")
 
 
 def _on_terminal() -> bool:

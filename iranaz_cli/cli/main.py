@@ -155,6 +155,19 @@ def _guard_closed_stderr() -> None:
 COMPLETION_OPTIONS = ("--show-completion", "--install-completion")
 
 
+def _check_home() -> None:
+    """Refuse an empty or relative $HOME before installing: the files would go into `/` or the working
+    folder (as the cache refuses such a HOME)."""
+    home = os.environ.get("HOME")
+    if home is None or os.path.isabs(home):
+        return
+    from .app import say_error
+
+    why = "empty" if not home else f"not an absolute path ({home!r})"
+    say_error(f"--install-completion: HOME is {why}; set it to your home folder")
+    raise SystemExit(2)
+
+
 def _completion_for_named_shell(args: list[str]) -> None:
     """Honour `--show-completion SHELL` and `--install-completion SHELL` (or `=SHELL`).
 
@@ -164,6 +177,8 @@ def _completion_for_named_shell(args: list[str]) -> None:
     at = next((i for i, a in enumerate(args) if a.partition("=")[0] in COMPLETION_OPTIONS), None)
     if at is None:
         return
+    if args[at].partition("=")[0] == "--install-completion":
+        _check_home()
     from .complete import use_safe_shells
 
     use_safe_shells()  # the scripts printed or installed are iranaz's

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import KINDS, FactBase, mentions_index
-from ..text import shell_safe
+from ..text import shell_safe, shell_unsafe
 from .yamlread import read_yaml
 
 _MONTH = (
@@ -98,20 +98,42 @@ def warnings(base: FactBase, data_dir: Path, display_dir: str) -> list[str]:
         for i, s in enumerate(base.sources)
         if s.kind != "article" and not s.published and not s.url
     ]
+    problems += [
+        (i, _link_warning(s.id, link)) for i, s in enumerate(base.sources) if (link := _link(data_dir, s.path))
+    ]
     if problems:
         lines = read_yaml(data_dir / "sources.yaml", display)[1]
         out.extend(f"{display}:{lines.get((i,), 1)}: {message}" for i, message in sorted(problems))
     return out
 
 
-def _shell_warning(person: Any) -> str:
-    """Say which characters of a person's name a shell would act on (completion does not offer it)."""
-    acting = "".join(dict.fromkeys(c for c in person.name if not shell_safe(c)))
-    shown = " ".join("space" if c.isspace() else c for c in acting)
+def _link(data_dir: Path, path: str | None) -> str | None:
+    from .paths import link_on_path
+
+    return link_on_path(data_dir, path) if path else None
+
+
+def _link_warning(source_id: str, link: str) -> str:
     return (
-        f"'{person.id}': name {person.name!r} holds characters a shell acts on ({shown});"
-        " Tab completion does not offer it"
+        f"source '{source_id}': {link} is a link; `iranaz source update` will not write through it"
+        " (put a copy of the file in its place)"
     )
+
+
+def _shell_warning(person: Any) -> str:
+    """Say which characters of a person's name a shell would act on, and which are invisible (a soft
+    hyphen, a zero-width space, a joiner not between two letters): completion does not offer it."""
+    import unicodedata
+
+    odd = shell_unsafe(person.name)
+    invisible = [c for c in odd if unicodedata.category(c) == "Cf"]
+    acting = [c for c in odd if c not in invisible]
+    said = []
+    if acting:
+        said.append("characters a shell acts on (" + " ".join("space" if c.isspace() else c for c in acting) + ")")
+    if invisible:
+        said.append("invisible characters (" + " ".join(f"U+{ord(c):04X}" for c in invisible) + ")")
+    return f"'{person.id}': name {person.name!r} holds {' and '.join(said)}; Tab completion does not offer it"
 
 
 def _change_warnings(record: Any, publishers: dict[str, str]) -> list[str]:

@@ -88,6 +88,18 @@ def source_file(data_dir: Path, relative: str) -> Path:
     return contained(seeds, seeds.joinpath(*parts[1:]), "the base's seeds/ folder")
 
 
+def link_on_path(data_dir: Path, relative: str) -> str | None:
+    """Return the first part of a source's ``path`` (``seeds``, ``seeds/a.txt``) that is a symbolic link,
+    or None: a writer never writes through one (it would change the file the link leads to)."""
+    parts = [part for part in relative.split("/") if part not in ("", ".")]
+    at = base_root(data_dir)
+    for i, part in enumerate(parts):
+        at = at / part
+        if os.path.islink(at):
+            return "/".join(parts[: i + 1])
+    return None
+
+
 def contained(root: Path, path: Path, what: str = "the base (the folder that holds data/)") -> Path:
     """Return ``path`` resolved; raise Unreadable unless it is inside ``root`` (already resolved)."""
     try:

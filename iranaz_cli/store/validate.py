@@ -190,18 +190,7 @@ class _Validator(IdChecks, TermChecks):
 
     def run(self) -> FactBase:
         self.stamps.append(stamp_of(self.data_dir))  # a file added to or removed from the folder
-        missing = [
-            f"{kind}.yaml"
-            for kind in KINDS
-            if f"{kind}.yaml" not in self.overrides and not (self.data_dir / f"{kind}.yaml").is_file()
-        ]
-        if missing and (self.data_dir / "data").is_dir():  # the base's root (holding data/), not its data/
-            inner = os.path.join(self.display_dir, "data")
-            raise FactBaseError([f"{self.display_dir}: the base's files are in its data folder; did you mean {inner}?"])
-        if missing:
-            raise FactBaseError(
-                [f"{self.display_dir}: missing {', '.join(missing)} (a fact base has one file per kind)"]
-            )
+        check_is_base(self.data_dir, self.display_dir, self.overrides)
         for extra in sorted(self.data_dir.glob("*.y*ml")):
             if extra.stem not in KINDS or extra.suffix != ".yaml":
                 expected = ", ".join(f"{k}.yaml" for k in KINDS)
@@ -375,6 +364,21 @@ def validate(
     fresh = overrides or articles
     validator = _Validator(path, _display_dir(path), None if fresh else cache, overrides, articles)
     return validator.run(), validator.stamps
+
+
+def check_is_base(data_dir: Path, display_dir: str, overrides: Any = ()) -> None:
+    """Raise FactBaseError unless ``data_dir`` holds a file per kind (those in ``overrides`` aside):
+    a writer checks it before it takes the lock or makes anything, a reader before it reads."""
+    missing = [
+        f"{kind}.yaml"
+        for kind in KINDS
+        if f"{kind}.yaml" not in overrides and not os.path.lexists(data_dir / f"{kind}.yaml")
+    ]
+    if missing and (data_dir / "data").is_dir():  # the base's root (holding data/), not its data/
+        inner = os.path.join(display_dir, "data")
+        raise FactBaseError([f"{display_dir}: the base's files are in its data folder; did you mean {inner}?"])
+    if missing:
+        raise FactBaseError([f"{display_dir}: missing {', '.join(missing)} (a fact base has one file per kind)"])
 
 
 def _display_dir(path: Path) -> str:

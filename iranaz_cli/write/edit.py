@@ -46,6 +46,9 @@ def writable_data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
         shipped = False
     if shipped:
         raise UsageError(SHIPPED_READ_ONLY)
+    from ..store.validate import _display_dir, check_is_base
+
+    check_is_base(path, _display_dir(path))  # (a folder that is no base gets no lock file, no seeds/)
     _check_readable(path)
     return path
 
@@ -88,8 +91,13 @@ def init_base(directory: str, from_shipped: bool = False) -> Path:
     import shutil
     import tempfile
 
-    if directory in ("", "-"):  # ('-' means stdin or stdout to every other command; '' the working folder)
-        raise UsageError(f"'{directory}' is not a folder name: name the folder to make the base in")
+    name = os.path.basename(directory.rstrip("/")) or directory
+    if directory in ("", "-") or not name.strip():  # ('-': stdin or stdout to every other command; '': here)
+        raise UsageError(f"'{_shown(directory)}' is not a folder name: name the folder to make the base in")
+    if name != name.strip() or directory != directory.strip():  # (a name no one can tell from another when typed)
+        raise UsageError(
+            f"'{_shown(directory)}' begins or ends with a space: name the folder to make the base in without it"
+        )
     root = Path(os.path.abspath(directory))
     if visible(directory, lines=False) != directory:  # it is printed in the `export` line, which must stay plain
         raise UsageError(f"{_shown(directory)}: a folder name with control characters; choose another")
@@ -148,7 +156,8 @@ def _writing(data_dir: Path, wait: float) -> Iterator[safewrite.Lock]:
     """Hold the base's writers' lock; remove temporary files that a killed writer left behind."""
     with safewrite.locked(data_dir, timeout=wait) as lock:
         for folder in (data_dir, data_dir.parent / "seeds"):
-            safewrite.remove_left_temporary_files(folder)  # (a save may write in seeds/ without the lock)
+            if not os.path.islink(folder):  # (a seeds/ that is a link: never clean where it leads)
+                safewrite.remove_left_temporary_files(folder)  # (a save may write in seeds/ without the lock)
         yield lock
 
 
@@ -412,6 +421,16 @@ def check_source_file(file: str) -> tuple[bytes, str]:
     return raw, text
 
 
+def _seed_bytes(seed: Path) -> bytes | None:
+    """Return the bytes of a file in seeds/ as readers read it (regular, size-capped), or None."""
+    from ..store.paths import Unreadable, read_regular
+
+    try:
+        return read_regular(seed, MAX_SOURCE_BYTES)[0]
+    except Unreadable:
+        return None
+
+
 def add_source(
     data_dir: str | os.PathLike[str] | None,
     file: str,
@@ -457,11 +476,13 @@ def add_source(
 
     seeds = path.parent / "seeds"
     seed = seeds / name
+    if os.path.islink(seeds):  # (a file written there would be written where the link leads, outside the base)
+        raise FactBaseError(["seeds is a link; a base keeps its articles in a folder of its own: make seeds/ one"])
     with _writing(path, wait) as lock:
         created = False
         try:
-            if seed.exists() or seed.is_symlink():
-                if seed.is_symlink() or not seed.is_file() or seed.read_bytes() != raw:
+            if os.path.lexists(seed):
+                if seed.is_symlink() or _seed_bytes(seed) != raw:
                     fix = "give another --id" if file == "-" else f"rename {_shown(file)}"
                     raise UsageError(f"seeds/{_shown(name)} exists and is a different file; {fix}")
             else:

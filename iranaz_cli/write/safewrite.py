@@ -335,6 +335,13 @@ def locked(folder: Path, timeout: float = 30.0) -> Iterator[Lock]:
         try:
             fds.append(os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666))
         except OSError as e:
+            what = {errno.ELOOP: "a symbolic link", errno.EISDIR: "a folder"}.get(e.errno or 0)
+            if what is None and os.path.lexists(folder / LOCK_NAME) and not os.path.isfile(folder / LOCK_NAME):
+                what = "a FIFO, device or socket"
+            if what:  # (writers make it a plain file: something else is in its place)
+                raise IoError(
+                    f"{_shown(folder / LOCK_NAME)} is {what}, not the writers' lock file; remove it and try again"
+                ) from None
             raise IoError(f"cannot lock {_shown(folder)}: {e.strerror}") from None
         deadline = time.monotonic() + timeout
         _flock(fds[0], deadline, folder, timeout)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FactBaseError, IoError, NotFound, UsageError
-from ..store.yamlread import MAX_FILE_BYTES, decode, parse_yaml, read_file
+from ..store.yamlread import MAX_ARTICLE_BYTES, MAX_FILE_BYTES, decode, parse_yaml, read_file
 from ..text import fold_quote, visible
 from . import safewrite
 from .edit import _ATTEMPTS, _writing, check_source_file, writable_data_dir
@@ -32,7 +32,7 @@ def update_source(data_dir: str | os.PathLike[str] | None, source_id: str, file:
     """Replace the text of the added article ``source_id`` with ``file``'s; return what was done:
     ``id``, ``path``, ``sha256``, ``changed`` (False when the base held this text already) and
     ``quotes`` (how many quotes cite the article, each found in the new text)."""
-    from ..store.paths import Unreadable, base_root, source_file
+    from ..store.paths import base_root
     from ..store.validate import _display_dir, validate
 
     path = writable_data_dir(data_dir)
@@ -44,12 +44,9 @@ def update_source(data_dir: str | os.PathLike[str] | None, source_id: str, file:
         for _ in range(_ATTEMPTS):
             listed, stamp = read_file(target, display, base_root(path))
             old_yaml = decode(listed, display)
-            at, record, lines = _find(old_yaml, display, source_id)
-            try:
-                seed = source_file(path, record["path"])
-                old_raw: bytes | None = seed.read_bytes() if seed.is_file() else None
-            except (Unreadable, OSError) as e:
-                raise IoError(f"cannot read {visible(record['path'])}: {getattr(e, 'strerror', None) or e}") from None
+            at, record, lines, records = _find(old_yaml, display, source_id)
+            seed, old_raw = _old_seed(path, record["path"])
+            _not_shared(path, seed, record, records)
             done = {"id": record["id"], "path": record["path"], "sha256": digest}
             new_yaml = _with_new_hash(old_yaml, display, at, record, lines, digest)
             new_yaml = _with_new_title(new_yaml, display, at, record, lines, old_raw, text)
@@ -67,20 +64,88 @@ def update_source(data_dir: str | os.PathLike[str] | None, source_id: str, file:
                 lock.check()
                 safewrite.unchanged(real, stamp, MAX_FILE_BYTES)
 
-            try:  # the record first: a crash before the text is written is mended by running this again
-                safewrite.write_bytes(str(real), new_yaml.encode("utf-8"), force=True, before_commit=compare)
+            recorded: list[bool] = []
+
+            def record_hash(
+                real: Path = real,
+                data: bytes = new_yaml.encode("utf-8"),
+                compare: Any = compare,
+                marks: list = recorded,
+            ) -> None:
+                lock.check()
+                safewrite.write_bytes(str(real), data, force=True, before_commit=compare)
+                marks.append(True)
+
+            # The new text is written in full (the larger file: a full disk stops here, nothing changed), then the
+            # record with its new sha256 replaces sources.yaml, then the text is renamed into place: only a crash
+            # between the two renames leaves the base failing, and running the same update again mends it.
+            try:
+                safewrite.write_bytes(str(seed), raw, force=True, before_commit=record_hash)
             except safewrite.Changed:
                 continue
-            try:
-                safewrite.write_bytes(str(seed), raw, force=True, before_commit=lock.check)
-            except OSError as e:
+            except IoError as e:
+                if not recorded:
+                    raise
+                why = str(e).rpartition(": ")[2]
                 raise IoError(
-                    f"recorded the new sha256 but cannot write {visible(record['path'])} ({e.strerror or e}); "
+                    f"recorded the new sha256 but cannot write {visible(record['path'])} ({why}); "
                     "run the same `iranaz source update` again"
                 ) from None
             quotes = sum(1 for _, rec in _records(base) for c in getattr(rec, "sources", []) if _cites(c, source_id))
             return {**done, "changed": True, "quotes": quotes}
     raise IoError(f"{display} kept changing while being written (a writer ignoring the lock?); nothing was changed")
+
+
+def _old_seed(data_dir: Path, relative: str) -> tuple[Path, bytes | None]:
+    """Return where a source's text is written and its bytes now (None when there is no file), read as
+    readers read it (inside seeds/, regular, size-capped); raise FactBaseError for a file that must not be
+    replaced: a link (its target may be another source's article), a folder, a FIFO, a file over the cap."""
+    from ..store.paths import Unreadable, link_on_path, read_regular, source_file
+
+    shown = visible(relative)
+    try:
+        source_file(data_dir, relative)  # (a path outside seeds/ is refused from its text alone)
+    except Unreadable as e:
+        raise FactBaseError([f"source file {shown} {e}"]) from None
+    link = link_on_path(data_dir, relative)
+    if link is not None:
+        raise FactBaseError(
+            [
+                f"{visible(link)} is a link; `iranaz source update` never writes through a link (the file it leads "
+                "to may be another source's article): put a copy of the file in its place and run this again"
+            ]
+        )
+    seed = data_dir.parent.joinpath(*[part for part in relative.split("/") if part not in ("", ".")])
+    if not os.path.lexists(seed):
+        return seed, None
+    try:
+        return seed, read_regular(seed, MAX_ARTICLE_BYTES)[0]
+    except Unreadable as e:
+        raise FactBaseError(
+            [f"source file {shown} {e}; it cannot be an article: remove it and run this again to write the new text"]
+        ) from None
+
+
+def _not_shared(data_dir: Path, seed: Path, record: dict, records: list) -> None:
+    """Raise FactBaseError if another source reads the file ``seed`` (through a link of its own): its
+    text would change with this one's, and its sha256 would no longer match."""
+    from ..store.paths import Unreadable, source_file
+
+    for other in records:
+        if not isinstance(other, dict) or other is record or not isinstance(other.get("path"), str):
+            continue
+        try:
+            same = source_file(data_dir, other["path"]) == seed
+        except Unreadable:
+            continue
+        if same:
+            raise FactBaseError(
+                [
+                    f"{visible(record['path'])} is also the text of source '{visible(str(other.get('id')))}' "
+                    f"({visible(other['path'])}); `iranaz source update` would change both: give that source a "
+                    "file of its own (a copy) and run this again"
+                ]
+            )
 
 
 def _records(base: Any) -> Any:
@@ -93,8 +158,8 @@ def _cites(citation: Any, source_id: str) -> bool:
     return citation.source == source_id and citation.quote is not None
 
 
-def _find(text: str, display: str, source_id: str) -> tuple[int, dict, dict]:
-    """Return the index, record and line map of the added article ``source_id`` in sources.yaml."""
+def _find(text: str, display: str, source_id: str) -> tuple[int, dict, dict, list]:
+    """Return the index, record and line map of the added article ``source_id`` in sources.yaml, and its records."""
     records, lines, problems, _ = parse_yaml(text, display, all_lines=True)
     if problems:
         raise FactBaseError(problems)
@@ -106,7 +171,7 @@ def _find(text: str, display: str, source_id: str) -> tuple[int, dict, dict]:
                     f"source '{visible(source_id)}' is a {visible(str(record.get('kind', 'source')))} with no text "
                     "in the base; only an added article (`iranaz source add`) has a text to update"
                 )
-            return i, record, lines
+            return i, record, lines, records
     import difflib
 
     ids = [str(r.get("id")) for r in records if isinstance(r, dict) and isinstance(r.get("path"), str)]

@@ -1,0 +1,396 @@
+"""What the fifth attack on issue 19 found in the writers, closed as a user meets it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+
+import pytest
+
+ONE = "The envoy met officials in Baku on Monday.\n"
+
+
+def _files(root) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): (os.readlink(p).encode() if p.is_symlink() else p.read_bytes())
+        for p in sorted(root.rglob("*"))
+        if p.is_symlink() or p.is_file()
+    }
+
+
+@pytest.fixture
+def article(tmp_path, cli):
+    """A base of one added article, art-one (seeds/one.txt); return its data folder."""
+    assert cli("init", str(tmp_path / "B")).exit_code == 0
+    data = tmp_path / "B" / "data"
+    (tmp_path / "one.txt").write_text(ONE, encoding="utf-8")
+    added = cli(
+        "--data", str(data), "source", "add", str(tmp_path / "one.txt"), "--id", "art-one", "--title", "One",
+        "--url", "https://e.org/1", "--published", "2025-01-01",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    return data
+
+
+@pytest.fixture
+def linked(article, tmp_path, cli):
+    """The base of `article` and art-two, whose path is a link to art-one's file; return data/."""
+    data = article
+    os.symlink("one.txt", tmp_path / "B" / "seeds" / "two.txt")
+    with open(data / "sources.yaml", "a", encoding="utf-8") as f:
+        f.write(
+            "\n- id: art-two\n  title: Two\n  kind: article\n  url: https://e.org/2\n"
+            f'  published: "2025-01-01"\n  path: seeds/two.txt\n  sha256: {hashlib.sha256(ONE.encode()).hexdigest()}\n'
+        )
+    assert cli("--data", str(data), "validate").exit_code == 0
+    return data
+
+
+# --- 1. a writer never writes through a link in seeds/ -----------------------------------------------
+
+
+def test_source_update_refuses_a_seed_that_is_a_link_and_changes_nothing(linked, cli, tmp_path):
+    # it wrote the link's target: art-one's article was replaced, "updated", exit 0, and the base invalid
+    new = tmp_path / "new.txt"
+    new.write_text("Something else entirely.\n", encoding="utf-8")
+    before = _files(linked.parent)
+    result = cli("--data", str(linked), "source", "update", "art-two", str(new))
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1 and "seeds/two.txt is a link" in result.stderr, result.stderr
+    assert _files(linked.parent) == before
+    assert (linked.parent / "seeds" / "one.txt").read_text(encoding="utf-8") == ONE
+    assert cli("--data", str(linked), "validate").exit_code == 0
+
+
+def test_source_update_refuses_a_file_another_source_reads_through_a_link(linked, cli, tmp_path):
+    # art-two's file is art-one's through a link: replacing art-one's text changed art-two's too
+    new = tmp_path / "new.txt"
+    new.write_text(ONE + "One more line.\n", encoding="utf-8")
+    before = _files(linked.parent)
+    result = cli("--data", str(linked), "source", "update", "art-one", str(new))
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1
+    assert "seeds/one.txt is also the text of source 'art-two' (seeds/two.txt)" in result.stderr, result.stderr
+    assert _files(linked.parent) == before
+
+
+def test_validate_says_a_source_path_is_a_link(linked, cli):
+    result = cli("--data", str(linked), "validate")
+    assert result.exit_code == 0
+    assert "source 'art-two': seeds/two.txt is a link" in result.stderr, result.stderr
+
+
+def test_source_add_refuses_a_seeds_folder_that_is_a_link(tmp_path, cli):
+    assert cli("init", str(tmp_path / "B")).exit_code == 0
+    (tmp_path / "B" / "seeds").rmdir()
+    (tmp_path / "elsewhere").mkdir()
+    os.symlink(tmp_path / "elsewhere", tmp_path / "B" / "seeds")
+    (tmp_path / "one.txt").write_text(ONE, encoding="utf-8")
+    data = tmp_path / "B" / "data"
+    before = _files(tmp_path / "B")
+    result = cli("--data", str(data), "source", "add", str(tmp_path / "one.txt"), "--id", "art-one", "--title", "T")
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1 and "seeds is a link" in result.stderr, result.stderr
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+    assert _files(tmp_path / "B") == before
+
+
+# --- 2. a writer reads an existing seed as readers do: regular, size-capped ---------------------------
+
+
+def test_source_update_refuses_a_huge_sparse_seed_at_once(article, cli, tmp_path):
+    seed = article.parent / "seeds" / "one.txt"
+    os.truncate(seed, 8 * 2**30)  # a sparse file: no disk used
+    new = tmp_path / "new.txt"
+    new.write_text(ONE + "One more line.\n", encoding="utf-8")
+    started = time.monotonic()
+    result = cli("--data", str(article), "source", "update", "art-one", str(new))
+    assert time.monotonic() - started < 5
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1
+    assert "seeds/one.txt" in result.stderr and "over the 2 MiB limit" in result.stderr, result.stderr
+    assert seed.stat().st_size == 8 * 2**30
+
+
+def test_source_add_compares_a_huge_sparse_seed_without_reading_it(tmp_path, cli):
+    assert cli("init", str(tmp_path / "B")).exit_code == 0
+    data = tmp_path / "B" / "data"
+    orphan = tmp_path / "B" / "seeds" / "article.txt"
+    orphan.touch()
+    os.truncate(orphan, 8 * 2**30)
+    (tmp_path / "article.txt").write_text(ONE, encoding="utf-8")
+    started = time.monotonic()
+    result = cli("--data", str(data), "source", "add", str(tmp_path / "article.txt"), "--id", "x", "--title", "T")
+    assert time.monotonic() - started < 5
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "seeds/article.txt exists and is a different file" in result.stderr
+
+
+# --- 3. source update on a full disk leaves a valid base, or says how to mend it ---------------------
+
+
+def _fail_for(monkeypatch, name: str, where: str):
+    """Make safewrite fail with ENOSPC for the file called ``name``: ``where`` is 'write' (its temporary
+    file) or 'commit' (its rename into place, after every other file was written)."""
+    import errno
+
+    from iranaz_cli.write import safewrite
+
+    real_write, real_commit = safewrite.write_bytes, safewrite._commit
+
+    def write_bytes(path, data, **kwargs):
+        if where == "write" and os.path.basename(path) == name:
+            raise safewrite.IoError(f"cannot write {path}: No space left on device")
+        return real_write(path, data, **kwargs)
+
+    def commit(tmp, target, force):
+        if where == "commit" and target.name == name:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_commit(tmp, target, force)
+
+    monkeypatch.setattr(safewrite, "write_bytes", write_bytes)
+    monkeypatch.setattr(safewrite, "_commit", commit)
+
+
+def test_source_update_that_cannot_write_the_article_changes_nothing(article, cli, tmp_path, monkeypatch):
+    # the new sha256 was recorded first, then the article's write failed: every query then exited 3
+    new = tmp_path / "new.txt"
+    new.write_text(ONE + "One more line.\n", encoding="utf-8")
+    before = _files(article.parent)
+    _fail_for(monkeypatch, "one.txt", "write")
+    result = cli("--data", str(article), "source", "update", "art-one", str(new))
+    assert (result.exit_code, result.stdout) == (74, "")
+    assert result.stderr.count("Error: ") == 1
+    assert "seeds/one.txt: No space left on device" in result.stderr, result.stderr
+    monkeypatch.undo()
+    assert _files(article.parent) == before
+    assert cli("--data", str(article), "validate").exit_code == 0
+
+
+def test_source_update_whose_article_cannot_be_renamed_says_to_run_it_again(article, cli, tmp_path, monkeypatch):
+    # the hint existed but was dead code: the write raises IoError, the code caught OSError
+    new = tmp_path / "new.txt"
+    new.write_text(ONE + "One more line.\n", encoding="utf-8")
+    _fail_for(monkeypatch, "one.txt", "commit")
+    result = cli("--data", str(article), "source", "update", "art-one", str(new))
+    assert (result.exit_code, result.stdout) == (74, "")
+    assert result.stderr.count("Error: ") == 1
+    assert "recorded the new sha256 but cannot write seeds/one.txt (No space left on device)" in result.stderr
+    assert "run the same `iranaz source update` again" in result.stderr
+    monkeypatch.undo()
+    assert not [p for p in (article.parent / "seeds").iterdir() if p.name.startswith(".iranaz-")]
+    again = cli("--data", str(article), "source", "update", "art-one", str(new))
+    assert again.exit_code == 0, again.output
+    assert cli("--data", str(article), "validate").exit_code == 0
+
+
+# --- 4. a change made is exit 0, even when stderr cannot be written ----------------------------------
+
+
+@pytest.mark.parametrize("command", ["init", "add", "source add", "source update", "--install-completion"])
+def test_a_writer_whose_stderr_is_full_reports_the_change_by_its_exit_code(tmp_path, command):
+    # the change was made, then "added ..." failed on stderr: exit 74, which says nothing changed
+    import subprocess
+    import sys
+
+    iranaz = [sys.executable, "-m", "iranaz_cli"]
+    env = {**{k: v for k, v in os.environ.items() if k != "IRANAZ_DATA"}, "HOME": str(tmp_path / "home")}
+    (tmp_path / "home").mkdir()
+    data = tmp_path / "b" / "data"
+    if command != "init":
+        assert subprocess.run([*iranaz, "init", str(tmp_path / "b")], capture_output=True, env=env).returncode == 0
+    (tmp_path / "one.txt").write_text(ONE, encoding="utf-8")
+    if command == "source update":
+        added = [*iranaz, "--data", str(data), "source", "add", str(tmp_path / "one.txt"), "--id", "art-one"]
+        assert subprocess.run(added, capture_output=True, env=env).returncode == 0
+        (tmp_path / "one.txt").write_text(ONE + "One more line.\n", encoding="utf-8")
+    args = {
+        "init": ["init", str(tmp_path / "b")],
+        "add": ["--data", str(data), "add", "sources", "-"],
+        "source add": ["--data", str(data), "source", "add", str(tmp_path / "one.txt"), "--id", "art-one"],
+        "source update": ["--data", str(data), "source", "update", "art-one", str(tmp_path / "one.txt")],
+        "--install-completion": ["--install-completion", "bash"],
+    }[command]
+    stdin = "id: a-ref\ntitle: A reference\nkind: reference\n" if command == "add" else ""
+    with open("/dev/full", "w") as full:  # (--install-completion: its stdout full too, as the attack tried)
+        stdout = full if command == "--install-completion" else subprocess.PIPE
+        result = subprocess.run(
+            [*iranaz, *args], input=stdin, stdout=stdout, stderr=full, text=True, env=env, timeout=60
+        )
+    assert result.returncode == 0
+    if command == "--install-completion":
+        assert "iranaz" in (tmp_path / "home" / ".bashrc").read_text(encoding="utf-8")
+    else:
+        validated = subprocess.run([*iranaz, "validate", str(data)], capture_output=True, text=True, env=env)
+        assert validated.returncode == 0, validated.stderr
+        listed = subprocess.run([*iranaz, "--data", str(data), "sources", "--json"], capture_output=True, env=env)
+        assert (b"a-ref" if command == "add" else b"art-one") in listed.stdout or command == "init"
+
+
+# --- 5. a writer pointed at a folder that is not a base makes nothing there --------------------------
+
+
+@pytest.mark.parametrize("command", ["source add", "add", "source update"])
+@pytest.mark.parametrize("folder", ["P/d", "P"])
+def test_a_writer_pointed_at_a_folder_that_is_no_base_makes_nothing(tmp_path, cli, command, folder):
+    # it took the lock (.iranaz.lock) and made seeds/ beside the folder, then said exit 3
+    (tmp_path / "P" / "d").mkdir(parents=True)
+    (tmp_path / "x.txt").write_text(ONE, encoding="utf-8")
+    args = {
+        "source add": ["source", "add", str(tmp_path / "x.txt"), "--id", "e1", "--title", "T"],
+        "add": ["add", "sources", "-"],
+        "source update": ["source", "update", "e1", str(tmp_path / "x.txt")],
+    }[command]
+    result = cli("--data", str(tmp_path / folder), *args, input="id: a-ref\ntitle: A reference\nkind: reference\n")
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1
+    assert "people.yaml, " in result.stderr and "(a fact base has one file per kind)" in result.stderr
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == ["P", "P/d", "x.txt"]
+
+
+@pytest.mark.parametrize(
+    ("how", "why"), [("fifo", "is not a regular file"), ("folder", "is a folder, not a file")]
+)  # fmt: skip
+def test_a_kind_file_that_is_no_regular_file_is_named_for_what_it_is(base_dir, cli, how, why):
+    # readers said "missing people.yaml" for a FIFO or a folder where writers said what it was
+    (base_dir / "people.yaml").unlink()
+    (os.mkfifo if how == "fifo" else os.mkdir)(base_dir / "people.yaml")
+    result = cli("--data", str(base_dir), "who", "Aliyev")
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1 and f"people.yaml: {why}" in result.stderr, result.stderr
+
+
+# --- 6. init refuses a folder name that is blank or begins or ends with a space -----------------------
+
+
+@pytest.mark.parametrize(
+    ("folder", "why"),
+    [
+        (" ", "is not a folder name"),
+        ("  ", "is not a folder name"),
+        ("\u00a0", "is not a folder name"),
+        ("a/ ", "is not a folder name"),
+        (" x", "begins or ends with a space"),
+        ("x ", "begins or ends with a space"),
+        ("x /", "begins or ends with a space"),
+    ],
+)
+def test_init_refuses_a_blank_folder_name_or_one_with_a_space_at_an_end(cli, tmp_path, monkeypatch, folder, why):
+    # `init " "` made a folder named with a space, and printed "made a fact base in  ;"
+    monkeypatch.chdir(tmp_path)
+    result = cli("init", "--", folder)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: '{folder}' {why}: name the folder to make the base in" + (
+        " without it\n" if "space" in why else "\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_still_makes_a_folder_with_a_space_inside_its_name(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli("init", "my base").exit_code == 0
+    assert (tmp_path / "my base" / "data" / "people.yaml").is_file()
+
+
+# --- 7. --install-completion refuses an empty or relative HOME ----------------------------------------
+
+
+@pytest.mark.parametrize("home", ["", "rel/home", "."])
+@pytest.mark.parametrize("shell", [["bash"], ["zsh"], []])
+def test_install_completion_refuses_a_home_that_is_empty_or_relative(tmp_path, home, shell):
+    # HOME= wrote /.bash_completions/iranaz.sh and /.bashrc; a relative HOME wrote under the working folder
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HOME": home, "SHELL": "/bin/bash"}
+    result = subprocess.run(
+        [sys.executable, "-m", "iranaz_cli", "--install-completion", *shell],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: --install-completion: HOME is ")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- 8. smaller findings --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["link", "folder"])
+def test_a_lock_file_that_is_a_link_or_a_folder_is_named(base_dir, cli, tmp_path, how):
+    # "cannot lock B/data: Too many levels of symbolic links" named the folder, not the file at fault
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep\n", encoding="utf-8")
+    lock = base_dir / ".iranaz.lock"
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(victim) if how == "link" else lock.mkdir()
+    result = cli("--data", str(base_dir), "add", "sources", "-", input="id: a-ref\ntitle: A ref\nkind: reference\n")
+    assert (result.exit_code, result.stdout) == (74, "")
+    what = "a symbolic link" if how == "link" else "a folder"
+    assert result.stderr.count("Error: ") == 1
+    assert f"/.iranaz.lock is {what}, not the writers' lock file; remove it and try again" in result.stderr
+    assert victim.read_text(encoding="utf-8") == "keep\n"
+    assert b"a-ref" not in (base_dir / "sources.yaml").read_bytes()
+
+
+@pytest.mark.parametrize("path", ["../../x.txt", "/etc/hostname"])
+def test_source_update_of_a_path_outside_seeds_is_an_invalid_base(article, cli, tmp_path, path):
+    # it said exit 74 where every reader says 3 for the same path
+    text = (article / "sources.yaml").read_text(encoding="utf-8")
+    (article / "sources.yaml").write_text(text.replace("path: seeds/one.txt", f"path: {path}"), encoding="utf-8")
+    result = cli("--data", str(article), "source", "update", "art-one", str(tmp_path / "one.txt"))
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.count("Error: ") == 1 and f"source file {path} " in result.stderr, result.stderr
+
+
+def _renamed(base_dir, name: str):
+    people = base_dir / "people.yaml"
+    text = people.read_text(encoding="utf-8").replace("name: Mehdi Sanaei", f'name: "{name}"')
+    people.write_text(text, encoding="utf-8")
+
+
+def test_a_persian_name_with_a_zwnj_between_letters_is_no_shell_warning_and_is_completed(base_dir, cli):
+    # validate said ZWNJ "holds characters a shell acts on", and completion never offered such a name
+    from iranaz_cli.text import shell_safe
+
+    _renamed(base_dir, "Mohammad\u200creza Sanaei")
+    result = cli("validate", str(base_dir))
+    assert result.exit_code == 0 and "Sanaei" not in result.stderr, result.stderr
+    assert shell_safe("Mohammad\u200creza Sanaei") and shell_safe("محمد\u200cرضا")
+    assert not shell_safe("\u200cMohammad") and not shell_safe("Mohammad\u200c") and not shell_safe("a\u200c b")
+    import subprocess
+    import sys
+
+    env = {**os.environ, "IRANAZ_DATA": str(base_dir), "_IRANAZ_COMPLETE": "complete_bash"}
+    env.update({"COMP_WORDS": "iranaz who Mohammad", "COMP_CWORD": "2"})
+    out = subprocess.run([sys.executable, "-m", "iranaz_cli"], capture_output=True, text=True, env=env, timeout=60)
+    assert "Mohammad\u200creza\\ Sanaei" in out.stdout.split("\n"), out.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Mehdi\u00adSanaei", "holds invisible characters (U+00AD); Tab completion does not offer it"),
+        ("Mehdi Sanaei\u200c", "holds invisible characters (U+200C); Tab completion does not offer it"),
+        ("Mehdi $anaei\u200b", "holds characters a shell acts on ($) and invisible characters (U+200B);"),
+    ],
+)
+def test_validate_names_invisible_characters_for_what_they_are(base_dir, cli, name, said):
+    _renamed(base_dir, name)
+    result = cli("validate", str(base_dir))
+    warned = [line for line in result.stderr.splitlines() if "'sanaei': name" in line]
+    assert len(warned) == 1 and said in warned[0], result.stderr
+
+
+def test_a_writer_never_cleans_up_where_a_seeds_link_leads(tmp_path, cli):
+    # a writer removes temporary files killed writers left in data/ and seeds/: not in a folder seeds/ leads to
+    assert cli("init", str(tmp_path / "B")).exit_code == 0
+    (tmp_path / "B" / "seeds").rmdir()
+    (tmp_path / "elsewhere").mkdir()
+    left = tmp_path / "elsewhere" / ".iranaz-abcdefgh.tmp"
+    left.write_text("someone's\n", encoding="utf-8")
+    os.symlink(tmp_path / "elsewhere", tmp_path / "B" / "seeds")
+    data = tmp_path / "B" / "data"
+    result = cli("--data", str(data), "add", "sources", "-", input="id: a-ref\ntitle: A ref\nkind: reference\n")
+    assert result.exit_code == 0, result.output
+    assert left.read_text(encoding="utf-8") == "someone's\n"

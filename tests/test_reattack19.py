@@ -394,3 +394,40 @@ def test_a_writer_never_cleans_up_where_a_seeds_link_leads(tmp_path, cli):
     result = cli("--data", str(data), "add", "sources", "-", input="id: a-ref\ntitle: A ref\nkind: reference\n")
     assert result.exit_code == 0, result.output
     assert left.read_text(encoding="utf-8") == "someone's\n"
+
+
+@pytest.fixture
+def new_base(tmp_path):
+    import test_edit
+
+    return test_edit.new_base.__wrapped__(tmp_path)  # (a new base holding the test article)
+
+
+def test_new_whose_record_fails_the_final_check_says_where_the_answers_are(new_base, monkeypatch):
+    # a direct quote's text is checked against its article only once the record is whole: the
+    # interview ended on the error alone, and the user thought every answer lost
+    from test_edit import invoke  # noqa: I001
+
+    from iranaz_cli.cli import edit as cli_edit
+    from iranaz_cli.cli import interview as cli_interview
+
+    quote = {
+        "id": "nq-two",
+        "speaker": "pezeshkian",
+        "text": "Words nobody said anywhere",
+        "direct": True,
+        "context": "ctx",
+        "sources": [{"source": "border-meeting", "quote": "Our border is a bridge"}],
+    }
+    monkeypatch.setattr(cli_edit, "_on_terminal", lambda: True)
+    monkeypatch.setattr(cli_interview, "interview", lambda *a: dict(quote))
+    monkeypatch.setattr(cli_edit, "_ask_on_terminal", lambda *a: "y")
+    before = (new_base / "quotes.yaml").read_bytes()
+    result = invoke("new", "quotes", "--data", str(new_base))
+    assert result.exit_code == 3
+    assert "Words nobody said anywhere" in result.stderr  # the record, shown before the question
+    assert result.stderr.endswith(
+        "nothing was added; the record above holds your answers: put it in a file, correct it and"
+        " run `iranaz add quotes FILE`\n"
+    )
+    assert (new_base / "quotes.yaml").read_bytes() == before

@@ -278,7 +278,19 @@ def new(
     except (EOFError, KeyboardInterrupt):  # Ctrl-D, Ctrl-C or "n": nothing was written, and says so
         typer.echo("\ncancelled; nothing was added", err=True)
         raise typer.Exit(130) from None
-    ids, addition, target = edit.add_parsed(str(path), kind, [record], lambda p: "the new record", wait=wait)
+    from ..errors import FactBaseError
+
+    try:
+        ids, addition, target = edit.add_parsed(str(path), kind, [record], lambda p: "the new record", wait=wait)
+    except FactBaseError as e:  # a check of the whole record (a quote's words against its article): the
+        # answers are not lost, they are the record shown above
+        from .app import say_error
+
+        for message in e.lines():
+            say_error(message)
+        typer.echo(f"nothing was added; the record above holds your answers: put it in a file, correct it and"
+                   f" run `iranaz add {kind} FILE`", err=True)  # fmt: skip
+        raise typer.Exit(e.exit_code) from None
     print_made(ids[0])
     tell_made(f"added 1 record to {_shown(target)}")
 

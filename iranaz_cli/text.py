@@ -127,19 +127,55 @@ def _run_escape(escape: Callable[[str], str]) -> Callable[[str], str]:
     return lambda run: run.translate(table)
 
 
+class _Shown(dict):
+    """A str.translate table of what a text shows: each character ``visible`` escapes as
+    ``escape_run(char)``, every other as itself; each decided once, when first seen."""
+
+    def __init__(self, lines: bool, escape_run: Callable[[str], str]):
+        super().__init__()
+        self.lines, self.escape_run = lines, escape_run
+
+    def __missing__(self, code: int) -> str | int:
+        char = chr(code)
+        if code < 0x80:
+            hidden = (code < 0x20 and (char not in "\t\n" or not self.lines)) or code == 0x7F
+        else:
+            hidden = _special(char)  # (joiners and selectors too: the few that belong are put back)
+        self[code] = shown = self.escape_run(char) if hidden else code
+        return shown
+
+
+@functools.cache
+def _table(lines: bool, escape_run: Callable[[str], str]) -> _Shown:
+    return _Shown(lines, escape_run)
+
+
+@functools.cache
+def _may_belong() -> re.Pattern[str]:
+    """Joiners after a letter of a script that joins, selectors after a character beyond ASCII: the
+    only ones _kept may keep (each is checked; every other is escaped at C speed)."""
+    return re.compile(
+        "(?<=[\u0600-\u0dff\u1800-\u18af\ufb50-\ufefc\ua8e0-\ua8ff])[\u200c\u200d]"
+        "|(?<=[^\x00-\x7f])[\ufe00-\ufe0f\U000e0100-\U000e01ef]"
+    )
+
+
 def _hidden(text: str, lines: bool, escape_run: Callable[[str], str]) -> str:
-    """Return ``text`` with each run of characters to escape replaced by ``escape_run(run)`` (a call a
-    character took 25 s for 15 million NULs)."""
-
-    def replace(match: re.Match[str]) -> str:
-        run = match.group(0)
-        # A joiner or selector is kept where it belongs: after a letter or symbol, so only as the
-        # first of a run (the others follow a hidden character)
-        if _contextual(run[0]) and _kept(match.string, match.start()):
-            return run[0] + escape_run(run[1:]) if len(run) > 1 else run
-        return escape_run(run)
-
-    return _unsafe(lines, text.isascii() or _plain_beyond_ascii(text)).sub(replace, text)
+    """Return ``text`` with each character to escape replaced by ``escape_run(char)``, by str.translate:
+    a callback a character (or a run) took 20-25 s for a value of millions of them, also alternating
+    with letters."""
+    if _unsafe(lines, text.isascii() or _plain_beyond_ascii(text)).search(text) is None:
+        return text
+    table = _table(lines, escape_run)
+    kept = [m.start() for m in _may_belong().finditer(text) if _kept(text, m.start())] if not text.isascii() else []
+    if not kept:
+        return text.translate(table)
+    parts, at = [], 0
+    for k in kept:  # (a joiner between two Persian letters, a selector after an emoji: as they are)
+        parts += [text[at:k].translate(table), text[k]]
+        at = k + 1
+    parts.append(text[at:].translate(table))
+    return "".join(parts)
 
 
 def _contextual(char: str) -> bool:

@@ -65,19 +65,22 @@ def cell(value: Any) -> str:
         return "; ".join(cell(v) for v in value)
     if isinstance(value, dict):
         return _dict_cell(value)
-    return visible(str(value))
+    return _shown_text(str(value))
 
 
-# A table or Markdown cell shows at most this many characters, then says how many more there are: a
-# `sql` value of 15 million characters took 14-38 s to draw (Markdown: 24 s and 2.5 GB), and no one
-# reads it there. JSON and CSV, for scripts, give every value whole.
+# A table or Markdown cell shows at most this many characters of a value, then says how many more
+# there are: a `sql` value of 15 million characters took 14-38 s to draw (Markdown: 24 s and 2.5 GB),
+# and no one reads it there. The value is cut before its hidden characters are escaped, so the count
+# is of its own characters and no escape is split. JSON and CSV, for scripts, give every value whole.
 CELL_MAX = 100_000
 
 
-def cut_cell(text: str) -> str:
+def _shown_text(text: str) -> str:
     if len(text) <= CELL_MAX:
-        return text
-    return f"{text[:CELL_MAX]} … ({len(text) - CELL_MAX:,} more characters: --format json or csv shows them all)"
+        return visible(text)
+    more = len(text) - CELL_MAX
+    characters = "characters" if more > 1 else "character"
+    return f"{visible(text[:CELL_MAX])} … ({more:,} more {characters}: --format json or csv shows them all)"
 
 
 def source_label(value: dict) -> str:
@@ -302,12 +305,12 @@ def write_md(rows: list[dict], view: View, out: IO[str] | None = None) -> None:
     if view.record:
         for row in rows:
             lines = ["| Field | Value |", "| --- | --- |"]
-            lines += [f"| {_md(h)} | {_md(cut_cell(column_value(row, k)))} |" for h, k in view.columns]
+            lines += [f"| {_md(h)} | {_md(column_value(row, k))} |" for h, k in view.columns]
             blocks.append("\n".join(lines))
     else:
         lines = ["| " + " | ".join(_md(h) for h, _ in view.columns) + " |"]
         lines.append("| " + " | ".join("---" for _ in view.columns) + " |")
-        lines += ["| " + " | ".join(_md(cut_cell(column_value(r, k))) for _, k in view.columns) + " |" for r in rows]
+        lines += ["| " + " | ".join(_md(column_value(r, k)) for _, k in view.columns) + " |" for r in rows]
         blocks.append("\n".join(lines))
     if view.caption:
         blocks.append(_md(view.caption(rows)))

@@ -18,7 +18,7 @@ from rich.style import Style
 from rich.text import Text
 
 from .lines import MIN_CELLS, Line, block_lines, table_lines, table_widths, width_of
-from .render import View, column_value, cut_cell, record_title
+from .render import View, column_value, record_title
 
 _MONOSPACE = '"Fira Code", "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace'
 
@@ -63,7 +63,7 @@ def _text(value: str, style: str = "") -> Text:
 
 def _cells(rows: list[dict], view: View) -> list[list[str]]:
     """Return the text of every cell, row by row, in the view's column order."""
-    return [[cut_cell(column_value(row, key)) for _, key in view.columns] for row in rows]
+    return [[column_value(row, key) for _, key in view.columns] for row in rows]
 
 
 def _marked(value: str) -> Text:

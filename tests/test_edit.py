@@ -91,7 +91,9 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path):
     (tmp_path / "b" / "keep.txt").write_text("mine")
     result = invoke("init", str(tmp_path / "b"))
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {tmp_path / 'b'} exists and is not an empty folder; name a new one\n"
+    assert (
+        result.stderr == f"Error: {tmp_path / 'b'} is the working folder or exists and is not empty; name a new one\n"
+    )
     assert os.listdir(tmp_path / "b") == ["keep.txt"]
     (tmp_path / "empty").mkdir()
     assert invoke("init", str(tmp_path / "empty")).exit_code == 0

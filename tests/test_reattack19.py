@@ -431,3 +431,12 @@ def test_new_whose_record_fails_the_final_check_says_where_the_answers_are(new_b
         " run `iranaz add quotes FILE`\n"
     )
     assert (new_base / "quotes.yaml").read_bytes() == before
+
+
+def test_init_of_the_working_folder_is_refused(cli, tmp_path, monkeypatch):
+    # `init .` in an empty folder renamed a new folder over it: the shell was left in a deleted one
+    monkeypatch.chdir(tmp_path)
+    result = cli("init", ".")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "Error: . is the working folder or exists and is not empty; name a new one\n"
+    assert list(tmp_path.iterdir()) == [] and os.path.samefile(os.getcwd(), tmp_path)

@@ -102,8 +102,8 @@ def init_base(directory: str, from_shipped: bool = False) -> Path:
     if visible(directory, lines=False) != directory:  # it is printed in the `export` line, which must stay plain
         raise UsageError(f"{_shown(directory)}: a folder name with control characters; choose another")
     try:
-        if root.is_symlink() or (root.exists() and (not root.is_dir() or any(root.iterdir()))):
-            raise UsageError(f"{_shown(directory)} exists and is not an empty folder; name a new one")
+        if root.is_symlink() or root == Path.cwd() or (root.exists() and (not root.is_dir() or any(root.iterdir()))):
+            raise UsageError(f"{_shown(directory)} is the working folder or exists and is not empty; name a new one")
         mode = stat.S_IMODE(root.stat().st_mode) if root.exists() else 0o777 & ~_umask()
         root.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(dir=root.parent, prefix=".iranaz-init-"))

@@ -245,3 +245,9 @@ def test_a_cell_is_cut_before_its_hidden_characters_are_escaped(cli):
     assert "a\\x00\\x1b … (5 more characters: --format json or csv shows them all)" in result.stdout.replace("\n", "")
     one = cli("sql", "SELECT printf('%.*c', 100001, 'a') AS v", "--format", "md")
     assert "… (1 more character: " in one.stdout
+
+
+def test_csv_gives_a_huge_value_whole(cli):
+    # CSV shared the table's cut at 100,000 characters, and its message said CSV shows them all
+    result = cli("sql", "SELECT hex(zeroblob(60000)) AS v", "--format", "csv")
+    assert result.stdout == "v\n" + "0" * 120_000 + "\n"

@@ -212,6 +212,8 @@ def csv_cell(value: Any) -> str:
         import msgspec
 
         return json_visible(msgspec.json.encode(value)).decode("utf-8")
+    if isinstance(value, str):
+        return visible(value)  # (whole: only tables and Markdown cut a value at CELL_MAX)
     return cell(value)
 
 

@@ -47,10 +47,10 @@ _CONTEXTUAL = "\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef"
 
 @functools.cache
 def _unsafe(lines: bool, plain: bool) -> re.Pattern[str]:
-    """Runs of the characters to escape (compiled on first use: ~0.7 ms); in text whose only characters
-    beyond ASCII are plain (see _plain_beyond_ascii), C0 and DEL (a far smaller class, faster to scan)."""
+    """The characters to escape (compiled on first use: ~0.7 ms); in text whose only characters beyond
+    ASCII are plain (see _plain_beyond_ascii), C0 and DEL (a far smaller class, faster to scan)."""
     chars = "\x00-\x08\x0b-\x1f\x7f" if plain else _HIDDEN + _CONTEXTUAL
-    return re.compile(f"[{chars}]+" if lines else f"[{chars}\t\n]+")
+    return re.compile(f"[{chars}]" if lines else f"[{chars}\t\n]")
 
 
 def _joins(char: str) -> bool:
@@ -108,32 +108,13 @@ def _plain_beyond_ascii(text: str) -> bool:
     return not any(_special(char) for char in set(text) if char >= "\x80")
 
 
-class _Escapes(dict):
-    """A str.translate table that escapes every character it is asked for, each computed once."""
-
-    def __init__(self, escape: Callable[[str], str]):
-        super().__init__()
-        self.escape = escape
-
-    def __missing__(self, code: int) -> str:
-        self[code] = escaped = self.escape(chr(code))
-        return escaped
-
-
-@functools.cache
-def _run_escape(escape: Callable[[str], str]) -> Callable[[str], str]:
-    """Return ``escape`` (of one character) made to escape a run of them in one call."""
-    table = _Escapes(escape)
-    return lambda run: run.translate(table)
-
-
 class _Shown(dict):
     """A str.translate table of what a text shows: each character ``visible`` escapes as
-    ``escape_run(char)``, every other as itself; each decided once, when first seen."""
+    ``escape(char)``, every other as itself; each decided once, when first seen."""
 
-    def __init__(self, lines: bool, escape_run: Callable[[str], str]):
+    def __init__(self, lines: bool, escape: Callable[[str], str]):
         super().__init__()
-        self.lines, self.escape_run = lines, escape_run
+        self.lines, self.escape = lines, escape
 
     def __missing__(self, code: int) -> str | int:
         char = chr(code)
@@ -141,13 +122,13 @@ class _Shown(dict):
             hidden = (code < 0x20 and (char not in "\t\n" or not self.lines)) or code == 0x7F
         else:
             hidden = _special(char)  # (joiners and selectors too: the few that belong are put back)
-        self[code] = shown = self.escape_run(char) if hidden else code
+        self[code] = shown = self.escape(char) if hidden else code
         return shown
 
 
 @functools.cache
-def _table(lines: bool, escape_run: Callable[[str], str]) -> _Shown:
-    return _Shown(lines, escape_run)
+def _table(lines: bool, escape: Callable[[str], str]) -> _Shown:
+    return _Shown(lines, escape)
 
 
 @functools.cache
@@ -160,13 +141,13 @@ def _may_belong() -> re.Pattern[str]:
     )
 
 
-def _hidden(text: str, lines: bool, escape_run: Callable[[str], str]) -> str:
-    """Return ``text`` with each character to escape replaced by ``escape_run(char)``, by str.translate:
+def _hidden(text: str, lines: bool, escape: Callable[[str], str]) -> str:
+    """Return ``text`` with each character to escape replaced by ``escape(char)``, by str.translate:
     a callback a character (or a run) took 20-25 s for a value of millions of them, also alternating
     with letters."""
     if _unsafe(lines, text.isascii() or _plain_beyond_ascii(text)).search(text) is None:
         return text
-    table = _table(lines, escape_run)
+    table = _table(lines, escape)
     kept = [m.start() for m in _may_belong().finditer(text) if _kept(text, m.start())] if not text.isascii() else []
     if not kept:
         return text.translate(table)
@@ -178,14 +159,8 @@ def _hidden(text: str, lines: bool, escape_run: Callable[[str], str]) -> str:
     return "".join(parts)
 
 
-def _contextual(char: str) -> bool:
-    code = ord(char)
-    return code in (0x200C, 0x200D) or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
-
-
-def _escape(run: str) -> str:
-    """Python's escapes of a run of characters ('\\x1b', '\\u202e'), each as it would be alone."""
-    return run.encode("unicode_escape", "backslashreplace").decode("ascii")
+def _escape(char: str) -> str:
+    return char.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def visible(text: str, *, lines: bool = True) -> str:
@@ -200,7 +175,7 @@ def visible(text: str, *, lines: bool = True) -> str:
 def escaped(text: str, escape: Callable[[str], str]) -> str:
     """Return ``text`` with each character that ``visible`` would escape replaced by ``escape(char)``
     (a YAML or JSON escape, which keeps the value as it is); newlines and tabs stay."""
-    return _hidden(text, True, _run_escape(escape))
+    return _hidden(text, True, escape)
 
 
 def _json_escape(char: str) -> str:

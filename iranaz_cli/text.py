@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 _FOLDS = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 
@@ -46,33 +47,12 @@ _CONTEXTUAL = "\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef"
 
 
 @functools.cache
-def _unsafe(lines: bool, plain: bool) -> re.Pattern[str]:
-    """The characters to escape (compiled on first use: ~0.7 ms); in text whose only characters beyond
-    ASCII are plain (see _plain_beyond_ascii), C0 and DEL (a far smaller class, faster to scan)."""
-    chars = "\x00-\x08\x0b-\x1f\x7f" if plain else _HIDDEN + _CONTEXTUAL
+def _unsafe(lines: bool, plain: bool, joiners: bool = True) -> re.Pattern[str]:
+    """The characters to escape (compiled on first use: ~0.7 ms), with the joiners and selectors unless
+    not ``joiners``; in text whose only characters beyond ASCII are plain (see _plain_beyond_ascii), C0
+    and DEL (a far smaller class, faster to scan)."""
+    chars = "\x00-\x08\x0b-\x1f\x7f" if plain else _HIDDEN + _CONTEXTUAL if joiners else _HIDDEN
     return re.compile(f"[{chars}]" if lines else f"[{chars}\t\n]")
-
-
-def _joins(char: str) -> bool:
-    """Say whether ``char`` is a letter or mark of a script whose letters join (Arabic, Syriac, Thaana,
-    N'Ko, the Indic scripts, Mongolian), where ZWNJ and ZWJ change how letters are written."""
-    import unicodedata
-
-    code = ord(char)
-    joining = (
-        0x0600 <= code <= 0x0DFF or 0x1800 <= code <= 0x18AF or 0xFB50 <= code <= 0xFEFC or 0xA8E0 <= code <= 0xA8FF
-    )
-    return joining and unicodedata.category(char)[0] in "LM"
-
-
-def _kept(text: str, at: int) -> bool:
-    """Say whether the joiner or variation selector at ``text[at]`` is in a place where it belongs."""
-    import unicodedata
-
-    before = text[at - 1] if at else ""
-    if text[at] in "\u200c\u200d":
-        return bool(before) and at + 1 < len(text) and _joins(before) and _joins(text[at + 1])
-    return bool(before) and (unicodedata.category(before)[0] == "S" or 0x2E80 <= ord(before) <= 0x3FFFF)
 
 
 @functools.cache
@@ -110,52 +90,171 @@ def _plain_beyond_ascii(text: str) -> bool:
 
 class _Shown(dict):
     """A str.translate table of what a text shows: each character ``visible`` escapes as
-    ``escape(char)``, every other as itself; each decided once, when first seen."""
+    ``escape(char)``, every other as itself; each decided once, when first seen. With ``joiners``, the
+    joiners and selectors are shown as themselves (those that do not belong are escaped apart)."""
 
-    def __init__(self, lines: bool, escape: Callable[[str], str]):
+    def __init__(self, lines: bool, escape: Callable[[str], str], joiners: bool):
         super().__init__()
-        self.lines, self.escape = lines, escape
+        self.lines, self.escape, self.joiners = lines, escape, joiners
 
     def __missing__(self, code: int) -> str | int:
         char = chr(code)
         if code < 0x80:
             hidden = (code < 0x20 and (char not in "\t\n" or not self.lines)) or code == 0x7F
         else:
-            hidden = _special(char)  # (joiners and selectors too: the few that belong are put back)
+            hidden = _special(char) and not (self.joiners and _contextual().match(char))
         self[code] = shown = self.escape(char) if hidden else code
         return shown
 
 
 @functools.cache
-def _table(lines: bool, escape: Callable[[str], str]) -> _Shown:
-    return _Shown(lines, escape)
+def _table(lines: bool, escape: Callable[[str], str], joiners: bool = False) -> _Shown:
+    return _Shown(lines, escape, joiners)
 
 
 @functools.cache
-def _may_belong() -> re.Pattern[str]:
-    """Joiners after a letter of a script that joins, selectors after a character beyond ASCII: the
-    only ones _kept may keep (each is checked; every other is escaped at C speed)."""
-    return re.compile(
-        "(?<=[\u0600-\u0dff\u1800-\u18af\ufb50-\ufefc\ua8e0-\ua8ff])[\u200c\u200d]"
-        "|(?<=[^\x00-\x7f])[\ufe00-\ufe0f\U000e0100-\U000e01ef]"
-    )
+def _contextual() -> re.Pattern[str]:
+    return re.compile(f"[{_CONTEXTUAL}]")
+
+
+@functools.cache
+def _selector() -> re.Pattern[str]:
+    return re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+# Where a joiner belongs: between two letters or marks of a script whose letters join (Arabic, Syriac,
+# Thaana, N'Ko, the Indic scripts, Mongolian, the Arabic presentation forms). Where a selector belongs:
+# after a symbol beyond ASCII (an emoji, an arrow) or an ideograph. Neither class holds a character
+# that is hidden or contextual itself, so no selector counts after another, or after a BOM.
+_JOINING = ((0x0600, 0x0DFF), (0x1800, 0x18AF), (0xA8E0, 0xA8FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFC))
+# The Arabic letters and marks Persian names are written with, a part of the joining class that is
+# quick to compile (0.2 ms, not 3 ms): when every joiner in a text sits between two of them (as in
+# علی خامنه‌ای), every one belongs, and the whole class is not needed.
+_ARABIC = "\u0620-\u065f\u066e-\u06d3\u06d5\u0750-\u077f"
+
+
+def _class(spans: tuple[tuple[int, int], ...], categories: str) -> str:
+    """The body of a regex class of the characters in ``spans`` whose category starts with one of
+    ``categories`` and that are neither hidden nor contextual, as ranges (C-level scans: ~15 ms for
+    the 130,000 code points below the ideographic planes)."""
+    import unicodedata
+
+    firsts: list[int] = []
+    lasts: list[int] = []
+    for first, last in spans:
+        codes = range(first, last + 1)
+        wanted = map(str.startswith, map(unicodedata.category, map(chr, codes)), itertools.repeat(tuple(categories)))
+        for code in itertools.compress(codes, wanted):
+            if _special(chr(code)):
+                continue
+            if lasts and lasts[-1] == code - 1:
+                lasts[-1] = code
+            else:
+                firsts.append(code)
+                lasts.append(code)
+    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in zip(firsts, lasts))
+
+
+def _placed(join: str, after: str | None, kept: bool) -> re.Pattern[str]:
+    """The joiners and selectors where they belong (``kept``) or where they do not: a joiner belongs
+    between two characters of ``join``, a selector where the assertion ``after`` holds (nowhere if None).
+    Each is a match in one capturing group (for re.split); a match starts with the class of them all,
+    which lets the regex engine skip quickly to the next candidate."""
+    joiner = f"(?<=[{join}].)(?=[{join}])" if kept else f"(?:(?<![{join}].)|(?![{join}]))"
+    selector = (after if kept else f"(?!{after})") if after else "(?!)" if kept else ""
+    return re.compile(f"([{_CONTEXTUAL}](?:(?<=[\u200c\u200d]){joiner}|(?<![\u200c\u200d]){selector}))", re.DOTALL)
+
+
+@functools.cache
+def _unkept_in_arabic() -> re.Pattern[str]:
+    """The joiners not between two letters of _ARABIC, and every selector."""
+    return _placed(_ARABIC, None, kept=False)
+
+
+@functools.cache
+def _placement(selectors: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The joiners and selectors where they do not belong and where they do (see _placed); with not
+    ``selectors`` (for text that holds none), any selector counts as out of place. Compiled on first
+    use: ~3 ms, and ~45 ms with the selectors (the symbols are looked up among 130,000 code points)."""
+    join = _class(_JOINING, "LM")  # (letters and marks beyond ASCII: nothing a class must escape)
+    after = None
+    if selectors:  # (a class's characters beyond U+FFFF are tried one range after another, so they are
+        # a class of their own, tried only after such a character: 2-3 times faster)
+        plane0 = _class(((0xA0, 0xFFFF),), "S") + "\u3400-\u4dbf\u4e00-\u9fff" + _class(((0xF900, 0xFAFF),), "L")
+        beyond = _class(((0x10000, 0x1FFFF),), "S") + "\U00020000-\U0003ffff"  # (and the ideographs' planes)
+        after = f"(?:(?<=[{plane0}].)|(?<=[\U00010000-\U0010ffff].)(?<=[{beyond}].))"
+    return _placed(join, after, kept=False), _placed(join, after, kept=True)
+
+
+@functools.cache
+def _plain_char() -> re.Pattern[str]:
+    """A character shown as itself whatever its neighbours and whether lines are kept or not."""
+    return re.compile(f"[^\t\n{_HIDDEN}{_CONTEXTUAL}]")
+
+
+_PIECE = 1 << 16  # (characters a piece of a long text is shown at a time; see _hidden)
+_FEW = 64  # (out-of-place joiners or selectors a piece may hold and still be cut at each one)
+
+
+def _pieces(text: str) -> Iterator[tuple[str, bool]]:
+    """``text`` in pieces of about _PIECE characters, each cut before a plain character (_plain_char)
+    and, but the last, reaching one character past its cut (what a joiner or selector shows depends on
+    its neighbours): with whether it does. That character, shown as itself, is left off its shown
+    form; the next piece starts with it."""
+    at = 0
+    while len(text) - at > _PIECE and (cut := _plain_char().search(text, at + _PIECE)) is not None:
+        yield text[at : cut.end()], True
+        at = cut.start()
+    yield text[at:], False
+
+
+def _shown_piece(
+    piece: str, placement: tuple[re.Pattern[str], re.Pattern[str]], table: _Shown, keeping: _Shown | None
+) -> str:
+    """Return ``piece`` as _hidden shows it: cut (in C) at the joiners and selectors that do not belong,
+    which are escaped, or, where there are many of them, at those that do belong, which are kept. Where
+    both are many (a text made to be slow), at each one that does not belong: only then a step for each."""
+    if not _contextual().search(piece):
+        return piece.translate(table)
+    if _unkept_in_arabic().search(piece) is None:  # (every joiner belongs, and there is no selector)
+        return piece.translate(keeping) if keeping is not None else piece
+    unkept, kept = placement
+    parts = unkept.split(piece, _FEW)
+    if len(parts) <= 2 * _FEW:  # [text, out of place, text, ...]: each of these is escaped
+        between, cut = keeping, table
+    elif len(parts := kept.split(piece, _FEW)) <= 2 * _FEW:  # [text, in place, text, ...]: these stay
+        between, cut = table, None
+    else:
+        parts, between, cut = unkept.split(piece), keeping, table
+    if between is not None:
+        parts[::2] = map(str.translate, parts[::2], itertools.repeat(between))
+    if cut is not None:
+        parts[1::2] = map(str.translate, parts[1::2], itertools.repeat(cut))
+    return "".join(parts)
 
 
 def _hidden(text: str, lines: bool, escape: Callable[[str], str]) -> str:
     """Return ``text`` with each character to escape replaced by ``escape(char)``, by str.translate:
     a callback a character (or a run) took 20-25 s for a value of millions of them, also alternating
-    with letters."""
-    if _unsafe(lines, text.isascii() or _plain_beyond_ascii(text)).search(text) is None:
+    with letters. A joiner or selector is shown as itself where it belongs (see _placed): a text that
+    holds some is cut (by regular expressions, in C) at them, a piece of 65,536 characters at a time;
+    nothing is decided a character at a time in Python (a check for each one kept took 40 s for 24
+    million Persian letters and ZWNJs)."""
+    plain = text.isascii() or (len(text) < 50_000 and _plain_beyond_ascii(text))  # (set() of a long text
+    if _unsafe(lines, plain).search(text) is None:  # takes longer than the full class's scan)
         return text
     table = _table(lines, escape)
-    kept = [m.start() for m in _may_belong().finditer(text) if _kept(text, m.start())] if not text.isascii() else []
-    if not kept:
+    if text.isascii() or not _contextual().search(text):
         return text.translate(table)
-    parts, at = [], 0
-    for k in kept:  # (a joiner between two Persian letters, a selector after an emoji: as they are)
-        parts += [text[at:k].translate(table), text[k]]
-        at = k + 1
-    parts.append(text[at:].translate(table))
+    others = _unsafe(lines, False, joiners=False).search(text) is not None  # (hidden characters besides)
+    keeping = _table(lines, escape, True) if others else None
+    if _unkept_in_arabic().search(text) is None:  # (every joiner belongs, and there is no selector)
+        return text.translate(keeping) if keeping is not None else text
+    placement = _placement(_selector().search(text) is not None)
+    parts = []
+    for piece, past in _pieces(text):
+        part = _shown_piece(piece, placement, table, keeping)
+        parts.append(part[:-1] if past else part)
     return "".join(parts)
 
 

@@ -152,7 +152,7 @@ def _class(spans: tuple[tuple[int, int], ...], categories: str) -> str:
             else:
                 firsts.append(code)
                 lasts.append(code)
-    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in zip(firsts, lasts))
+    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in zip(firsts, lasts, strict=True))
 
 
 def _placed(join: str, after: str | None, kept: bool) -> re.Pattern[str]:

@@ -43,7 +43,9 @@ _HIDDEN = (
 # letters of a script that joins (خامنه‌ای: the ZWNJ keeps ه from joining ا, as Persian spelling asks),
 # a variation selector after a symbol or an ideograph (an emoji's presentation). Anywhere else they
 # only hide, and are escaped like the rest.
-_CONTEXTUAL = "\u200c\u200d\ufe00-\ufe0f\U000e0100-\U000e01ef"
+_JOINERS = "\u200c\u200d"
+_SELECTORS = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
+_CONTEXTUAL = _JOINERS + _SELECTORS
 
 
 @functools.cache
@@ -119,7 +121,7 @@ def _contextual() -> re.Pattern[str]:
 
 @functools.cache
 def _selector() -> re.Pattern[str]:
-    return re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+    return re.compile(f"[{_SELECTORS}]")
 
 
 # Where a joiner belongs: between two letters or marks of a script whose letters join (Arabic, Syriac,
@@ -162,7 +164,7 @@ def _placed(join: str, after: str | None, kept: bool) -> re.Pattern[str]:
     which lets the regex engine skip quickly to the next candidate."""
     joiner = f"(?<=[{join}].)(?=[{join}])" if kept else f"(?:(?<![{join}].)|(?![{join}]))"
     selector = (after if kept else f"(?!{after})") if after else "(?!)" if kept else ""
-    return re.compile(f"([{_CONTEXTUAL}](?:(?<=[\u200c\u200d]){joiner}|(?<![\u200c\u200d]){selector}))", re.DOTALL)
+    return re.compile(f"([{_CONTEXTUAL}](?:(?<=[{_JOINERS}]){joiner}|(?<![{_JOINERS}]){selector}))", re.DOTALL)
 
 
 @functools.cache
@@ -298,11 +300,6 @@ def json_visible(data: bytes) -> bytes:
 _SHELL_INERT = frozenset("-_.,+@/ ")
 
 
-# The zero-width non-joiner and joiner that Persian (and Indic) names hold between two letters
-# (`محمد‌رضا`): no shell acts on them, and between letters they are part of the word as written.
-_JOINERS = frozenset("\u200c\u200d")
-
-
 def shell_safe(word: str) -> bool:
     """Say whether ``word`` means itself on a shell's command line: no quote, `$`, glob, `;` or the like,
     and nothing invisible but a joiner between two letters."""
@@ -321,6 +318,6 @@ def shell_unsafe(word: str) -> list[str]:
         for i, c in enumerate(word)
         if c not in _SHELL_INERT
         and unicodedata.category(c)[0] not in "LMN"
-        and not (c in _JOINERS and letter(i - 1) and letter(i + 1))
+        and not (c in _JOINERS and letter(i - 1) and letter(i + 1))  # (a joiner between letters: `محمد‌رضا`)
     )
     return list(dict.fromkeys(unsafe))

@@ -364,3 +364,62 @@ def test_joiners_and_selectors_are_shown_by_the_rule_also_across_the_pieces_of_a
     for _ in range(3000):
         sample = "".join(rng.choices(alphabet, k=rng.randrange(1, 40)))
         assert text.visible(sample) == _shown_by_the_rule(sample), repr(sample)
+
+
+_AN_ESCAPE = r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[tnr])"
+
+
+def _each_line_holds_the_rule(output: str) -> None:
+    """Every printed line shows by itself what ``visible`` shows: a joiner between two letters, a
+    selector after its symbol, and every escape whole (no backslash left once the escapes are gone)."""
+    import re
+
+    from iranaz_cli.text import visible
+
+    for line in output.split("\n"):
+        assert visible(line) == line, ascii(line)
+        assert "\\" not in re.sub(_AN_ESCAPE, "", line), ascii(line)
+
+
+@pytest.mark.parametrize("columns", ["80", "21", "22", "23", "25", "40"])
+def test_a_folded_table_cell_keeps_joiners_selectors_and_escapes_whole_on_each_line(cli, columns):
+    # Round G: a cell wider than its column was cut anywhere: a kept ZWNJ ended a line ("ع\u200c" then
+    # a newline), a kept FE0F began one, and the escape of a hidden character was cut in two ("\u" / "200c").
+    query = (
+        "SELECT replace(hex(zeroblob(45)),'00','ع'||char(8204)) AS a, "
+        "replace(hex(zeroblob(20)),'00','☺'||char(65039)) AS b, replace(hex(zeroblob(12)),'00','x'||char(8204)) AS c"
+    )
+    result = cli("sql", query, env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.output
+    _each_line_holds_the_rule(result.stdout)
+    assert result.stdout.count("\u200c") + result.stdout.count("\\u200c") == 45 + 12  # none lost, none doubled
+
+
+def test_a_record_block_folds_a_long_persian_note_without_cutting_at_a_joiner(cli, tmp_path):
+    from iranaz_cli.show.lines import wrap
+
+    word = "ع\u200c" * 30 + "ع"
+    for width in range(1, 30):
+        lines = wrap(word, width)
+        _each_line_holds_the_rule("\n".join(lines))
+        joined = "".join(lines).replace("\\u200c", "\u200c")
+        assert joined == word, (width, lines)
+
+
+def test_folding_at_any_width_keeps_each_line_by_the_rule_and_every_character_in_order():
+    import random
+
+    from iranaz_cli.show.lines import wrap
+    from iranaz_cli.text import visible
+
+    alphabet = list("ab \u200c\u200dبپه\u0651\u064e☺❤漢\ufe0f\ufe0e\x1b\u202e😀\U000e0100\U000e0001")
+    rng = random.Random(7)
+    for _ in range(1500):
+        shown = visible("".join(rng.choices(alphabet, k=rng.randrange(1, 60))))
+        width = rng.randrange(1, 24)
+        lines = wrap(shown, width)
+        _each_line_holds_the_rule("\n".join(lines))
+        back = "".join(lines).replace("\\u200c", "\u200c").replace("\\u200d", "\u200d")
+        assert back.replace(" ", "") == shown.replace("\\u200c", "\u200c").replace("\\u200d", "\u200d").replace(
+            " ", ""
+        ), (shown, width, lines)

@@ -8,9 +8,11 @@ every record is printed as a compact block of ``Field: value`` lines instead, it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from ..text import visible
 from .render import View, column_value, record_title
 
 # A styled line: (text, style) pieces; style '' is plain.
@@ -71,14 +73,65 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
     return lines
 
 
+# An escape ``visible`` wrote ('\\x1b', '\\u200c', '\\U000e0001', '\\t'): a fold never cuts one in two.
+_ESCAPE = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[tnr])")
+_JOINERS = "\u200c\u200d"
+
+
+def _units(word: str) -> list[str]:
+    """Return the pieces of a shown word that a fold may not cut: an escape, a character with the
+    zero-width ones after it (its marks, its kept selector), and a kept joiner on its own."""
+    from rich.cells import get_character_cell_size
+
+    units: list[str] = []
+    at, end = 0, len(word)
+    while at < end:
+        char = word[at]
+        if char == "\\" and (escape := _ESCAPE.match(word, at)):
+            units.append(escape.group())
+            at = escape.end()
+            continue
+        stop = at + 1
+        if char not in _JOINERS:
+            while (
+                stop < end
+                and word[stop] not in _JOINERS
+                and word[stop] != "\\"
+                and not get_character_cell_size(word[stop])
+            ):
+                stop += 1
+        units.append(word[at:stop])
+        at = stop
+    return units
+
+
 def _fold(word: str, width: int) -> list[str]:
-    chunks, current = [], ""
-    for ch in word:
-        if current and width_of(current + ch) > width:
-            chunks.append(current)
-            current = ""
-        current += ch
-    return [*chunks, current]
+    """Cut a word wider than ``width`` into lines, never inside a unit (see _units) and never beside a
+    kept joiner while the line holds another place to cut. A joiner the cut must still separate from
+    its letters begins the next line as its escape, which is what the rule shows a lone one as."""
+    chunks: list[str] = []
+    line: list[str] = []
+    size = 0
+    for unit in _units(word):
+        while line and size + width_of(unit) > width:
+            at = next((n for n in range(len(line), 0, -1) if _joined(line, n, unit) is False), None)
+            if at is None:  # joined throughout: cut before the joiner that ends it, or before the unit
+                at = len(line) - 1 if line[-1] in _JOINERS and len(line) > 1 else len(line)
+            chunks.append("".join(line[:at]))
+            line = line[at:]
+            if line and line[0] in _JOINERS:
+                line[0] = visible(line[0])
+            size = sum(map(width_of, line))
+        if not line and unit in _JOINERS:
+            unit = visible(unit)
+        line.append(unit)
+        size += width_of(unit)
+    return [*chunks, "".join(line)]
+
+
+def _joined(line: list[str], at: int, after: str) -> bool:
+    """Whether a cut before ``line[at]`` (or before ``after``, at the end) would part a joiner from a letter."""
+    return line[at - 1] in _JOINERS or (line[at] if at < len(line) else after) in _JOINERS
 
 
 def _longest_word(text: str) -> int:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ..text import visible
+from ..text import _JOINERS, visible
 from .render import View, column_value, record_title
 
 # A styled line: (text, style) pieces; style '' is plain.
@@ -75,7 +75,6 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
 
 # An escape ``visible`` wrote ('\\x1b', '\\u200c', '\\U000e0001', '\\t'): a fold never cuts one in two.
 _ESCAPE = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[tnr])")
-_JOINERS = "\u200c\u200d"
 
 
 def _units(word: str) -> list[str]:
@@ -114,7 +113,7 @@ def _fold(word: str, width: int) -> list[str]:
     size = 0
     for unit in _units(word):
         while line and size + width_of(unit) > width:
-            at = next((n for n in range(len(line), 0, -1) if _joined(line, n, unit) is False), None)
+            at = next((n for n in range(len(line), 0, -1) if not _joined(line, n, unit)), None)
             if at is None:  # joined throughout: cut before the joiner that ends it, or before the unit
                 at = len(line) - 1 if line[-1] in _JOINERS and len(line) > 1 else len(line)
             chunks.append("".join(line[:at]))

@@ -423,3 +423,20 @@ def test_folding_at_any_width_keeps_each_line_by_the_rule_and_every_character_in
         assert back.replace(" ", "") == shown.replace("\\u200c", "\u200c").replace("\\u200d", "\u200d").replace(
             " ", ""
         ), (shown, width, lines)
+
+
+@pytest.mark.parametrize("columns", [20, 30, 47])
+def test_letters_kept_joined_by_zwj_are_measured_a_cell_each_so_a_table_fits_its_width(cli, columns):
+    # Round H: Rich 15 measures a ZWJ-linked run as one grapheme (cell_len('ب\u200dب\u200dب') == 1), so a
+    # column of them was sized 1 cell and a 50,000-letter cell was never folded: one line of 100,000
+    # characters in a 20-column table. A terminal draws each joined letter in a cell of its own.
+    from iranaz_cli.show.lines import width_of
+
+    assert width_of("ب\u200dب\u200dب") == 3
+    query = "SELECT 'x' AS id, replace(hex(zeroblob(300)),'00',char(1576,8205)) || char(1576) AS a, 'hello world' AS b"
+    result = cli("sql", query, env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.rstrip("\n").split("\n")
+    assert max(len(line.replace("\u200d", "")) for line in lines) <= columns
+    assert result.stdout.count("\u200d") + result.stdout.count("\\u200d") == 300
+    _each_line_holds_the_rule(result.stdout)

@@ -32,10 +32,16 @@ def width_of(text: str) -> int:
     return len(text) if text.isascii() else _cells_of(text)
 
 
+_JOINED = re.compile(f"[{_JOINERS}]")
+
+
 @lru_cache(maxsize=4096)
 def _cells_of(text: str) -> int:
     from rich.cells import cell_len
 
+    if _JOINED.search(text):  # (Rich 15 measures ZWJ-linked letters as one cluster, 'ب\u200dب\u200dب' as 1 cell;
+        # a joiner is kept only between letters of a joining script, which a terminal draws a cell each)
+        return sum(map(cell_len, _JOINED.split(text)))
     return cell_len(text)
 
 

@@ -440,3 +440,39 @@ def test_letters_kept_joined_by_zwj_are_measured_a_cell_each_so_a_table_fits_its
     assert max(len(line.replace("\u200d", "")) for line in lines) <= columns
     assert result.stdout.count("\u200d") + result.stdout.count("\\u200d") == 300
     _each_line_holds_the_rule(result.stdout)
+
+
+def test_a_number_a_spreadsheet_would_not_read_as_one_gets_the_formula_guard(cli):
+    # Round H: "-١٢" (Arabic-Indic digits) and "-１" (fullwidth) passed as plain numbers (\d is Unicode);
+    # a spreadsheet reads neither as a number, so the cell starts with '-' and is taken for a formula.
+    result = cli("sql", "SELECT '-'||char(1633,1634) AS f, '+'||char(65297) AS l, '-12.5e3' AS n", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == "'-١٢,'+１,-12.5e3"
+
+
+def test_a_tab_in_a_table_cell_is_shown_as_an_escape_so_the_columns_line_up(cli):
+    # Round H: a raw tab was measured as one cell while a terminal moves to the next multiple of 8,
+    # so the next column began at another place on each row.
+    query = "SELECT 'a'||char(9)||'b' AS x, 'yyy' AS z UNION ALL SELECT 'aaaaaaaaa', 'q'"
+    result = cli("sql", query, env={"COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    assert "\t" not in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line.endswith(("yyy", "q"))]
+    assert len(rows) == 2 and "a\\tb" in rows[0]
+    assert rows[0].index("yyy") == rows[1].index("q")
+    assert cli("sql", query, "--format", "json").stdout.count("a\\tb") == 1  # (JSON keeps the tab, as JSON writes it)
+
+
+def test_a_record_holding_letters_joined_by_zwj_is_never_wider_than_the_terminal(cli, base_dir):
+    # Round H, in the record view: Rich measures 'ب\u200dب\u200dب' as 1 cell, so a record's box ran past COLUMNS.
+    from iranaz_cli.text import visible
+
+    people = (base_dir / "people.yaml").read_text(encoding="utf-8")
+    joined = "\\u0628\\u200d" * 8 + "\\u0628"
+    people = people.replace("aliases: [مهدی سنایی,", f'aliases: ["سنایی {joined}", مهدی سنایی,', 1)
+    (base_dir / "people.yaml").write_text(people, encoding="utf-8")
+    result = cli("--data", str(base_dir), "show", "sanaei", env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "\u0628\u200d" * 8 in result.stdout
+    for line in result.stdout.split("\n"):
+        assert len(line.replace("\u200d", "")) <= 120 and visible(line) == line

@@ -225,7 +225,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @functools.cache
 def _plain_number() -> re.Pattern[str]:
-    return re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+    return re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)  # (a spreadsheet reads ASCII digits)
 
 
 def neutralised(text: str) -> str:

@@ -62,8 +62,9 @@ def _text(value: str, style: str = "") -> Text:
 
 
 def _cells(rows: list[dict], view: View) -> list[list[str]]:
-    """Return the text of every cell, row by row, in the view's column order."""
-    return [[column_value(row, key) for _, key in view.columns] for row in rows]
+    """Return the text of every cell, row by row, in the view's column order; a tab as '\\t' (a terminal
+    moves it to the next multiple of 8 cells, which no column laid out in cells can hold)."""
+    return [[column_value(row, key).replace("\t", "\\t") for _, key in view.columns] for row in rows]
 
 
 def _marked(value: str) -> Text:
@@ -122,7 +123,7 @@ def write_table(rows: list[dict], view: View, console: Console | None = None, pa
     if not view.chart:
         if not view.record and (widths := table_widths(view, cells, width)) is not None:
             lines = table_lines(rows, view, cells, widths, width)
-        elif not view.record or width < _record_min_width(view, cells):
+        elif not view.record or width < _record_min_width(view, cells) or _rich_mismeasures(cells):
             lines = block_lines(rows, view, cells, width)
     if console.record:  # saved as SVG or HTML: printed through Rich, which records it
         if lines is None:
@@ -146,6 +147,12 @@ def _record_min_width(view: View, cells: list[list[str]]) -> int:
     words = max((max(width_of(w) for w in value.split()) for values in cells for value in values if value.split()),
                 default=0)  # fmt: skip
     return labels + max(words, MIN_CELLS) + 7  # two columns, their padding and the box
+
+
+def _rich_mismeasures(cells: list[list[str]]) -> bool:
+    """Whether a value holds a kept ZWJ, whose letters Rich 15 measures as one cell (a terminal draws
+    each in its own): its box would run past the terminal, so the record is laid out as a block."""
+    return any("\u200d" in value for values in cells for value in values)
 
 
 def _styled(lines: Iterable[Line], console: Console) -> str:

@@ -17,6 +17,24 @@ def fold_quote(text: str) -> str:
     return " ".join(text.split())  # the same whitespace as `\s+` (str.isspace), several times faster
 
 
+class NotUtf8(ValueError):
+    """Bytes that are not UTF-8 text; ``line`` is where the first wrong byte is (from 1)."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def utf8_text(raw: bytes) -> str:
+    """Return ``raw`` as UTF-8 text, a leading byte-order mark dropped, or raise NotUtf8 naming the
+    first wrong byte at its offset in ``raw`` ('not UTF-8 text (byte 0xff at offset 14)')."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        at = e.start + len(raw) - len(e.object)  # (utf-8-sig counts its offsets past the mark)
+        raise NotUtf8(f"not UTF-8 text (byte 0x{raw[at]:02x} at offset {at})", raw[:at].count(b"\n") + 1) from None
+
+
 def number(value: float) -> str:
     """Return a number as recorded: the shortest text that reads back as the same float (1234567.5, not
     %g's 1.23457e+06), without a trailing '.0'."""

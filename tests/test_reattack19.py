@@ -440,3 +440,39 @@ def test_init_of_the_working_folder_is_refused(cli, tmp_path, monkeypatch):
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == "Error: . is the working folder or exists and is not empty; name a new one\n"
     assert list(tmp_path.iterdir()) == [] and os.path.samefile(os.getcwd(), tmp_path)
+
+
+def test_a_bad_byte_after_a_byte_order_mark_is_named_where_it_is(cli, tmp_path, base_dir):
+    # Round I: "\ufeff" then 0xff was "byte 0xef at offset 0", the mark, valid UTF-8 (utf-8-sig counts
+    # its offsets past the mark); every reader names the byte that is wrong, at its offset in the file.
+    bad = b"\xef\xbb\xbfTitle\nbody \xff\n"
+    expected = "not UTF-8 text (byte 0xff at offset 14)"
+    (tmp_path / "art.txt").write_bytes(bad)
+    assert cli("init", str(tmp_path / "B")).exit_code == 0
+    added = cli("--data", str(tmp_path / "B" / "data"), "source", "add", str(tmp_path / "art.txt"), "--id", "a")
+    assert added.exit_code == 2 and f"art.txt:2: {expected}; convert it to UTF-8" in added.stderr
+    resolved = cli("resolve", str(tmp_path / "art.txt"))
+    assert resolved.exit_code == 2 and f"art.txt:2: {expected}" in resolved.stderr
+    (base_dir / "visits.yaml").write_bytes(b"\xef\xbb\xbf# visits\n- id: x \xff\n")
+    validated = cli("validate", str(base_dir))
+    assert (
+        validated.exit_code == 3
+        and validated.stderr.count("visits.yaml:2: not UTF-8 text (byte 0xff at offset 20)") == 1
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "https://x.y/\n- id: inj", "https://x.y/ a", "ftp://x.y/", "https://", "x"]
+)
+def test_a_source_url_must_be_a_web_address_on_one_line(cli, tmp_path, url):
+    # Round I: `source add --url` took any text; a newline in it made `show` print a line like a record.
+    (tmp_path / "art.txt").write_text("Title\nbody\n", encoding="utf-8")
+    assert cli("init", str(tmp_path / "B")).exit_code == 0
+    data = tmp_path / "B" / "data"
+    before = (data / "sources.yaml").read_bytes()
+    result = cli("--data", str(data), "source", "add", str(tmp_path / "art.txt"), "--id", "a", "--url", url)
+    assert result.exit_code != 0 and result.stderr.startswith("Error: --url: ")
+    assert "web address" in result.stderr and result.stderr.count("\n") == 1
+    assert (data / "sources.yaml").read_bytes() == before and not (tmp_path / "B" / "seeds" / "art.txt").exists()
+    ok = cli("--data", str(data), "source", "add", str(tmp_path / "art.txt"), "--id", "a", "--url", "http://x.y/a?b=1")
+    assert ok.exit_code == 0, ok.output

@@ -476,3 +476,14 @@ def test_a_record_holding_letters_joined_by_zwj_is_never_wider_than_the_terminal
     assert "\u0628\u200d" * 8 in result.stdout
     for line in result.stdout.split("\n"):
         assert len(line.replace("\u200d", "")) <= 120 and visible(line) == line
+
+
+@pytest.mark.parametrize("columns", ["20", "21", "25"])
+def test_a_fold_never_cuts_a_flag_in_two(cli, columns):
+    # Round I: each regional indicator was a unit of its own, so a fold could cut 🇦🇿 in two, and the
+    # next line paired the rest anew: Azerbaijan's flags after the cut were drawn as South Africa's (🇿🇦).
+    result = cli("sql", "SELECT 'x'||replace(hex(zeroblob(15)),'00','🇦🇿') AS flags", env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.stdout.splitlines() if "\U0001f1e6" in line or "\U0001f1ff" in line]
+    assert len(lines) > 1 and "".join(lines) == "x" + "🇦🇿" * 15
+    assert all(line.lstrip("x").replace("🇦🇿", "") == "" for line in lines), lines

@@ -116,7 +116,7 @@ def _read_lines(file: str) -> list[str]:
     import sys
 
     from ..errors import UsageError
-    from ..text import visible
+    from ..text import NotUtf8, utf8_text, visible
     from ..write import edit
 
     if file == "-" and sys.stdin.isatty():  # not a hang: the user is being asked for names
@@ -133,9 +133,9 @@ def _read_lines(file: str) -> list[str]:
     if len(data) > cap:
         raise UsageError(f"{'stdin' if file == '-' else visible(file)}: over the {edit.limit_text(cap)} limit")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise UsageError(f"{'stdin' if file == '-' else visible(file)}: not UTF-8 (byte {e.start})") from None
+        text = utf8_text(data)
+    except NotUtf8 as e:
+        raise UsageError(f"{'stdin' if file == '-' else visible(file)}:{e.line}: {e}") from None
     lines = re.split(r"\r\n|\r|\n", text)
     if lines[-1] == "":
         lines.pop()

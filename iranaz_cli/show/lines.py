@@ -33,6 +33,7 @@ def width_of(text: str) -> int:
 
 
 _JOINED = re.compile(f"[{_JOINERS}]")
+_FLAG = re.compile("[\U0001f1e6-\U0001f1ff]{2}")
 
 
 @lru_cache(maxsize=4096)
@@ -84,8 +85,8 @@ _ESCAPE = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[tnr])")
 
 
 def _units(word: str) -> list[str]:
-    """Return the pieces of a shown word that a fold may not cut: an escape, a character with the
-    zero-width ones after it (its marks, its kept selector), and a kept joiner on its own."""
+    """Return the pieces of a shown word that a fold may not cut: an escape, a character (or a flag's
+    two) with the zero-width ones after it (its marks, its kept selector), and a kept joiner on its own."""
     from rich.cells import get_character_cell_size
 
     units: list[str] = []
@@ -96,7 +97,9 @@ def _units(word: str) -> list[str]:
             units.append(escape.group())
             at = escape.end()
             continue
-        stop = at + 1
+        # (a flag is two regional indicators, paired from the first as a terminal pairs them: cut apart,
+        # the rest would pair anew, Azerbaijan's flags drawn as South Africa's)
+        stop = at + 2 if _FLAG.match(word, at) else at + 1
         if char not in _JOINERS:
             while (
                 stop < end

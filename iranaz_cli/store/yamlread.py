@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import FactBaseError
 from ..model import DATE_FIELDS
+from ..text import NotUtf8, utf8_text
 from .paths import Stamp, Unreadable, contained, read_regular
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -267,12 +268,9 @@ def _constructor() -> Any:
 
 def decode(raw: bytes, display: str) -> str:
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise FactBaseError(
-            [f"{display}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})"]
-        ) from None
+        return utf8_text(raw)
+    except NotUtf8 as e:
+        raise FactBaseError([f"{display}:{e.line}: {e}"]) from None
 
 
 def read_file(path: Path, display: str, root: Path | None = None) -> tuple[bytes, Stamp]:

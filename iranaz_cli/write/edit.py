@@ -22,7 +22,7 @@ from ..errors import FactBaseError, IoError, UsageError
 from ..model import KINDS
 from ..store.paths import resolve_data_dir, shipped_data_dir
 from ..store.yamlread import MAX_ARTICLE_BYTES, MAX_FILE_BYTES, Path_, decode, parse_yaml, read_file
-from ..text import visible
+from ..text import NotUtf8, utf8_text, visible
 from . import safewrite
 from .append import dump, joined
 
@@ -374,10 +374,9 @@ def read_input(file: str | None) -> tuple[str, str]:
     if len(raw) > MAX_FILE_BYTES:
         raise UsageError(f"{display}: over the {limit_text(MAX_FILE_BYTES)} limit")
     try:
-        return raw.decode("utf-8-sig"), display
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise UsageError(f"{display}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
+        return utf8_text(raw), display
+    except NotUtf8 as e:
+        raise UsageError(f"{display}:{e.line}: {e}") from None
 
 
 def limit_text(size: int) -> str:
@@ -412,12 +411,9 @@ def check_source_file(file: str) -> tuple[bytes, str]:
     if b"\0" in raw:
         raise UsageError(f"{shown}: a binary file (it holds NUL bytes); a source must be UTF-8 text")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise UsageError(
-            f"{shown}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); convert it to UTF-8"
-        ) from None
+        text = utf8_text(raw)
+    except NotUtf8 as e:
+        raise UsageError(f"{shown}:{e.line}: {e}; convert it to UTF-8") from None
     return raw, text
 
 

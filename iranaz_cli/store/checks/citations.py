@@ -10,7 +10,7 @@ from ...errors import FactBaseError
 from ...model import (
     ATTRIBUTING_WORDS,
 )
-from ...text import fold_quote
+from ...text import fold_quote, visible
 from .. import yamlread
 from ..paths import Unreadable, read_regular, source_file, stamp_of
 from ..yamlread import decode
@@ -18,6 +18,7 @@ from .state import Checks
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 LANGUAGE = re.compile(r"[a-z]{2}")  # ISO 639-1
+WEB_ADDRESS = re.compile(r"https?://\S+")  # (and nothing visible() would escape: see _check_source)
 
 
 def attributing_quote(quote: str) -> bool:
@@ -34,12 +35,18 @@ class CitationChecks(Checks):
         if source.language is not None and not LANGUAGE.fullmatch(source.language):
             message = f"language {source.language!r} is not an ISO 639-1 code (en, fa, az)"
             self.at(display, (*where, "language"), message)
+        url = source.url
+        web = url is None or (WEB_ADDRESS.fullmatch(url) is not None and visible(url, lines=False) == url)
+        if not web:
+            message = f"source '{source.id}': the url is not a web address (http:// or https://, one line, no spaces)"
+            self.at(display, (*where, "url"), message)
         if source.kind == "report":
             if source.published is None:
                 self.at(display, where, f"source '{source.id}': a report needs 'published' (the page's own date)")
-            if source.url is None or not source.url.startswith("https://") or len(source.url) <= len("https://"):
-                at = (*where, "url") if source.url else where
-                self.at(display, at, f"source '{source.id}': a report needs an https 'url'")
+            if web and (url is None or not url.startswith("https://")):  # (a url that is no address is said once)
+                self.at(
+                    display, (*where, "url") if url else where, f"source '{source.id}': a report needs an https 'url'"
+                )
         if source.kind != "article":
             self.source_text[source.id] = None
             if source.not_factual:

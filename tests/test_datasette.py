@@ -171,18 +171,24 @@ def test_metadata_refuses_to_overwrite_without_force(cli, tmp_path):
     assert json.loads(meta.read_text())["databases"]["facts"]
 
 
-def test_metadata_links_only_web_addresses(cli, base_dir, tmp_path):
+def test_metadata_links_only_web_addresses(cli, base_dir, tmp_path, base):
+    import msgspec
+
+    from iranaz_cli.show import datasette
+
     sources = base_dir / "sources.yaml"
-    sources.write_text(
-        sources.read_text(encoding="utf-8").replace(
-            "url: https://en.wikipedia.org/wiki/List_of_presidents_of_Iran", "url: javascript:alert(1)"
-        )
-    )
+    wikipedia = "url: https://en.wikipedia.org/wiki/List_of_presidents_of_Iran"
+    sources.write_text(sources.read_text(encoding="utf-8").replace(wikipedia, "url: javascript:alert(1)"))
     meta = tmp_path / "m.json"
     result = cli("export", "--data", str(base_dir), "--sqlite", str(tmp_path / "f.db"), "--metadata", str(meta))
-    assert result.exit_code == 0, result.stderr
-    text = json.loads(meta.read_text(encoding="utf-8"))["description_html"]
-    assert "javascript:alert(1)" not in text and 'href="https://en.wikipedia.org/wiki/President_of_Azerbaijan"' in text
+    assert result.exit_code == 3 and "the url is not a web address" in result.stderr  # (refused in the base)
+    assert not meta.exists()
+    # and were one to reach the metadata, it would be no link
+    hostile = msgspec.structs.replace(
+        base, sources=[msgspec.structs.replace(s, url="javascript:alert(1)") for s in base.sources]
+    )
+    text = datasette.metadata(sqlite3.connect(":memory:"), hostile, "f")["description_html"]
+    assert "javascript" not in text and "href=" not in text and "Supreme Leader of Iran (Wikipedia)" in text
 
 
 def test_junction_roles_follow_the_models_table_of_person_references(monkeypatch):

@@ -291,6 +291,17 @@ def visible(text: str, *, lines: bool = True) -> str:
     return _hidden(text, lines, _escape)
 
 
+def unlike_a_line(value: str) -> str | None:
+    """Say what keeps ``value`` (an argument) from being one line of text, or None: bytes that are not
+    UTF-8 (lone surrogates, as Python decodes them from argv), a line break or a hidden character."""
+    shown = visible(value, lines=False)
+    if shown == value:
+        return None
+    if re.search("[\ud800-\udfff]", value):
+        return f"not UTF-8 text ('{shown}')"
+    return f"a line break or a hidden character ('{shown}'); give one line of text"
+
+
 def escaped(text: str, escape: Callable[[str], str]) -> str:
     """Return ``text`` with each character that ``visible`` would escape replaced by ``escape(char)``
     (a YAML or JSON escape, which keeps the value as it is); newlines and tabs stay."""

@@ -472,7 +472,36 @@ def test_a_source_url_must_be_a_web_address_on_one_line(cli, tmp_path, url):
     before = (data / "sources.yaml").read_bytes()
     result = cli("--data", str(data), "source", "add", str(tmp_path / "art.txt"), "--id", "a", "--url", url)
     assert result.exit_code != 0 and result.stderr.startswith("Error: --url: ")
-    assert "web address" in result.stderr and result.stderr.count("\n") == 1
+    assert ("web address" in result.stderr or "a line break" in result.stderr) and result.stderr.count("\n") == 1
     assert (data / "sources.yaml").read_bytes() == before and not (tmp_path / "B" / "seeds" / "art.txt").exists()
     ok = cli("--data", str(data), "source", "add", str(tmp_path / "art.txt"), "--id", "a", "--url", "http://x.y/a?b=1")
     assert ok.exit_code == 0, ok.output
+    persian = "https://fa.wikipedia.org/wiki/مهدی_سنایی"  # (letters beyond ASCII are an address's own)
+    ok = cli("--data", str(data), "source", "add", str(tmp_path / "art.txt"), "--id", "b", "--url", persian)
+    assert ok.exit_code == 0, ok.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--url", "http://x\udced\udca0\udc80", "not UTF-8 text"),
+        ("--title", "T\udced\udca0\udc80", "not UTF-8 text"),
+        ("--publisher", "P\udcff", "not UTF-8 text"),
+        ("--title", "Title\nkind: reference\x1b[31m", "a line break or a hidden character"),
+        ("--publisher", "Pub\r\nX", "a line break or a hidden character"),
+        ("--url", "http://x\u2800", "not a web address"),
+        ("--url", "http://x\U000f0000", "not a web address"),
+    ],
+)
+def test_source_add_options_are_one_line_of_utf8_text_each_named_when_not(cli, tmp_path, option, value, said):
+    # Round J: bytes that are not UTF-8 in an option were blamed on sources.yaml at a line that is a
+    # comment (the YAML made of the option failed to read back); a title or publisher took line breaks,
+    # printed by `show` as lines of their own; a url took U+2800 (a blank) and private-use characters.
+    (tmp_path / "art.txt").write_text("Title\nbody\n", encoding="utf-8")
+    assert cli("init", str(tmp_path / "B")).exit_code == 0
+    data = tmp_path / "B" / "data"
+    before = (data / "sources.yaml").read_bytes()
+    result = cli("--data", str(data), "source", "add", str(tmp_path / "art.txt"), "--id", "a", option, value)
+    assert result.exit_code in (2, 3) and result.stderr.startswith(f"Error: {option}: "), result.stderr
+    assert said in result.stderr and result.stderr.count("\n") == 1 and "sources.yaml" not in result.stderr
+    assert (data / "sources.yaml").read_bytes() == before and not (tmp_path / "B" / "seeds" / "art.txt").exists()

@@ -297,3 +297,26 @@ def test_validate_warns_about_a_name_completion_will_not_offer(base_dir, cli):
     assert len(warned) == 1 and "people.yaml:53:" in warned[0], result.stderr
     said = "'sanaei': name 'Mehdi Sanaei$(x)*' holds characters a shell acts on ($ ( ) *); Tab completion does not"
     assert said in warned[0]
+
+
+@installed
+def test_a_path_argument_offers_nothing_of_its_own_so_bash_completes_file_names():
+    # Round J: a path argument offered what was typed, and where nothing was offered the script read the
+    # empty line as one empty candidate: bash never fell back to its own file-name completion
+    # (`complete -o default`), so `--data <Tab>`, `add people FILE<Tab>` and `resolve FILE<Tab>` completed nothing.
+    for words in ("iranaz validate --data ", "iranaz resolve ./ar", "iranaz add people ./ar", "iranaz who zzzzqq"):
+        cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+        env = {**os.environ, "_IRANAZ_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+        out = subprocess.run([str(IRANAZ)], capture_output=True, text=True, env=env, timeout=60)
+        assert (out.returncode, out.stdout.strip()) == (0, ""), words
+
+
+@installed
+@pytest.mark.skipif(TMUX is None or shutil.which("bash") is None, reason="tmux or bash is not installed")
+def test_bash_completes_a_file_name_for_a_path_argument(base_dir, tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "names in a list.txt").write_text("Sanaei\n", encoding="utf-8")
+    screen = _typed("bash", ["iranaz resolve ./names", "Tab", " --json"], work, base_dir)
+    assert re.search(r"iranaz resolve \./names\\ in\\ a\\ list\.txt +--json", screen), screen  # (bash adds a space)
+    assert '"name": "Sanaei"' in screen or '"Sanaei"' in screen, screen

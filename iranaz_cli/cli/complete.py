@@ -89,13 +89,15 @@ def complete_speaker(ctx: typer.Context, incomplete: str) -> list[tuple[str, str
 # `_arguments` evaluates descriptions, and Typer's escaping of them misses the backslash).
 
 # Typer's bash script expands the candidates unquoted (`COMPREPLY=( $(...) )`), so a `*` in one was a
-# glob of the working folder; this one reads each line as it is.
+# glob of the working folder; this one reads each line as it is, and where nothing is offered (an empty
+# line) leaves the completion to bash's own, of file names.
 BASH_SCRIPT = """
 %(complete_func)s() {
     local IFS=$'\\n'
     mapfile -t COMPREPLY < <(env COMP_WORDS="${COMP_WORDS[*]}" \\
                    COMP_CWORD=$COMP_CWORD \\
                    %(autocomplete_var)s=complete_bash $1)
+    [[ ${#COMPREPLY[@]} == 1 && -z ${COMPREPLY[0]} ]] && COMPREPLY=()  # (nothing offered: bash's own file names)
     return 0
 }
 
@@ -129,6 +131,10 @@ def use_safe_shells() -> None:
 
     class Bash(Safe, classes.BashComplete):
         source_template = BASH_SCRIPT
+
+        def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
+            # (a path argument: Click offers what was typed, which would stop bash completing file names)
+            return [item for item in super().get_completions(args, incomplete) if item.type not in ("file", "dir")]
 
         def format_completion(self, item: CompletionItem) -> str:
             return str(item.value).replace(" ", "\\ ")  # bash inserts a completion as it is given

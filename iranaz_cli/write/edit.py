@@ -22,7 +22,7 @@ from ..errors import FactBaseError, IoError, UsageError
 from ..model import KINDS
 from ..store.paths import resolve_data_dir, shipped_data_dir
 from ..store.yamlread import MAX_ARTICLE_BYTES, MAX_FILE_BYTES, Path_, decode, parse_yaml, read_file
-from ..text import NotUtf8, utf8_text, visible
+from ..text import NotUtf8, unlike_a_line, utf8_text, visible
 from . import safewrite
 from .append import dump, joined
 
@@ -443,6 +443,9 @@ def add_source(
 
     if not re.fullmatch(ID_PATTERN, source_id):  # an argument: a usage error, before anything is read
         raise UsageError(f"--id: id '{visible(source_id)}' is not a lowercase slug (a-z, 0-9, -)")
+    for option, value in (("--title", title), ("--publisher", publisher), ("--url", url), ("--published", published)):
+        if value is not None and (problem := unlike_a_line(value)):
+            raise UsageError(f"{option}: {problem}")
     path = writable_data_dir(data_dir)
     raw, text = check_source_file(file)
     name = f"{source_id}.txt" if file == "-" else os.path.basename(file)  # (stdin: named after its id)

@@ -27,6 +27,16 @@ def attributing_quote(quote: str) -> bool:
     return any(word in folded for word in ATTRIBUTING_WORDS)
 
 
+def _web_address(url: str) -> bool:
+    """Whether ``url`` is http(s):// and then ASCII without spaces, or letters, marks and digits beyond
+    ASCII (an address in Persian), none of them hidden: no blank (U+2800), no private-use character."""
+    import unicodedata
+
+    if WEB_ADDRESS.fullmatch(url) is None or visible(url, lines=False) != url:
+        return False
+    return all(c <= "~" or unicodedata.category(c)[0] in "LMN" for c in url)
+
+
 class CitationChecks(Checks):
     """Check sources, citations and quotes, and anchor each quote in its article."""
 
@@ -36,7 +46,7 @@ class CitationChecks(Checks):
             message = f"language {source.language!r} is not an ISO 639-1 code (en, fa, az)"
             self.at(display, (*where, "language"), message)
         url = source.url
-        web = url is None or (WEB_ADDRESS.fullmatch(url) is not None and visible(url, lines=False) == url)
+        web = url is None or _web_address(url)
         if not web:
             message = f"source '{source.id}': the url is not a web address (http:// or https://, one line, no spaces)"
             self.at(display, (*where, "url"), message)

@@ -487,3 +487,22 @@ def test_a_fold_never_cuts_a_flag_in_two(cli, columns):
     lines = [line.strip() for line in result.stdout.splitlines() if "\U0001f1e6" in line or "\U0001f1ff" in line]
     assert len(lines) > 1 and "".join(lines) == "x" + "🇦🇿" * 15
     assert all(line.lstrip("x").replace("🇦🇿", "") == "" for line in lines), lines
+
+
+def test_resolve_refuses_more_lines_than_it_can_hold_before_making_them(cli, tmp_path, monkeypatch):
+    # Round K: 16 million blank lines (under the 16 MiB input cap) took ~300 bytes each and ran out of
+    # memory: a traceback, exit 70 (or 1) under a 4 GB limit. The lines are counted before they are made.
+    from iranaz_cli.cli import scripts
+
+    monkeypatch.setattr(scripts, "MAX_NAMES", 5)
+    for text, ok in (("a\nb\r\nc\rd\ne\n", True), ("a\nb\nc\nd\ne\nf", False), ("\n" * 6, False), ("\r\n" * 5, True)):
+        (tmp_path / "names.txt").write_text(text, encoding="utf-8", newline="")
+        result = cli("resolve", str(tmp_path / "names.txt"))
+        if ok:
+            assert result.exit_code == 0 and len(result.stdout.splitlines()) == 5, (text, result.output)
+        else:
+            assert result.exit_code == 2 and result.stdout == "", text
+            assert result.stderr.endswith(
+                "names.txt: more than 5 lines; resolve at most that many at a time (split the file)\n"
+            )
+    assert scripts.MAX_NAMES == 5 and cli("resolve", "-", input="x\n" * 6).exit_code == 2

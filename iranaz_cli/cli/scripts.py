@@ -110,6 +110,9 @@ def resolve(
     )
 
 
+MAX_NAMES = 1_000_000  # (lines `resolve` takes at once: ~300 MB and a few seconds at most)
+
+
 def _read_lines(file: str) -> list[str]:
     """Return the lines of FILE (or stdin) as text, without their line endings (LF, CRLF or CR)."""
     import re
@@ -136,6 +139,13 @@ def _read_lines(file: str) -> list[str]:
         text = utf8_text(data)
     except NotUtf8 as e:
         raise UsageError(f"{'stdin' if file == '-' else visible(file)}:{e.line}: {e}") from None
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if breaks + (not text.endswith(("\n", "\r"))) > MAX_NAMES:  # (counted before the lines are made: a
+        # resolved line holds ~300 bytes, and 16 million blank lines ran a machine out of memory)
+        shown = "stdin" if file == "-" else visible(file)
+        raise UsageError(
+            f"{shown}: more than {MAX_NAMES:,} lines; resolve at most that many at a time (split the file)"
+        )
     lines = re.split(r"\r\n|\r|\n", text)
     if lines[-1] == "":
         lines.pop()

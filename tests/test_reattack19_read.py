@@ -506,3 +506,12 @@ def test_resolve_refuses_more_lines_than_it_can_hold_before_making_them(cli, tmp
                 "names.txt: more than 5 lines; resolve at most that many at a time (split the file)\n"
             )
     assert scripts.MAX_NAMES == 5 and cli("resolve", "-", input="x\n" * 6).exit_code == 2
+
+
+@pytest.mark.parametrize("name", ["A", "a a", "of the"])
+def test_a_name_of_only_skipped_words_says_so_not_that_it_has_no_letter(cli, name):
+    # Round K: `who A` said "it has no letter", plainly false to the user: 'a' is a word names skip.
+    result = cli("who", name)
+    assert result.exit_code == 2
+    said = f"Error: '{name}' is not a name: names are not matched by the words a, an, and, for, in, of, the, to\n"
+    assert result.stderr == said

@@ -21,7 +21,12 @@ def _check_name(query: str) -> None:
     if not query.strip():
         raise UsageError("the name is empty")
     if not _has_letter(query):
-        raise UsageError(f"'{query.strip()}' is not a name: it has no letter")
+        from ..store.nameindex import STOPWORDS
+
+        why = "it has no letter"
+        if any(c.isalpha() for c in query):  # ('A', 'of the'): the letters are all in words names skip
+            why = f"names are not matched by the words {', '.join(sorted(STOPWORDS))}"
+        raise UsageError(f"'{query.strip()}' is not a name: {why}")
 
 
 def _has_letter(query: str) -> bool:

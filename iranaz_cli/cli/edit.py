@@ -173,13 +173,20 @@ def locate(
 
         write_json(hits)
     else:
+        import sys
+
         from ..text import visible
 
-        for hit in hits:
-            typer.echo(f"{hit['source']}:{hit['line']}:{hit['column']}: {visible(hit['quote'])}")
-            typer.echo(f"  in: {visible(hit['sentence'])}")
+        lines = []
+        for n, hit in enumerate(hits, 1):  # (written 10,000 hits at a time: an echo a line took 17 s for 390,000)
+            lines.append(f"{hit['source']}:{hit['line']}:{hit['column']}: {visible(hit['quote'])}\n")
+            lines.append(f"  in: {visible(hit['sentence'])}\n")
             if hit["occurrences"] > 1:
-                typer.echo(f"  found {hit['occurrences']} times: cite it with occurrence: {hit['occurrence']}")
+                lines.append(f"  found {hit['occurrences']} times: cite it with occurrence: {hit['occurrence']}\n")
+            if n % 10_000 == 0 or n == len(hits):
+                sys.stdout.write("".join(lines))
+                lines.clear()
+        sys.stdout.flush()
     if not hits:
         raise NotFound(f"{text!r} is not in {'source ' + repr(source) if source else 'any source'}" + suggestion)
 

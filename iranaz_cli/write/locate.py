@@ -88,41 +88,43 @@ def find(text: str, needle: str) -> list[tuple[int, int]]:
     return hits
 
 
-def line_column(text: str, offset: int) -> tuple[int, int]:
-    """Return the 1-based line and column (in characters) of ``offset``."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def sentence_around(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
-    """Return the span of the sentences that hold ``start``..``end``."""
-    inside = [s for s in spans if s[0] < end and s[1] > start] or [(start, end)]
-    return min(start, inside[0][0]), max(end, inside[-1][1])
-
-
 def hits_in(source_id: str, text: str, needle: str, spans: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
-    """Return every hit of ``needle`` in one source's text (split into ``spans``), as a plain dict each."""
+    """Return every hit of ``needle`` in one source's text (split into ``spans``), as a plain dict each.
+
+    One pass over the hits, in order: each hit's line, sentence and occurrence number are found from
+    the one before or looked up, not searched for from the start (a 50 KB article of 9,800 hits took 29 s)."""
+    from bisect import bisect_left, bisect_right
+
     from ..store.anchors import FoldedText
 
     spans = sentences(text) if spans is None else spans
+    starts, ends = [a for a, _ in spans], [b for _, b in spans]
     exact = FoldedText(text)  # as the validator anchors quotes: which occurrence a span is
+    numbered: dict[str, dict[int, int]] = {}  # a quote's text: where each of its occurrences starts, and its number
     hits = []
-    for start, end in find(text, needle):
-        same = exact.find_all(text[start:end])
-        line, column = line_column(text, start)
-        s_start, s_end = sentence_around(spans, start, end)
+    line, counted, line_start = 1, 0, 0
+    for start, end in find(text, needle):  # (in order of start)
+        quote = text[start:end]
+        if quote not in numbered:
+            numbered[quote] = {a: k for k, (a, _) in enumerate(exact.find_all(quote), 1)}
+        same = numbered[quote]
+        line += text.count("\n", counted, start)
+        line_start = max(line_start, text.rfind("\n", counted, start) + 1)
+        counted = start
+        first, last = bisect_right(ends, start), bisect_left(starts, end) - 1  # the sentences it overlaps
+        s_start, s_end = (min(start, starts[first]), max(end, ends[last])) if first <= last else (start, end)
         hits.append(
             {
                 "source": source_id,
                 "line": line,
-                "column": column,
+                "column": start - line_start + 1,
                 "start": start,
                 "end": end,
-                "quote": text[start:end],
+                "quote": quote,
                 "sentence": text[s_start:s_end],
                 "sentence_start": s_start,
                 "sentence_end": s_end,
-                "occurrence": next((k for k, (a, _) in enumerate(same, 1) if a == start), 1),
+                "occurrence": same.get(start, 1),
                 "occurrences": len(same),
             }
         )

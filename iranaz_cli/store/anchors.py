@@ -9,6 +9,8 @@ model's TextPositionSelector (``start``, ``end``) and TextQuoteSelector (``exact
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Sequence
 
 from ..model import Anchor, Sentence
 from ..text import fold_quote
@@ -19,7 +21,7 @@ CONTEXT = 32  # characters of prefix and suffix, as Hypothesis keeps
 class FoldedText:
     """An article's text, its folded form, and where each folded character came from."""
 
-    __slots__ = ("raw", "folded", "origin")
+    __slots__ = ("raw", "folded", "origin", "_kept")
 
     def __init__(self, raw: str):
         from ..text import _FOLDS
@@ -43,18 +45,39 @@ class FoldedText:
         self.raw = raw
         self.folded = "".join(chars)
         self.origin = origin
+        self._kept: dict[str, Sequence[int]] = {}
 
     def find_all(self, quote: str) -> list[tuple[int, int]]:
         """Return the raw (start, end) of every occurrence of ``quote`` (folded), overlapping ones too."""
         needle = fold_quote(quote)
-        if not needle:
-            return []
-        found = []
-        at = self.folded.find(needle)
-        while at != -1:
-            found.append((self.origin[at], self.origin[at + len(needle) - 1] + 1))
-            at = self.folded.find(needle, at + 1)
-        return found
+        return [self._span(at, needle) for at in self._starts(needle)] if needle else []
+
+    def count_and_span(self, quote: str, n: int) -> tuple[int, tuple[int, int] | None]:
+        """Return how many times ``quote`` (folded) is in the text, and the raw span of its occurrence
+        ``n`` (from 1), or None if there is none: the whole list of spans is never made, and the
+        starts of a quote found many times are kept (200 quotes of one phrase with 500,000 hits
+        took 29 s to anchor, each finding them all again)."""
+        needle = fold_quote(quote)
+        starts = self._starts(needle) if needle else ()
+        return len(starts), (self._span(starts[n - 1], needle) if 1 <= n <= len(starts) else None)
+
+    def _starts(self, needle: str) -> Sequence[int]:
+        """Where in the folded text each occurrence of ``needle`` starts (the last 16 found over 1,000 times kept)."""
+        starts = self._kept.get(needle)
+        if starts is None:
+            starts = array("l")
+            at = self.folded.find(needle)
+            while at != -1:
+                starts.append(at)
+                at = self.folded.find(needle, at + 1)
+            if len(starts) > 1000:
+                if len(self._kept) >= 16:
+                    del self._kept[next(iter(self._kept))]
+                self._kept[needle] = starts
+        return starts
+
+    def _span(self, at: int, needle: str) -> tuple[int, int]:
+        return self.origin[at], self.origin[at + len(needle) - 1] + 1
 
     def anchor(self, start: int, end: int) -> Anchor:
         """Return the anchor of raw characters ``start`` to ``end``."""

@@ -88,6 +88,11 @@ def find(text: str, needle: str) -> list[tuple[int, int]]:
     return hits
 
 
+# Characters of its sentence a hit shows on each side of it, at most: a sentence may be a whole article
+# (2 MiB with no full stop), and 500,000 hits each holding a copy of it ran out of memory.
+AROUND = 300
+
+
 def hits_in(source_id: str, text: str, needle: str, spans: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
     """Return every hit of ``needle`` in one source's text (split into ``spans``), as a plain dict each.
 
@@ -113,6 +118,7 @@ def hits_in(source_id: str, text: str, needle: str, spans: list[tuple[int, int]]
         counted = start
         first, last = bisect_right(ends, start), bisect_left(starts, end) - 1  # the sentences it overlaps
         s_start, s_end = (min(start, starts[first]), max(end, ends[last])) if first <= last else (start, end)
+        s_start, s_end = max(s_start, start - AROUND), min(s_end, end + AROUND)
         hits.append(
             {
                 "source": source_id,

@@ -159,17 +159,14 @@ class CitationChecks(Checks):
         anchors.extend([None] * (i + 1 - len(anchors)))
         if article is None:
             return
-        found = article.find_all(cite.quote)
-        if cite.occurrence is None and len(found) > 1:
+        count, span = article.count_and_span(cite.quote, cite.occurrence or 1)
+        if cite.occurrence is None and count > 1:
             self.at(
                 display,
                 (*at, "quote"),
-                f"quote found {len(found)} times in source '{cite.source}':"
-                f" say which with 'occurrence: N' (1 to {len(found)})",
+                f"quote found {count} times in source '{cite.source}': say which with 'occurrence: N' (1 to {count})",
             )
-        elif cite.occurrence is not None and not 1 <= cite.occurrence <= len(found):
-            self.at(
-                display, (*at, "occurrence"), f"occurrence {cite.occurrence}: the quote is found {len(found)} time(s)"
-            )
-        else:
-            anchors[i] = article.anchor(*found[(cite.occurrence or 1) - 1])
+        elif span is not None:
+            anchors[i] = article.anchor(*span)
+        elif cite.occurrence is not None:  # (a quote not found at all is said where quotes are checked)
+            self.at(display, (*at, "occurrence"), f"occurrence {cite.occurrence}: the quote is found {count} time(s)")

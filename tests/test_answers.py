@@ -211,3 +211,17 @@ def test_the_corridor_dispute_records_name_the_corridor(cli):
         "zangezur-railway", "zangezur-railway-severed-1988", "azerbaijan-seeks-nakhchivan-corridor",
         "iran-opposes-new-corridor", "second-karabakh-war",
     }  # fmt: skip
+
+
+def test_a_given_name_many_share_lists_ten_of_them_and_how_many_more(base_dir, cli):
+    # Round M: 116,124 people named "Person ..." made the refusal one line of 4.9 MB naming them all.
+    extra = "".join(
+        f"\n- id: person-{n}\n  name: Person Number{n} Testov\n  country: Iran\n"
+        f"  sources: [{{source: wikipedia-presidents-of-iran, note: a test person}}]\n"
+        for n in range(25)
+    )
+    people = base_dir / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    result = cli("--data", str(base_dir), "who", "Person")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("[person-") == 10 and "and 15 more (ask by full name or surname)\n" in result.stderr

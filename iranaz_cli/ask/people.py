@@ -69,12 +69,17 @@ def resolve_person(base: FactBase, query: str) -> list[str]:
     return spelt or [p.id for p, _ in matches]  # (a name spelt as asked names that person alone)
 
 
+GIVEN_NAME_LISTED = 10  # people a refused given name lists to choose from
+
+
 def _refuse_a_given_name(query: str, matches: list[Person]) -> None:
     """Refuse a query that names people only by a given name (many share it): list them to choose from."""
     from .names import given_name_only
 
     if all(given_name_only([p.name, *p.aliases], query) for p in matches):
-        listed = ", ".join(f"{p.name} [{p.id}]" for p in matches)
+        listed = ", ".join(f"{p.name} [{p.id}]" for p in matches[:GIVEN_NAME_LISTED])
+        if len(matches) > GIVEN_NAME_LISTED:  # (116,000 namesakes made one line of 4.9 MB)
+            listed += f" and {len(matches) - GIVEN_NAME_LISTED:,} more"
         raise NotFound(
             f"no one matches '{query}' for certain: it is only a given name, which many people share;"
             f" in the base: {listed} (ask by full name or surname)"

@@ -567,3 +567,19 @@ def test_a_quote_found_many_times_is_searched_for_once_however_many_records_cite
         assert (count, span) == (5001, every[n - 1] if 1 <= n <= 5001 else None)
     assert article._starts("gas gas") is starts  # (kept: not searched for again)
     assert article.count_and_span("oil", 1) == (0, None) and article.count_and_span("  ", 1) == (0, None)
+
+
+def test_an_anchor_line_is_looked_up_among_the_line_breaks_found_once():
+    # Round M: each anchor counted the line breaks before it: 0.3 ms a quote in a 2 MiB article.
+    import random
+
+    from iranaz_cli.store.anchors import FoldedText
+
+    rng = random.Random(3)
+    for _ in range(500):
+        raw = "".join(rng.choices(["a", "\n", "b ", " ", "\r\n"], k=rng.randrange(1, 50)))
+        article = FoldedText(raw)
+        assert [article.anchor(at, at).line for at in range(len(raw) + 1)] == [
+            raw.count("\n", 0, at) + 1 for at in range(len(raw) + 1)
+        ]
+    assert article._lines is not None and list(article._lines) == [i for i, c in enumerate(raw) if c == "\n"]

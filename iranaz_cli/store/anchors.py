@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from ..model import Anchor, Sentence
@@ -21,7 +22,7 @@ CONTEXT = 32  # characters of prefix and suffix, as Hypothesis keeps
 class FoldedText:
     """An article's text, its folded form, and where each folded character came from."""
 
-    __slots__ = ("raw", "folded", "origin", "_kept")
+    __slots__ = ("raw", "folded", "origin", "_kept", "_lines")
 
     def __init__(self, raw: str):
         from ..text import _FOLDS
@@ -46,6 +47,7 @@ class FoldedText:
         self.folded = "".join(chars)
         self.origin = origin
         self._kept: dict[str, Sequence[int]] = {}
+        self._lines: Sequence[int] | None = None
 
     def find_all(self, quote: str) -> list[tuple[int, int]]:
         """Return the raw (start, end) of every occurrence of ``quote`` (folded), overlapping ones too."""
@@ -79,13 +81,20 @@ class FoldedText:
     def _span(self, at: int, needle: str) -> tuple[int, int]:
         return self.origin[at], self.origin[at + len(needle) - 1] + 1
 
+    def _breaks(self) -> Sequence[int]:
+        """Where the raw text's line breaks are, found once (counting them for each anchor took 0.3 ms
+        a quote in a 2 MiB article: 26 s of a base's 88,000 quotes)."""
+        if self._lines is None:
+            self._lines = array("l", (m.start() for m in re.finditer("\n", self.raw)))
+        return self._lines
+
     def anchor(self, start: int, end: int) -> Anchor:
         """Return the anchor of raw characters ``start`` to ``end``."""
         raw = self.raw
         return Anchor(
             start=start,
             end=end,
-            line=raw.count("\n", 0, start) + 1,
+            line=bisect_left(self._breaks(), start) + 1,
             exact=raw[start:end],
             prefix=raw[max(0, start - CONTEXT) : start],
             suffix=raw[end : end + CONTEXT],

@@ -25,11 +25,13 @@ def coverage(base: FactBase, source_id: str | None = None) -> list[dict]:
         spans = cited.get(source.id, [])
         marks = []
         marked: set[int] = set()
+        folded = [fold_quote(s.text) for s in sentences] if source.not_factual else []
         for mark in source.not_factual:
-            hit = [i for i, s in enumerate(sentences) if fold_quote(mark.quote) in fold_quote(s.text)]
+            quote = fold_quote(mark.quote)
+            hit = [i for i, text in enumerate(folded) if quote in text]
             marked.update(hit)
             marks.append({"quote": mark.quote, "reason": mark.reason, "lines": [sentences[i].line for i in hit]})
-        covered = {i for i, s in enumerate(sentences) if any(a < s.end and s.start < b for a, b in spans)}
+        covered = _overlapped(sentences, spans)
         uncited = [
             {"line": s.line, "start": s.start, "end": s.end, "text": s.text}
             for i, s in enumerate(sentences)
@@ -49,3 +51,20 @@ def coverage(base: FactBase, source_id: str | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+def _overlapped(sentences: list, spans: list[tuple[int, int]]) -> set[int]:
+    """The indexes of the sentences (in order, as the splitter gives them) that a span overlaps: each
+    span marks where its run of sentences begins and ends, and one pass adds them up (testing every
+    sentence against every span took minutes for 88,000 quotes in 2 MiB articles)."""
+    from bisect import bisect_left, bisect_right
+    from itertools import accumulate
+
+    starts, ends = [s.start for s in sentences], [s.end for s in sentences]
+    edges = [0] * (len(sentences) + 1)
+    for a, b in spans:
+        first, last = bisect_right(ends, a), bisect_left(starts, b)  # (the sentences with end > a and start < b)
+        if first < last:
+            edges[first] += 1
+            edges[last] -= 1
+    return {i for i, depth in enumerate(accumulate(edges[:-1])) if depth}

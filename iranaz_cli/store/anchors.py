@@ -12,42 +12,38 @@ import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
+from typing import Any
 
 from ..model import Anchor, Sentence
 from ..text import fold_quote
 
 CONTEXT = 32  # characters of prefix and suffix, as Hypothesis keeps
+INDEX_AFTER = 64  # quotes looked for in an article before its words are indexed (a few ms for 2 MiB) ...
+KEY = 12  # ... by the first 12 characters of each
 
 
 class FoldedText:
     """An article's text, its folded form, and where each folded character came from."""
 
-    __slots__ = ("raw", "folded", "origin", "_kept", "_lines")
+    __slots__ = ("raw", "folded", "origin", "_kept", "_lines", "_asked", "_index")
 
     def __init__(self, raw: str):
-        from ..text import _FOLDS
-
-        chars: list[str] = []
-        origin: list[int] = []  # folded index -> raw index
-        space = True  # drops leading whitespace, as str.strip() does
-        for i, ch in enumerate(raw):
-            if ch.isspace():
-                if not space:
-                    chars.append(" ")
-                    origin.append(i)
-                    space = True
-                continue
-            chars.append(ch.translate(_FOLDS))
-            origin.append(i)
-            space = False
-        if chars and chars[-1] == " ":
-            chars.pop()
-            origin.pop()
+        # (folded as fold_quote folds, and mapped back a word at a time, not a character at a time:
+        # 16 MiB of articles took ~5 s)
+        origin = array("l")  # folded index -> raw index
+        end = -1
+        for word in re.finditer(r"\S+", raw):  # (\s is str.isspace, as str.split() uses)
+            if end >= 0:
+                origin.append(end)  # the space a run of whitespace folds to: the run's first character
+            start, end = word.span()
+            origin.extend(range(start, end))
         self.raw = raw
-        self.folded = "".join(chars)
+        self.folded = fold_quote(raw)
         self.origin = origin
         self._kept: dict[str, Sequence[int]] = {}
         self._lines: Sequence[int] | None = None
+        self._asked = 0
+        self._index: dict[str, Any] | None = None
 
     def find_all(self, quote: str) -> list[tuple[int, int]]:
         """Return the raw (start, end) of every occurrence of ``quote`` (folded), overlapping ones too."""
@@ -67,16 +63,38 @@ class FoldedText:
         """Where in the folded text each occurrence of ``needle`` starts (the last 16 found over 1,000 times kept)."""
         starts = self._kept.get(needle)
         if starts is None:
-            starts = array("l")
-            at = self.folded.find(needle)
-            while at != -1:
-                starts.append(at)
-                at = self.folded.find(needle, at + 1)
+            self._asked += 1
+            starts = self._indexed(needle) if self._asked > INDEX_AFTER else None
+            if starts is None:
+                starts = array("l")
+                at = self.folded.find(needle)
+                while at != -1:
+                    starts.append(at)
+                    at = self.folded.find(needle, at + 1)
             if len(starts) > 1000:
                 if len(self._kept) >= 16:
                     del self._kept[next(iter(self._kept))]
                 self._kept[needle] = starts
         return starts
+
+    def _indexed(self, needle: str) -> Sequence[int] | None:
+        """Where ``needle`` starts, found through the words of the text (None if it holds no word to look
+        up): every occurrence of it has each of its inner words where a word of the text begins, so the
+        places where one of them begins, checked, are all of them. Searching the whole article for each
+        quote took 0.4 ms a quote in a 2 MiB article (35 s for a base of 88,000 quotes)."""
+        inner = [j for j in range(1, len(needle) - KEY + 1) if needle[j - 1] == " "]
+        if not inner:
+            return None
+        if self._index is None:
+            index: dict[str, Any] = {}
+            folded = self.folded
+            for space in re.finditer(" ", folded):
+                at = space.end()
+                index.setdefault(folded[at : at + KEY], []).append(at)
+            self._index = index
+        j = min(inner[:4], key=lambda j: len(self._index.get(needle[j : j + KEY], ())))  # type: ignore[union-attr]
+        folded = self.folded
+        return array("l", (c - j for c in self._index.get(needle[j : j + KEY], ()) if folded.startswith(needle, c - j)))
 
     def _span(self, at: int, needle: str) -> tuple[int, int]:
         return self.origin[at], self.origin[at + len(needle) - 1] + 1

@@ -137,10 +137,18 @@ class CitationChecks(Checks):
                     self.at(display, at, f"a citation of {what} '{cite.source}' needs a 'note' and no 'quote'")
             elif cite.quote is None or cite.note is not None:
                 self.at(display, at, f"a citation of article '{cite.source}' needs a 'quote' and no 'note'")
-            elif not cite.quote.strip() or fold_quote(cite.quote) not in text:
+            elif not cite.quote.strip() or not self._found(cite, text, record.id if anchored else None, i, display, at):
                 self.at(display, (*at, "quote"), f"quote not found in source '{cite.source}': {cite.quote!r}")
-            elif anchored:
-                self._anchor(record.id, i, cite, display, at)
+
+    def _found(self, cite, text: str, record_id: str | None, i: int, display, at) -> bool:
+        """Whether a citation's quote is in its article (folded ``text``), anchoring it for ``record_id``:
+        the anchoring search answers it, so a 2 MiB article is not scanned once more for each quote."""
+        if record_id is not None:
+            anchors = self.base.anchors.setdefault(record_id, [])
+            anchors.extend([None] * (i + 1 - len(anchors)))
+            if cite.source in self.articles:
+                return self._anchor(anchors, i, cite, display, at)
+        return fold_quote(cite.quote) in text
 
     def _index_article(self, source, text: str, display, where) -> None:
         """Keep an article's text for anchoring quotes, split it into sentences, and anchor its marks."""
@@ -152,14 +160,13 @@ class CitationChecks(Checks):
             if not article.find_all(mark.quote):
                 self.at(display, (*where, "not_factual", i, "quote"), f"not found in the article: {mark.quote!r}")
 
-    def _anchor(self, record_id: str, i: int, cite, display, at) -> None:
-        """Anchor a citation's quote in its article; a quote found more than once needs ``occurrence``."""
-        article = self.articles.get(cite.source)
-        anchors = self.base.anchors.setdefault(record_id, [])
-        anchors.extend([None] * (i + 1 - len(anchors)))
-        if article is None:
-            return
+    def _anchor(self, anchors: list, i: int, cite, display, at) -> bool:
+        """Anchor a citation's quote in its article as ``anchors[i]`` (a quote found more than once needs
+        ``occurrence``); return whether the article holds it."""
+        article = self.articles[cite.source]
         count, span = article.count_and_span(cite.quote, cite.occurrence or 1)
+        if not count:
+            return False
         if cite.occurrence is None and count > 1:
             self.at(
                 display,
@@ -168,5 +175,6 @@ class CitationChecks(Checks):
             )
         elif span is not None:
             anchors[i] = article.anchor(*span)
-        elif cite.occurrence is not None:  # (a quote not found at all is said where quotes are checked)
+        elif cite.occurrence is not None:
             self.at(display, (*at, "occurrence"), f"occurrence {cite.occurrence}: the quote is found {count} time(s)")
+        return True

@@ -20,12 +20,13 @@ from ..text import fold_quote
 CONTEXT = 32  # characters of prefix and suffix, as Hypothesis keeps
 INDEX_AFTER = 64  # quotes looked for in an article before its words are indexed (a few ms for 2 MiB) ...
 KEY = 12  # ... by the first 12 characters of each
+KEPT_MAX = 32_000_000  # starts of often-found phrases an article keeps (4 bytes each: 128 MB at most)
 
 
 class FoldedText:
     """An article's text, its folded form, and where each folded character came from."""
 
-    __slots__ = ("raw", "folded", "origin", "_kept", "_lines", "_asked", "_index")
+    __slots__ = ("raw", "folded", "origin", "_kept", "_held", "_lines", "_asked", "_index")
 
     def __init__(self, raw: str):
         # (folded as fold_quote folds, and mapped back a word at a time, not a character at a time:
@@ -40,7 +41,8 @@ class FoldedText:
         self.raw = raw
         self.folded = fold_quote(raw)
         self.origin = origin
-        self._kept: dict[str, Sequence[int]] = {}
+        self._kept: dict[str, Sequence[int]] = {}  # (phrases found over 1,000 times: where, in order of use)
+        self._held = 0  # (how many starts _kept holds)
         self._lines: Sequence[int] | None = None
         self._asked = 0
         self._index: dict[str, Any] | None = None
@@ -60,21 +62,26 @@ class FoldedText:
         return len(starts), (self._span(starts[n - 1], needle) if 1 <= n <= len(starts) else None)
 
     def _starts(self, needle: str) -> Sequence[int]:
-        """Where in the folded text each occurrence of ``needle`` starts (the last 16 found over 1,000 times kept)."""
+        """Where in the folded text each occurrence of ``needle`` starts; those of a phrase found over 1,000
+        times are kept, up to KEPT_MAX starts in all (sixteen kept by count were found again and again
+        when seventeen phrases were cited in turn: 80 ms a quote)."""
         starts = self._kept.get(needle)
         if starts is None:
             self._asked += 1
             starts = self._indexed(needle) if self._asked > INDEX_AFTER else None
             if starts is None:
-                starts = array("l")
+                starts = array("I")
                 at = self.folded.find(needle)
                 while at != -1:
                     starts.append(at)
                     at = self.folded.find(needle, at + 1)
             if len(starts) > 1000:
-                if len(self._kept) >= 16:
-                    del self._kept[next(iter(self._kept))]
                 self._kept[needle] = starts
+                self._held += len(starts)
+                while self._held > KEPT_MAX and len(self._kept) > 1:  # (the least recently used go first)
+                    self._held -= len(self._kept.pop(next(iter(self._kept))))
+        else:
+            self._kept[needle] = self._kept.pop(needle)  # (now the most recently used)
         return starts
 
     def _indexed(self, needle: str) -> Sequence[int] | None:
@@ -94,7 +101,7 @@ class FoldedText:
             self._index = index
         j = min(inner[:4], key=lambda j: len(self._index.get(needle[j : j + KEY], ())))  # type: ignore[union-attr]
         folded = self.folded
-        return array("l", (c - j for c in self._index.get(needle[j : j + KEY], ()) if folded.startswith(needle, c - j)))
+        return array("I", (c - j for c in self._index.get(needle[j : j + KEY], ()) if folded.startswith(needle, c - j)))
 
     def _span(self, at: int, needle: str) -> tuple[int, int]:
         return self.origin[at], self.origin[at + len(needle) - 1] + 1

@@ -27,6 +27,7 @@ _FOLD = {
     "—": "-",
     "―": "-",
     "−": "-",
+    "İ": "I",  # (Azerbaijani and Turkish capital dotted I: lower() makes it i and a combining dot, which no i matches)
 }
 
 

@@ -674,3 +674,18 @@ def test_locate_matches_the_azerbaijani_capital_dotted_i_in_lower_case(cli, tmp_
         result = cli("--data", data, "locate", words, "--json")
         assert result.exit_code == 0, (words, result.stderr)
         assert [hit["quote"] for hit in json.loads(result.stdout)] == ["İran İslam"]
+
+
+def test_a_quote_is_looked_up_by_its_rarest_inner_word_short_ones_too_or_searched_for():
+    # Round N: only the first four inner words were tried, so quotes whose fifth word was the rare one
+    # checked ~490,000 places each (36 ms); a quote with no inner word of 12 characters searched the
+    # whole article (40,000 of them: 33 s). The rarest of all is used, by 12 or 4 characters; where even
+    # that is everywhere, a search is quicker.
+    from iranaz_cli.store import anchors
+
+    text = "gas " * 5000 + "m7x gas. Item 0-12: the envoy met. Item 0-13: met."
+    article = anchors.FoldedText(text)
+    assert list(article._indexed("gas gas gas gas gas m7x gas")) == [text.index("gas gas gas gas gas m7x gas")]
+    assert list(article._indexed("Item 0-12:")) == [text.index("Item 0-12:")]
+    assert article._indexed("gas gas gas gas") is None  # (5,000 places: searched instead)
+    assert sorted(article._index) == [4, 12]

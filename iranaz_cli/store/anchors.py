@@ -12,14 +12,15 @@ import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
-from typing import Any
 
 from ..model import Anchor, Sentence
 from ..text import fold_quote
 
 CONTEXT = 32  # characters of prefix and suffix, as Hypothesis keeps
 INDEX_AFTER = 64  # quotes looked for in an article before its words are indexed (a few ms for 2 MiB) ...
-KEY = 12  # ... by the first 12 characters of each
+KEY = 12  # ... by the first 12 characters of each (or 4, for a quote whose inner words are shorter) ...
+SHORT = 4
+CHECKED_MAX = 4_000  # ... unless the rarest holds more places to check than a search of 2 MiB costs
 KEPT_MAX = 32_000_000  # starts of often-found phrases an article keeps (4 bytes each: 128 MB at most)
 
 
@@ -45,7 +46,7 @@ class FoldedText:
         self._held = 0  # (how many starts _kept holds)
         self._lines: Sequence[int] | None = None
         self._asked = 0
-        self._index: dict[str, Any] | None = None
+        self._index: dict[int, dict[str, list[int]]] | None = None
 
     def find_all(self, quote: str) -> list[tuple[int, int]]:
         """Return the raw (start, end) of every occurrence of ``quote`` (folded), overlapping ones too."""
@@ -86,22 +87,36 @@ class FoldedText:
 
     def _indexed(self, needle: str) -> Sequence[int] | None:
         """Where ``needle`` starts, found through the words of the text (None if it holds no word to look
-        up): every occurrence of it has each of its inner words where a word of the text begins, so the
-        places where one of them begins, checked, are all of them. Searching the whole article for each
-        quote took 0.4 ms a quote in a 2 MiB article (35 s for a base of 88,000 quotes)."""
-        inner = [j for j in range(1, len(needle) - KEY + 1) if needle[j - 1] == " "]
-        if not inner:
+        up, or only words the text begins too often to be quicker than a search): every occurrence of it
+        has each of its inner words where a word of the text begins, so the places where the rarest of
+        them begins, checked, are all of them. Searching the whole article for each quote took 0.4 ms a
+        quote in a 2 MiB article (35 s for a base of 88,000 quotes)."""
+        best: tuple[int, int, list[int]] | None = None
+        for j in range(1, len(needle)):
+            if needle[j - 1] != " ":
+                continue
+            key = KEY if j + KEY <= len(needle) else SHORT if j + SHORT <= len(needle) else 0
+            if key:
+                places = self._words(key).get(needle[j : j + key], [])
+                if best is None or len(places) < len(best[2]):
+                    best = (j, key, places)
+        if best is None or len(best[2]) > CHECKED_MAX:
             return None
-        if self._index is None:
-            index: dict[str, Any] = {}
+        j, _, places = best
+        folded = self.folded
+        return array("I", (c - j for c in places if folded.startswith(needle, c - j)))
+
+    def _words(self, key: int) -> dict[str, list[int]]:
+        """Where each word of the folded text (but the first) begins, by its first ``key`` characters."""
+        index = self._index.get(key) if self._index is not None else None
+        if index is None:
+            index = {}
             folded = self.folded
             for space in re.finditer(" ", folded):
                 at = space.end()
-                index.setdefault(folded[at : at + KEY], []).append(at)
-            self._index = index
-        j = min(inner[:4], key=lambda j: len(self._index.get(needle[j : j + KEY], ())))  # type: ignore[union-attr]
-        folded = self.folded
-        return array("I", (c - j for c in self._index.get(needle[j : j + KEY], ()) if folded.startswith(needle, c - j)))
+                index.setdefault(folded[at : at + key], []).append(at)
+            self._index = {**(self._index or {}), key: index}
+        return index
 
     def _span(self, at: int, needle: str) -> tuple[int, int]:
         return self.origin[at], self.origin[at + len(needle) - 1] + 1

@@ -623,12 +623,12 @@ def test_an_article_is_folded_a_word_at_a_time_and_searched_through_its_words_as
         assert (article.folded, list(article.origin)) == _folded_as_before(raw), repr(raw)
         for needle in needles:
             plain = [at for at in range(len(article.folded)) if article.folded.startswith(needle, at)]
-            monkeypatch.setattr(anchors, "KEY", rng.choice([1, 3, 5]))
+            monkeypatch.setattr(anchors, "KEYS", rng.choice([(1,), (3, 1), (5, 3, 2)]))
             indexed = article._indexed(needle)
             article._index = None
             assert indexed is None or list(indexed) == plain, (raw, needle)
     article = anchors.FoldedText("Iran met Azerbaijan. " * 3000)
-    monkeypatch.setattr(anchors, "KEY", 12)
+    monkeypatch.setattr(anchors, "KEYS", (12, 8, 4))
     article._asked = anchors.INDEX_AFTER
     every = anchors.FoldedText("Iran met Azerbaijan. " * 3000).find_all("met Azerbaijan. Iran met")
     assert article.count_and_span("met Azerbaijan. Iran met", 2999) == (2999, every[2998])
@@ -688,4 +688,18 @@ def test_a_quote_is_looked_up_by_its_rarest_inner_word_short_ones_too_or_searche
     assert list(article._indexed("gas gas gas gas gas m7x gas")) == [text.index("gas gas gas gas gas m7x gas")]
     assert list(article._indexed("Item 0-12:")) == [text.index("Item 0-12:")]
     assert article._indexed("gas gas gas gas") is None  # (5,000 places: searched instead)
-    assert sorted(article._index) == [4, 12]
+    assert sorted(article._index) == [4, 8, 12]
+
+
+@pytest.mark.parametrize("occurrence", [0, -1, 40])
+def test_an_occurrence_out_of_range_is_refused_zero_too(cli, base_dir, occurrence):
+    # Round O: `occurrence: 0` was taken for 1 (count_and_span(quote, occurrence or 1)) and published
+    # as occurrence 0 with the anchor of the first; it is refused, as it was before round L.
+    record = (
+        '- {"id": "oq-0", "speaker": "pezeshkian", "text": "x", "context": "c", "direct": false, "date": "2025",'
+        f' "sources": [{{"source": "baku-visit-article", "quote": "the", "occurrence": {occurrence}}}]}}\n'
+    )
+    quotes = base_dir / "quotes.yaml"
+    quotes.write_text(quotes.read_text(encoding="utf-8") + record, encoding="utf-8")
+    result = cli("validate", str(base_dir))
+    assert result.exit_code == 3 and f"occurrence {occurrence}: the quote is found 39 time(s)" in result.stderr

@@ -18,8 +18,7 @@ from ..text import fold_quote
 
 CONTEXT = 32  # characters of prefix and suffix, as Hypothesis keeps
 INDEX_AFTER = 64  # quotes looked for in an article before its words are indexed (a few ms for 2 MiB) ...
-KEY = 12  # ... by the first 12 characters of each (or 4, for a quote whose inner words are shorter) ...
-SHORT = 4
+KEYS = (12, 8, 4)  # ... by the first 12 characters of each (or 8 or 4, for a quote whose inner words are shorter) ...
 CHECKED_MAX = 4_000  # ... unless the rarest holds more places to check than a search of 2 MiB costs
 KEPT_MAX = 32_000_000  # starts of often-found phrases an article keeps (4 bytes each: 128 MB at most)
 
@@ -95,7 +94,7 @@ class FoldedText:
         for j in range(1, len(needle)):
             if needle[j - 1] != " ":
                 continue
-            key = KEY if j + KEY <= len(needle) else SHORT if j + SHORT <= len(needle) else 0
+            key = next((k for k in KEYS if j + k <= len(needle)), 0)
             if key:
                 places = self._words(key).get(needle[j : j + key], [])
                 if best is None or len(places) < len(best[2]):

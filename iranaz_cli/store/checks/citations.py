@@ -164,7 +164,7 @@ class CitationChecks(Checks):
         """Anchor a citation's quote in its article as ``anchors[i]`` (a quote found more than once needs
         ``occurrence``); return whether the article holds it."""
         article = self.articles[cite.source]
-        count, span = article.count_and_span(cite.quote, cite.occurrence or 1)
+        count, span = article.count_and_span(cite.quote, 1 if cite.occurrence is None else cite.occurrence)
         if not count:
             return False
         if cite.occurrence is None and count > 1:

@@ -703,3 +703,17 @@ def test_an_occurrence_out_of_range_is_refused_zero_too(cli, base_dir, occurrenc
     quotes.write_text(quotes.read_text(encoding="utf-8") + record, encoding="utf-8")
     result = cli("validate", str(base_dir))
     assert result.exit_code == 3 and f"occurrence {occurrence}: the quote is found 39 time(s)" in result.stderr
+
+
+def test_a_not_factual_mark_across_two_sentences_is_refused_as_coverage_could_not_mark_it(cli, base_dir):
+    # Round O: validate found the mark in the whole article, coverage looked in each sentence alone:
+    # "in 1988. Since then" passed and then marked nothing (lines: []).
+    sources = base_dir / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    anchor = "  sha256: 98d720bee306ce7075eafc1d9b712ee16fff32d844a5e81cb163e4bc1e688e0f\n"
+    assert anchor in text
+    mark = '  not_factual:\n    - quote: "in 1988. Since then"\n      reason: spans two sentences\n'
+    sources.write_text(text.replace(anchor, anchor + mark, 1), encoding="utf-8")
+    result = cli("validate", str(base_dir))
+    assert result.exit_code == 3
+    assert "not inside one sentence of the article: 'in 1988. Since then'; mark each sentence" in result.stderr

@@ -155,10 +155,14 @@ class CitationChecks(Checks):
         from ..anchors import FoldedText, split_sentences
 
         article = self.articles[source.id] = FoldedText(text)
-        self.base.sentences[source.id] = split_sentences(text)
+        sentences = self.base.sentences[source.id] = split_sentences(text)
+        folded = [fold_quote(s.text) for s in sentences] if source.not_factual else []
         for i, mark in enumerate(source.not_factual):
-            if not article.find_all(mark.quote):
-                self.at(display, (*where, "not_factual", i, "quote"), f"not found in the article: {mark.quote!r}")
+            at = (*where, "not_factual", i, "quote")
+            if not article.count_and_span(mark.quote, 1)[0]:
+                self.at(display, at, f"not found in the article: {mark.quote!r}")
+            elif not any(fold_quote(mark.quote) in sentence for sentence in folded):  # (as coverage marks them)
+                self.at(display, at, f"not inside one sentence of the article: {mark.quote!r}; mark each sentence")
 
     def _anchor(self, anchors: list, i: int, cite, display, at) -> bool:
         """Anchor a citation's quote in its article as ``anchors[i]`` (a quote found more than once needs

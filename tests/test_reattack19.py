@@ -717,3 +717,14 @@ def test_a_not_factual_mark_across_two_sentences_is_refused_as_coverage_could_no
     result = cli("validate", str(base_dir))
     assert result.exit_code == 3
     assert "not inside one sentence of the article: 'in 1988. Since then'; mark each sentence" in result.stderr
+
+
+def test_a_not_factual_mark_found_more_than_once_is_refused(cli, base_dir):
+    # Round P: a mark 'ab' was found inside the words of 182 sentences and marked them all not factual.
+    sources = base_dir / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    anchor = "  sha256: 98d720bee306ce7075eafc1d9b712ee16fff32d844a5e81cb163e4bc1e688e0f\n"
+    mark = "  not_factual:\n    - quote: the\n      reason: a word\n"
+    sources.write_text(text.replace(anchor, anchor + mark, 1), encoding="utf-8")
+    result = cli("validate", str(base_dir))
+    assert result.exit_code == 3 and "found 39 times in the article: 'the'; a mark names one sentence" in result.stderr

@@ -625,14 +625,14 @@ def test_an_article_is_folded_a_word_at_a_time_and_searched_through_its_words_as
             plain = [at for at in range(len(article.folded)) if article.folded.startswith(needle, at)]
             monkeypatch.setattr(anchors, "KEYS", rng.choice([(1,), (3, 1), (5, 3, 2)]))
             indexed = article._indexed(needle)
-            article._index = None
+            article._index = {}
             assert indexed is None or list(indexed) == plain, (raw, needle)
     article = anchors.FoldedText("Iran met Azerbaijan. " * 3000)
     monkeypatch.setattr(anchors, "KEYS", (12, 8, 4))
     article._asked = anchors.INDEX_AFTER
     every = anchors.FoldedText("Iran met Azerbaijan. " * 3000).find_all("met Azerbaijan. Iran met")
     assert article.count_and_span("met Azerbaijan. Iran met", 2999) == (2999, every[2998])
-    assert article._index is not None  # (indexed after INDEX_AFTER look-ups)
+    assert article._index  # (indexed after INDEX_AFTER look-ups)
 
 
 def test_coverage_finds_the_sentences_a_citation_overlaps_in_one_pass_as_it_did_testing_each():
